@@ -1,0 +1,10 @@
+"""align: offline multilingual translation, detection, sentence alignment and scoring.
+
+Importing this package has no side effects and imports nothing heavy; the
+public Python API lives in the submodules (``align.translate``, ``align.detect``,
+``align.alignment``, ``align.score``, ``align.pipeline``).
+"""
+
+__version__ = "0.1.0"
+
+__all__ = ["__version__"]

@@ -1,0 +1,91 @@
+"""The ``align`` command: a thin click edge over the library.
+
+Each command lives in its own module and is imported only when it runs, so
+``align --help`` stays instant. Library errors (:class:`align.errors.AlignError`)
+become one line on stderr and their documented exit code: 2 for usage or input
+errors, 1 for failures while working.
+"""
+
+from __future__ import annotations
+
+import importlib
+import sys
+from typing import Any
+
+import click
+
+from align import __version__
+from align.errors import AlignError
+
+# command name -> "module:attribute". Adding a command is adding a module and a line here.
+COMMANDS: dict[str, str] = {
+    "detect": "align.cli.detect:detect",
+    "translate": "align.cli.translate:translate",
+    "models": "align.cli.models:models",
+    "sentences": "align.cli.sentences:sentences",
+    "compare": "align.cli.compare:compare",
+    "eval-align": "align.cli.eval_align:eval_align",
+    "score": "align.cli.score:score",
+    "run": "align.cli.run:run",
+}
+
+# One-line summaries shown by `align --help` without importing the command modules.
+SUMMARIES: dict[str, str] = {
+    "detect": "Detect the language of a text, per document, paragraph, sentence or line.",
+    "translate": "Translate text offline into one or more target languages.",
+    "models": "List, install and remove translation models.",
+    "sentences": "Align the sentences of two parallel texts.",
+    "compare": "Show where two versions of a text differ (omissions, additions, doubtful pairs).",
+    "eval-align": "Score predicted sentence alignments against gold (strict/lax P/R/F1).",
+    "score": "Score translations with sacrebleu (BLEU, chrF, TER); gates for CI.",
+    "run": "The whole pipeline on one document, with an HTML report.",
+}
+
+
+class LazyGroup(click.Group):
+    """A click group whose subcommands are imported on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(COMMANDS)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        target = COMMANDS.get(cmd_name)
+        if target is None:
+            return None
+        module_name, attr = target.split(":")
+        module = importlib.import_module(module_name)
+        command: click.Command = getattr(module, attr)
+        return command
+
+    def format_commands(self, ctx: click.Context, formatter: click.HelpFormatter) -> None:
+        rows = [(name, SUMMARIES.get(name, "")) for name in COMMANDS]
+        with formatter.section("Commands"):
+            formatter.write_dl(rows)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except AlignError as exc:
+            click.echo(f"align: error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            click.echo("align: interrupted", err=True)
+            ctx.exit(130)
+
+
+@click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="align")
+def cli() -> None:
+    """Offline multilingual translation, language detection, sentence alignment and scoring.
+
+    Exit codes: 0 success, 1 failure (or a quality gate not met), 2 usage or input error.
+    """
+
+
+def main() -> None:
+    """Console-script entry point."""
+    try:
+        cli.main(prog_name="align")
+    except BrokenPipeError:  # e.g. `align ... | head`
+        sys.stderr.close()
+        sys.exit(0)

@@ -1,0 +1,190 @@
+"""Reading inputs safely, splitting paragraphs and sentences, writing outputs atomically.
+
+Everything that touches user files goes through here, so every command gets
+the same clear errors for missing, binary, non-UTF-8 or empty input, and the
+same guarantee that an output file is either complete or absent.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import re
+import sys
+import tempfile
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import IO
+
+from align.errors import InputError
+
+STDIN = "-"
+
+# How many leading bytes are inspected to decide that a file is binary.
+_SNIFF_BYTES = 8192
+
+
+def _decode(data: bytes, name: str) -> str:
+    if b"\x00" in data[:_SNIFF_BYTES]:
+        # UTF-16 with a BOM is text, everything else with NUL bytes is binary.
+        if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+            try:
+                return data.decode("utf-16")
+            except UnicodeDecodeError as exc:
+                raise InputError(f"{name}: not valid UTF-16 text ({exc.reason})") from exc
+        raise InputError(f"{name}: looks like a binary file, not text", "give a UTF-8 text file")
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise InputError(
+            f"{name}: not UTF-8 (invalid byte 0x{data[exc.start]:02x} on line {line})",
+            "convert it first, e.g. iconv -f LATIN1 -t UTF-8",
+        ) from exc
+    return text.replace("\r\n", "\n").replace("\r", "\n")
+
+
+def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str:
+    """Read a whole text file (or ``-`` for stdin) as normalised UTF-8 text.
+
+    A BOM is dropped, CRLF and CR become LF. Raises :class:`InputError` for a
+    missing file, a directory, binary data, invalid UTF-8 or (unless
+    ``allow_empty``) a file with no visible text.
+    """
+    name = str(path)
+    if name == STDIN:
+        data = sys.stdin.buffer.read()
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{name}: no such file")
+        if p.is_dir():
+            raise InputError(f"{name}: is a directory, not a file")
+        try:
+            data = p.read_bytes()
+        except OSError as exc:
+            raise InputError(f"{name}: cannot read ({exc.strerror})") from exc
+    text = _decode(data, name)
+    if not allow_empty and not text.strip():
+        raise InputError(f"{name}: is empty")
+    return text
+
+
+def read_lines(path: str | os.PathLike[str], *, allow_empty: bool = False) -> list[str]:
+    """Read a line-oriented file: one segment per line, trailing newline ignored."""
+    text = read_text(path, allow_empty=allow_empty)
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return lines
+
+
+def paragraphs(text: str) -> list[str]:
+    """Split text into paragraphs at blank lines; lines inside a paragraph are joined."""
+    out = []
+    for block in re.split(r"\n\s*\n", text):
+        joined = " ".join(line.strip() for line in block.split("\n") if line.strip())
+        if joined:
+            out.append(joined)
+    return out
+
+
+_CJK_END = re.compile(r"(?<=[。！？；])(?![」』”’）》】\"'])")
+
+
+def split_sentences(text: str, lang: str | None = None) -> list[str]:
+    """Split one paragraph into sentences with sentencex, stripped, none empty.
+
+    ``lang`` is an ISO 639-1 code (``zh-Hans`` style codes are accepted); it
+    selects abbreviation lists. CJK full-width end punctuation always ends a
+    sentence, whatever the language given.
+    """
+    from sentencex import segment
+
+    base = (lang or "en").split("-")[0].lower()
+    out: list[str] = []
+    for sent in segment(base, text):
+        for piece in _CJK_END.split(sent):
+            piece = piece.strip()
+            if piece:
+                out.append(piece)
+    return out
+
+
+@dataclass(frozen=True)
+class Segment:
+    """One unit of text with its position: paragraph index and sentence index in it."""
+
+    para: int
+    index: int
+    text: str
+
+
+def segment_text(text: str, lang: str | None = None, by: str = "sentence") -> list[Segment]:
+    """Cut text into units: ``sentence`` (paragraphs, then sentences), ``paragraph`` or ``line``."""
+    if by == "line":
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        return [Segment(i, 0, line) for i, line in enumerate(lines)]
+    paras = paragraphs(text)
+    if by == "paragraph":
+        return [Segment(i, 0, p) for i, p in enumerate(paras)]
+    if by != "sentence":
+        raise InputError(f"unknown unit {by!r}", "use sentence, paragraph or line")
+    return [
+        Segment(i, j, s) for i, p in enumerate(paras) for j, s in enumerate(split_sentences(p, lang))
+    ]
+
+
+_NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "my", "km"}
+
+
+def join_segments(
+    segments: Sequence[Segment], texts: Sequence[str], by: str = "sentence", lang: str | None = None
+) -> str:
+    """Rebuild a document from translated units, keeping the paragraph structure.
+
+    Sentences of a paragraph are joined by a space, or by nothing for languages
+    written without spaces between sentences (``lang`` zh, ja, th, ...).
+    """
+    if by == "line":
+        return "".join(t + "\n" for t in texts)
+    paras: list[list[str]] = []
+    last = None
+    for seg, t in zip(segments, texts, strict=True):
+        if seg.para != last:
+            paras.append([])
+            last = seg.para
+        paras[-1].append(t)
+    sep = "" if (lang or "").split("-")[0] in _NO_SPACE_LANGS else " "
+    return "\n\n".join(sep.join(p) for p in paras) + ("\n" if paras else "")
+
+
+@contextlib.contextmanager
+def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[str]]:
+    """Write a file atomically: to a temporary file beside it, renamed into place on success.
+
+    If the block raises, the temporary file is removed and ``path`` is untouched.
+    """
+    target = Path(path)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, mode, encoding="utf-8", newline="\n") as fh:
+            yield fh
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        with contextlib.suppress(FileNotFoundError):
+            os.unlink(tmp)
+        raise
+
+
+def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Write ``text`` to ``path`` atomically."""
+    with atomic_write(path) as fh:
+        fh.write(text)

@@ -1,0 +1,214 @@
+"""The translation-engine interface, the engine registry and chain (pivot) planning.
+
+An *engine* (Argos, Apertium, ...) knows which direct pairs it can translate
+and builds a :class:`Translator` for one of them. Everything else in the
+project — ``align translate``, ``align run``, the alignment's translation
+term — talks only to these types. Adding an engine is adding a module that
+defines a class with ``name``, ``kind``, ``pairs()`` and ``translator()`` and
+a line in :data:`ENGINES`.
+"""
+
+from __future__ import annotations
+
+import importlib
+from collections import deque
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Protocol, runtime_checkable
+
+from align import __version__
+from align import languages as langs
+from align.errors import NoTranslationPath
+
+
+@dataclass(frozen=True)
+class DecodeOptions:
+    """Decoding options that change the output, and so belong to cache keys and signatures."""
+
+    beam: int = 4
+    compute_type: str = "int8"
+    threads: int = 0  # 0: all cores (does not change the output)
+    max_batch_tokens: int = 2048  # does not change the output
+
+    def key(self) -> str:
+        return f"beam:{self.beam}|compute:{self.compute_type}"
+
+
+@dataclass(frozen=True)
+class Pair:
+    """One direct translation direction an engine offers."""
+
+    engine: str
+    source: str  # edge codes (languages.normalize)
+    target: str
+    name: str  # package or mode name
+    version: str = ""
+    kind: str = "neural"  # "neural" or "rule-based"
+    path: str = ""
+    size: int = 0  # bytes on disk, 0 when unknown
+
+
+@runtime_checkable
+class Translator(Protocol):
+    """Translates sentences in one direction. ``len(out) == len(sentences)`` always."""
+
+    source: str
+    target: str
+
+    @property
+    def signature(self) -> str: ...
+
+    def translate(self, sentences: Sequence[str]) -> list[str]: ...
+
+
+class Engine(Protocol):
+    name: str
+    kind: str
+
+    def available(self) -> bool: ...
+
+    def pairs(self) -> list[Pair]: ...
+
+    def translator(self, pair: Pair, options: DecodeOptions) -> Translator: ...
+
+
+# engine name -> "module:class"; each class takes (models_dir: str | None) in __init__.
+ENGINES: dict[str, str] = {
+    "argos": "align.translate.argos:ArgosEngine",
+    "apertium": "align.translate.apertium:ApertiumEngine",
+}
+# Preference when several engines offer the same hop: neural first.
+PREFERENCE: tuple[str, ...] = ("argos", "apertium")
+
+
+def load_engine(name: str, models_dir: str | None = None) -> Engine:
+    target = ENGINES.get(name)
+    if target is None:
+        raise NoTranslationPath(f"unknown engine {name!r}", f"choose one of {', '.join(ENGINES)}")
+    module_name, cls_name = target.split(":")
+    try:
+        module = importlib.import_module(module_name)
+    except ModuleNotFoundError as exc:
+        raise NoTranslationPath(f"engine {name!r} is not available ({exc})") from exc
+    engine: Engine = getattr(module, cls_name)(models_dir)
+    return engine
+
+
+def load_engines(engine: str = "auto", models_dir: str | None = None) -> list[Engine]:
+    """The engines to plan with: all available ones for ``auto``, else the one named."""
+    names = PREFERENCE if engine == "auto" else (engine,)
+    out = []
+    for name in names:
+        eng = load_engine(name, models_dir)
+        if eng.available():
+            out.append(eng)
+    return out
+
+
+def all_pairs(engines: Sequence[Engine]) -> list[Pair]:
+    return [p for e in engines for p in e.pairs()]
+
+
+def _same(a: str, b: str) -> bool:
+    return langs.normalize(a) == langs.normalize(b)
+
+
+def plan_chain(
+    pairs: Sequence[Pair], source: str, target: str, pivot: str | None = "auto"
+) -> list[Pair]:
+    """The chain of hops from ``source`` to ``target``.
+
+    Fewest hops first; among chains of equal length, the one with more neural
+    hops, then the engine preference order. ``pivot``: ``"auto"`` allows any
+    intermediate language, ``None``/``"none"`` allows only a direct pair, a
+    language code allows only chains through that language.
+    """
+    src, tgt = langs.normalize(source), langs.normalize(target)
+    rank = {name: i for i, name in enumerate(PREFERENCE)}
+
+    def hop_cost(p: Pair) -> tuple[int, int]:
+        return (0 if p.kind == "neural" else 1, rank.get(p.engine, len(rank)))
+
+    direct = [p for p in pairs if p.source == src and p.target == tgt]
+    if direct:
+        return [min(direct, key=hop_cost)]
+    if pivot in (None, "none"):
+        raise _no_path(pairs, src, tgt, "no direct pair and pivoting is off")
+
+    # Breadth-first search over languages; keep all shortest chains, then rank them.
+    best: dict[str, list[list[Pair]]] = {src: [[]]}
+    frontier = deque([src])
+    found: list[list[Pair]] = []
+    depth = 0
+    while frontier and not found and depth < 4:
+        depth += 1
+        next_frontier: deque[str] = deque()
+        new_best: dict[str, list[list[Pair]]] = {}
+        for lang in frontier:
+            for p in pairs:
+                if p.source != lang or p.target in best:
+                    continue
+                if pivot not in ("auto", None) and p.target != tgt and not _same(p.target, pivot):
+                    continue
+                chains = [c + [p] for c in best[lang]]
+                if p.target == tgt:
+                    found.extend(chains)
+                elif p.target not in new_best:
+                    new_best[p.target] = chains
+                    next_frontier.append(p.target)
+                else:
+                    new_best[p.target].extend(chains)
+        best.update(new_best)
+        frontier = next_frontier
+    if not found:
+        raise _no_path(pairs, src, tgt, "no engine or chain of engines covers it")
+    return min(found, key=lambda chain: [hop_cost(p) for p in chain])
+
+
+def _no_path(pairs: Sequence[Pair], src: str, tgt: str, why: str) -> NoTranslationPath:
+    installed = ", ".join(sorted({f"{p.source}->{p.target}" for p in pairs})) or "none"
+    return NoTranslationPath(
+        f"cannot translate {src} -> {tgt}: {why}; installed pairs: {installed}",
+        f"install a package: align models install FILE.argosmodel (or: align models install "
+        f"{langs.base(src)} {langs.base(tgt)} when online)",
+    )
+
+
+@dataclass
+class ChainTranslator:
+    """Runs several translators one after another (pivoting); itself a :class:`Translator`."""
+
+    steps: list[Translator]
+    source: str = field(init=False)
+    target: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.source = self.steps[0].source
+        self.target = self.steps[-1].target
+
+    @property
+    def signature(self) -> str:
+        if len(self.steps) == 1:
+            return self.steps[0].signature
+        return " >> ".join(f"[{s.signature}]" for s in self.steps)
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        out = list(sentences)
+        for step in self.steps:
+            out = step.translate(out)
+        return out
+
+
+def signature_of(pair: Pair, options: DecodeOptions | None = None) -> str:
+    """A sacrebleu-style signature for one hop: how a translation was made."""
+    parts = [
+        f"engine:{pair.engine}",
+        f"pair:{pair.source}-{pair.target}",
+        f"package:{pair.name}",
+    ]
+    if pair.version:
+        parts.append(f"pkgver:{pair.version}")
+    if options is not None and pair.kind == "neural":
+        parts += [f"beam:{options.beam}", f"compute:{options.compute_type}"]
+    parts.append(f"align:{__version__}")
+    return "|".join(parts)
