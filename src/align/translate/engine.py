@@ -99,7 +99,12 @@ def load_engines(engine: str = "auto", models_dir: str | None = None) -> list[En
     names = PREFERENCE if engine == "auto" else (engine,)
     out = []
     for name in names:
-        eng = load_engine(name, models_dir)
+        try:
+            eng = load_engine(name, models_dir)
+        except NoTranslationPath:
+            if engine == "auto":
+                continue  # an engine whose code is missing simply offers no pairs
+            raise
         if eng.available():
             out.append(eng)
     return out
@@ -203,7 +208,8 @@ def signature_of(pair: Pair, options: DecodeOptions | None = None) -> str:
     """A sacrebleu-style signature for one hop: how a translation was made."""
     parts = [
         f"engine:{pair.engine}",
-        f"pair:{pair.source}-{pair.target}",
+        f"src:{pair.source}",
+        f"tgt:{pair.target}",
         f"package:{pair.name}",
     ]
     if pair.version:

@@ -1,0 +1,110 @@
+"""Translation: one interface over several engines, with caching and pivoting.
+
+Python API::
+
+    from align.translate import get_translator, translate_sentences
+    t = get_translator("zh", "en")            # a Translator (cached, possibly a chain)
+    t.translate(["今天天气很好。"])              # -> ["The weather is good today."]
+    t.signature                               # how it was made
+    translate_sentences(["..."], "zh", "en")  # the same in one call
+
+Documents (files, paragraphs, several targets, resumable output): see
+:mod:`align.translate.document`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+
+from align import languages as langs
+from align.translate.engine import (
+    ChainTranslator,
+    DecodeOptions,
+    Pair,
+    Translator,
+    all_pairs,
+    load_engines,
+    plan_chain,
+)
+
+__all__ = [
+    "DecodeOptions",
+    "Pair",
+    "Translator",
+    "available_pairs",
+    "get_translator",
+    "plan",
+    "translate_sentences",
+]
+
+_CACHE: dict[str, object] = {}
+
+
+def available_pairs(
+    *, engine: str = "auto", models_dir: str | os.PathLike[str] | None = None
+) -> list[Pair]:
+    """Every direct pair the chosen engines offer."""
+    return all_pairs(load_engines(engine, str(models_dir) if models_dir else None))
+
+
+def plan(
+    source: str,
+    target: str,
+    *,
+    engine: str = "auto",
+    models_dir: str | os.PathLike[str] | None = None,
+    pivot: str | None = "auto",
+) -> list[Pair]:
+    """The chain of hops that would translate ``source`` into ``target`` (fewest hops, neural first)."""
+    pairs = available_pairs(engine=engine, models_dir=models_dir)
+    return plan_chain(pairs, langs.normalize(source), langs.normalize(target), pivot)
+
+
+def _sentence_cache() -> object:
+    from align.translate.cache import SentenceCache, cache_dir
+
+    key = str(cache_dir())
+    if key not in _CACHE:
+        _CACHE[key] = SentenceCache()
+    return _CACHE[key]
+
+
+def get_translator(
+    source: str,
+    target: str,
+    *,
+    engine: str = "auto",
+    models_dir: str | os.PathLike[str] | None = None,
+    options: DecodeOptions | None = None,
+    pivot: str | None = "auto",
+    cache: bool = True,
+    on_progress: Callable[[int], None] | None = None,
+) -> Translator:
+    """A translator from ``source`` to ``target`` (edge codes), pivoting when needed.
+
+    Raises :class:`align.errors.NoTranslationPath` when no engine or chain covers the pair,
+    :class:`align.errors.LanguageError` for an unknown code.
+    """
+    from align.translate.cache import CachedTranslator, SentenceCache
+    from align.translate.engine import load_engine
+
+    options = options or DecodeOptions()
+    md = str(models_dir) if models_dir else None
+    chain = plan(source, target, engine=engine, models_dir=md, pivot=pivot)
+    engines = {p.engine: load_engine(p.engine, md) for p in chain}
+    steps: list[Translator] = [engines[p.engine].translator(p, options) for p in chain]
+    inner: Translator = steps[0] if len(steps) == 1 else ChainTranslator(steps)
+    store = _sentence_cache() if cache else None
+    assert store is None or isinstance(store, SentenceCache)
+    return CachedTranslator(inner, store, on_progress)
+
+
+def translate_sentences(
+    sentences: Sequence[str],
+    source: str,
+    target: str,
+    **kwargs: object,
+) -> list[str]:
+    """Translate a list of sentences; keyword arguments as for :func:`get_translator`."""
+    return get_translator(source, target, **kwargs).translate(sentences)  # type: ignore[arg-type]

@@ -1,0 +1,121 @@
+"""A persistent sentence cache: resume interrupted runs, translate repeated sentences once.
+
+Keyed by (translator signature — engine, package and version, decoding
+options — and the source sentence). Stored in SQLite (WAL) under
+``$ALIGN_CACHE_DIR`` (default: a per-user cache directory); every finished
+group of sentences is committed, so a run that is killed resumes where it was.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import sqlite3
+import threading
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from align.errors import EngineError
+from align.translate.engine import Translator
+
+ENV_CACHE_DIR = "ALIGN_CACHE_DIR"
+# Sentences translated (and committed) at a time by a cached translator.
+COMMIT_EVERY = 256
+
+
+def cache_dir() -> Path:
+    env = os.environ.get(ENV_CACHE_DIR)
+    if env:
+        return Path(env).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("align"))
+
+
+def _key(signature: str, sentence: str) -> str:
+    return hashlib.sha256(f"{signature}\x00{sentence}".encode()).hexdigest()
+
+
+class SentenceCache:
+    """A key/value store of translations, safe to share between processes."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path or cache_dir() / "translations.sqlite3"
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        self._db = sqlite3.connect(self.path, timeout=60, check_same_thread=False)
+        self._db.execute("PRAGMA journal_mode=WAL")
+        self._db.execute("PRAGMA synchronous=NORMAL")
+        self._db.execute(
+            "CREATE TABLE IF NOT EXISTS translations (key TEXT PRIMARY KEY, translation TEXT NOT NULL)"
+        )
+        self._lock = threading.Lock()
+
+    def get_many(self, signature: str, sentences: Sequence[str]) -> dict[str, str]:
+        keys = {_key(signature, s): s for s in set(sentences)}
+        found: dict[str, str] = {}
+        items = list(keys)
+        with self._lock:
+            for start in range(0, len(items), 500):
+                chunk = items[start : start + 500]
+                marks = ",".join("?" * len(chunk))
+                rows = self._db.execute(
+                    f"SELECT key, translation FROM translations WHERE key IN ({marks})", chunk
+                )
+                for key, translation in rows:
+                    found[keys[key]] = translation
+        return found
+
+    def put_many(self, signature: str, pairs: Sequence[tuple[str, str]]) -> None:
+        with self._lock, self._db:
+            self._db.executemany(
+                "INSERT OR REPLACE INTO translations (key, translation) VALUES (?, ?)",
+                [(_key(signature, s), t) for s, t in pairs],
+            )
+
+    def close(self) -> None:
+        self._db.close()
+
+
+class CachedTranslator:
+    """Wraps a :class:`Translator`: deduplicates, reads the cache, translates only what is new."""
+
+    def __init__(
+        self,
+        inner: Translator,
+        cache: SentenceCache | None,
+        on_progress: Callable[[int], None] | None = None,
+    ) -> None:
+        self.inner = inner
+        self.cache = cache
+        self.source = inner.source
+        self.target = inner.target
+        self.on_progress = on_progress
+        self.hits = 0
+        self.misses = 0
+
+    @property
+    def signature(self) -> str:
+        return self.inner.signature
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        sig = self.signature
+        known = self.cache.get_many(sig, sentences) if self.cache is not None else {}
+        counts = Counter(sentences)
+        todo = [s for s in counts if s not in known]
+        self.misses += len(todo)
+        self.hits += len(sentences) - sum(counts[s] for s in todo)
+        if self.on_progress is not None:
+            self.on_progress(sum(n for s, n in counts.items() if s in known))
+        for start in range(0, len(todo), COMMIT_EVERY):
+            chunk = todo[start : start + COMMIT_EVERY]
+            done = self.inner.translate(chunk)
+            if len(done) != len(chunk):
+                raise EngineError(f"{sig}: engine returned {len(done)} sentences for {len(chunk)}")
+            pairs = list(zip(chunk, done, strict=True))
+            known.update(pairs)
+            if self.cache is not None:
+                self.cache.put_many(sig, pairs)
+            if self.on_progress is not None:
+                self.on_progress(sum(counts[s] for s in chunk))
+        return [known[s] for s in sentences]
