@@ -96,3 +96,86 @@ def render(
             )
         return
     raise ValueError(f"unknown format {fmt!r}")
+
+
+# --- TMX 1.4 -----------------------------------------------------------------------------------
+
+_XML_INVALID = dict.fromkeys(c for c in range(32) if c not in (9, 10, 13))
+
+
+def _xml(text: str) -> str:
+    from xml.sax.saxutils import escape
+
+    return escape(text.translate(_XML_INVALID), {'"': "&quot;"})
+
+
+class TmxWriter:
+    """Stream a TMX 1.4 document: header with srclang, one ``tu`` per sentence pair.
+
+    ``props`` go into the header as ``<prop type="x-...">`` (e.g. the translation signature).
+    """
+
+    def __init__(
+        self, out: IO[str], srclang: str, tgtlang: str, props: Mapping[str, str] | None = None
+    ) -> None:
+        from align import __version__
+
+        self.out = out
+        self.srclang = srclang
+        self.tgtlang = tgtlang
+        out.write('<?xml version="1.0" encoding="UTF-8"?>\n<tmx version="1.4">\n')
+        out.write(
+            f'  <header creationtool="align" creationtoolversion="{_xml(__version__)}" '
+            f'segtype="sentence" o-tmf="align" adminlang="en" srclang="{_xml(srclang)}" '
+            f'datatype="plaintext">\n'
+        )
+        for key, value in (props or {}).items():
+            out.write(f'    <prop type="x-{_xml(key)}">{_xml(value)}</prop>\n')
+        out.write("  </header>\n  <body>\n")
+
+    def add(self, source: str, target: str, props: Mapping[str, str] | None = None) -> None:
+        w = self.out.write
+        w("    <tu>\n")
+        for key, value in (props or {}).items():
+            w(f'      <prop type="x-{_xml(key)}">{_xml(value)}</prop>\n')
+        w(f'      <tuv xml:lang="{_xml(self.srclang)}"><seg>{_xml(source)}</seg></tuv>\n')
+        w(f'      <tuv xml:lang="{_xml(self.tgtlang)}"><seg>{_xml(target)}</seg></tuv>\n')
+        w("    </tu>\n")
+
+    def close(self) -> None:
+        self.out.write("  </body>\n</tmx>\n")
+
+
+def write_tmx(
+    out: IO[str],
+    pairs: Iterable[tuple[str, str]],
+    srclang: str,
+    tgtlang: str,
+    props: Mapping[str, str] | None = None,
+) -> None:
+    """Write sentence pairs as one TMX 1.4 document to an open text stream."""
+    writer = TmxWriter(out, srclang, tgtlang, props)
+    for source, target in pairs:
+        writer.add(source, target)
+    writer.close()
+
+
+def read_tmx(path: str) -> tuple[dict[str, str], list[dict[str, str]]]:
+    """Read a TMX file back: (header attributes and props, one {lang: text} dict per ``tu``)."""
+    import xml.etree.ElementTree as ET
+
+    lang_attr = "{http://www.w3.org/XML/1998/namespace}lang"
+    root = ET.parse(path).getroot()
+    header_el = root.find("header")
+    header: dict[str, str] = dict(header_el.attrib) if header_el is not None else {}
+    if header_el is not None:
+        for prop in header_el.findall("prop"):
+            header[prop.get("type", "")] = prop.text or ""
+    units = []
+    for tu in root.iter("tu"):
+        unit = {}
+        for tuv in tu.findall("tuv"):
+            seg = tuv.find("seg")
+            unit[tuv.get(lang_attr, "")] = (seg.text or "") if seg is not None else ""
+        units.append(unit)
+    return header, units

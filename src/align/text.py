@@ -72,6 +72,91 @@ def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str
     return text
 
 
+def iter_lines(path: str | os.PathLike[str]) -> Iterator[str]:
+    """Stream the lines of a text file (or ``-``) without reading it whole: bounded memory.
+
+    The same checks as :func:`read_text` (missing, directory, binary, UTF-8 with
+    the line number of a bad byte, empty) are made as the file is read; line
+    endings are removed.
+    """
+    name = str(path)
+    if name == STDIN:
+        fh: IO[bytes] = sys.stdin.buffer
+        name = "<stdin>"
+    else:
+        p = Path(path)
+        if not p.exists():
+            raise InputError(f"{name}: no such file")
+        if p.is_dir():
+            raise InputError(f"{name}: is a directory, not a file")
+        fh = p.open("rb")
+    seen_text = False
+    try:
+        head = fh.read(_SNIFF_BYTES)
+        if b"\x00" in head:
+            _decode(head, name)  # raises for binary; UTF-16 needs the whole file
+            rest = head + fh.read()
+            yield from _decode(rest, name).rstrip("\n").split("\n")
+            return
+        if head.startswith(b"\xef\xbb\xbf"):
+            head = head[3:]
+        number = 0
+        pending = b""
+        for chunk in _chunks(head, fh):
+            data = pending + chunk
+            lines = data.split(b"\n")
+            pending = lines.pop()
+            for raw in lines:
+                number += 1
+                line = _decode_line(raw, name, number)
+                seen_text = seen_text or bool(line.strip())
+                yield line
+        if pending:
+            number += 1
+            line = _decode_line(pending, name, number)
+            seen_text = seen_text or bool(line.strip())
+            yield line
+    finally:
+        if fh is not sys.stdin.buffer:
+            fh.close()
+    if not seen_text:
+        raise InputError(f"{name}: is empty")
+
+
+def _chunks(head: bytes, fh: IO[bytes]) -> Iterator[bytes]:
+    yield head
+    while True:
+        chunk = fh.read(1 << 20)
+        if not chunk:
+            return
+        yield chunk
+
+
+def _decode_line(raw: bytes, name: str, number: int) -> str:
+    if b"\x00" in raw:
+        raise InputError(f"{name}: looks like a binary file, not text (NUL byte on line {number})")
+    try:
+        return raw.decode("utf-8").rstrip("\r")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{name}: not UTF-8 (invalid byte 0x{raw[exc.start]:02x} on line {number})",
+            "convert it first, e.g. iconv -f LATIN1 -t UTF-8",
+        ) from exc
+
+
+def iter_paragraphs(lines: Iterator[str]) -> Iterator[str]:
+    """Group streamed lines into paragraphs (blank-line separated), joined with spaces."""
+    block: list[str] = []
+    for line in lines:
+        if line.strip():
+            block.append(line.strip())
+        elif block:
+            yield " ".join(block)
+            block = []
+    if block:
+        yield " ".join(block)
+
+
 def read_lines(path: str | os.PathLike[str], *, allow_empty: bool = False) -> list[str]:
     """Read a line-oriented file: one segment per line, trailing newline ignored."""
     text = read_text(path, allow_empty=allow_empty)
@@ -83,12 +168,7 @@ def read_lines(path: str | os.PathLike[str], *, allow_empty: bool = False) -> li
 
 def paragraphs(text: str) -> list[str]:
     """Split text into paragraphs at blank lines; lines inside a paragraph are joined."""
-    out = []
-    for block in re.split(r"\n\s*\n", text):
-        joined = " ".join(line.strip() for line in block.split("\n") if line.strip())
-        if joined:
-            out.append(joined)
-    return out
+    return list(iter_paragraphs(iter(text.split("\n"))))
 
 
 _CJK_END = re.compile(r"(?<=[。！？；])(?![」』”’）》】\"'])")

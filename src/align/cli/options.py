@@ -45,7 +45,10 @@ def show_progress(quiet: bool) -> bool:
 
 
 class Progress:
-    """A minimal progress line on stderr: ``label  done/total``; silent when disabled."""
+    """A minimal progress line on stderr: ``label  done/total`` (``done`` when total is 0).
+
+    Silent when disabled.
+    """
 
     def __init__(self, label: str, total: int, enabled: bool) -> None:
         self.label = label
@@ -56,8 +59,11 @@ class Progress:
     def update(self, n: int = 1) -> None:
         self.done += n
         if self.enabled:
-            pct = 100.0 * self.done / self.total if self.total else 100.0
-            sys.stderr.write(f"\r{self.label}  {self.done}/{self.total}  {pct:5.1f}%")
+            if self.total:
+                pct = 100.0 * self.done / self.total
+                sys.stderr.write(f"\r{self.label}  {self.done}/{self.total}  {pct:5.1f}%")
+            else:
+                sys.stderr.write(f"\r{self.label}  {self.done}")
             sys.stderr.flush()
 
     def close(self) -> None:

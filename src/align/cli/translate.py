@@ -1,0 +1,116 @@
+"""``align translate``: translate a document offline into one or more target languages."""
+
+from __future__ import annotations
+
+import os
+
+import click
+
+from align.cli.options import Progress, models_dir_option, quiet_option, show_progress
+
+
+@click.command()
+@click.argument("path", default="-", type=str)
+@click.option("--to", "targets", multiple=True, required=True, help="Target language (repeatable).")
+@click.option(
+    "--from", "source", default="auto", show_default=True, help="Source language, or auto to detect."
+)
+@click.option("-o", "--output", default=None, help="Output file, or directory for several targets.")
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["txt", "jsonl", "tsv", "tmx"]),
+    default="txt",
+    show_default=True,
+    help="Output format.",
+)
+@click.option(
+    "--by",
+    type=click.Choice(["sentence", "paragraph", "line"]),
+    default="sentence",
+    show_default=True,
+    help="Unit: sentences of paragraphs (structure kept), whole paragraphs, or one line per unit.",
+)
+@click.option(
+    "--engine",
+    type=click.Choice(["auto", "argos", "apertium"]),
+    default="auto",
+    show_default=True,
+    help="Translation engine; auto prefers Argos, then Apertium, then a chain.",
+)
+@click.option(
+    "--pivot",
+    default="auto",
+    show_default=True,
+    help="Pivot language when no direct pair exists: auto, none, or a language code.",
+)
+@click.option("--beam", type=click.IntRange(1, 16), default=4, show_default=True)
+@click.option("--threads", type=click.IntRange(0, 256), default=0, help="CPU threads (0: all cores).")
+@click.option(
+    "--compute-type",
+    type=click.Choice(["int8", "int8_float32", "float32", "default"]),
+    default="int8",
+    show_default=True,
+)
+@click.option("--no-cache", is_flag=True, help="Bypass the translation cache ($ALIGN_CACHE_DIR).")
+@click.option("-v", "--verbose", is_flag=True, help="Print how each translation was made on stderr.")
+@models_dir_option
+@quiet_option
+def translate(
+    path: str,
+    targets: tuple[str, ...],
+    source: str,
+    output: str | None,
+    fmt: str,
+    by: str,
+    engine: str,
+    pivot: str,
+    beam: int,
+    threads: int,
+    compute_type: str,
+    no_cache: bool,
+    verbose: bool,
+    models_dir: str | None,
+    quiet: bool,
+) -> None:
+    """Translate PATH (or stdin) offline into each --to language.
+
+    \b
+    align translate speech.zh.txt --to en
+    align translate doc.txt --from en --to es --to fr -o out/
+    align translate test.zh --from zh --to en --by line --format jsonl
+
+    With several targets, -o DIR gets NAME.LANG.EXT per target; to stdout use --format jsonl.
+    Every output records how it was made (engine, package and version, beam, compute type).
+    """
+    from align.translate.document import translate_document
+    from align.translate.engine import DecodeOptions
+
+    options = DecodeOptions(beam=beam, compute_type=compute_type, threads=threads)
+    progress = Progress("translating", 0, show_progress(quiet))
+    report = translate_document(
+        path,
+        targets=targets,
+        source=source,
+        output=output,
+        fmt=fmt,
+        by=by,
+        engine=engine,
+        pivot=None if pivot == "none" else pivot,
+        options=options,
+        models_dir=models_dir,
+        cache=not no_cache,
+        on_progress=progress.update,
+    )
+    progress.close()
+    if verbose:
+        click.echo(f"source language: {report.source}", err=True)
+        for target, signature in report.signatures.items():
+            click.echo(
+                f"{report.source}->{target}: {signature} "
+                f"(translated {report.translated[target]}, from cache {report.cache_hits[target]})",
+                err=True,
+            )
+    if output not in (None, "-") and not quiet:
+        for target, out_path in report.outputs.items():
+            click.echo(f"{target}: {os.path.relpath(out_path)}", err=True)

@@ -1,0 +1,259 @@
+"""Translating documents: segment, translate into several targets, write outputs atomically.
+
+The input is streamed in groups of units (lines, sentences or paragraphs), so
+a 100k-line file is translated with bounded memory; each group goes through
+every target's (cached) translator and is appended to that target's
+temporary output, renamed into place only when the whole document is done.
+Interrupted runs resume from the sentence cache.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import sys
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import ExitStack
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from align import languages as langs
+from align.errors import InputError
+from align.text import Segment, atomic_write, iter_lines, iter_paragraphs, split_sentences
+from align.translate import get_translator
+from align.translate.engine import DecodeOptions, Translator
+
+UNITS = ("sentence", "line", "paragraph")
+FORMATS = ("txt", "jsonl", "tsv", "tmx")
+EXTENSIONS = {"txt": "txt", "jsonl": "jsonl", "tsv": "tsv", "tmx": "tmx"}
+# Units translated per group: bounds memory on huge inputs, keeps batches large.
+GROUP_UNITS = 2000
+# How much text `--from auto` looks at.
+DETECT_CHARS = 20000
+
+
+def iter_units(lines: Iterator[str], by: str, lang: str | None) -> Iterator[Segment]:
+    """Units of a streamed document: every line, every paragraph, or every sentence of each paragraph."""
+    if by == "line":
+        for i, line in enumerate(lines):
+            yield Segment(i, 0, line.strip())
+        return
+    for p, para in enumerate(iter_paragraphs(lines)):
+        if by == "paragraph":
+            yield Segment(p, 0, para)
+        else:
+            for j, sent in enumerate(split_sentences(para, lang)):
+                yield Segment(p, j, sent)
+
+
+def _groups(units: Iterator[Segment], size: int) -> Iterator[list[Segment]]:
+    group: list[Segment] = []
+    for unit in units:
+        group.append(unit)
+        if len(group) >= size:
+            yield group
+            group = []
+    if group:
+        yield group
+
+
+def detect_source(path: str, candidates: Sequence[str] | None = None) -> str:
+    """The language of a document, from its first :data:`DETECT_CHARS` characters."""
+    from align.detect import detect_language
+
+    sample: list[str] = []
+    size = 0
+    for line in iter_lines(path):
+        sample.append(line)
+        size += len(line)
+        if size >= DETECT_CHARS:
+            break
+    found = detect_language("\n".join(sample), candidates=candidates)
+    if found.lang == "und":
+        raise InputError(
+            f"{path}: cannot tell the source language (too little text)", "give it with --from"
+        )
+    return found.lang
+
+
+def output_name(input_path: str, source: str, target: str, fmt: str) -> str:
+    """``speech.zh.txt`` -> ``speech.en.txt``; ``doc.txt`` -> ``doc.fr.tsv``; stdin -> ``stdin.en.txt``."""
+    if input_path == "-":
+        stem = "stdin"
+    else:
+        stem = Path(input_path).name
+        if "." in stem:
+            stem = stem.rsplit(".", 1)[0]
+        if "." in stem:
+            head, tail = stem.rsplit(".", 1)
+            try:
+                if langs.normalize(tail) == langs.normalize(source):
+                    stem = head
+            except InputError:
+                pass
+    return f"{stem}.{langs.base(target) if target != 'pt-BR' else target}.{EXTENSIONS[fmt]}"
+
+
+class _Writer:
+    """One target's output in one format, written unit group by unit group."""
+
+    def __init__(self, out: IO[str], fmt: str, by: str, source: str, target: str, signature: str):
+        from align.formats import TmxWriter
+
+        self.out = out
+        self.fmt = fmt
+        self.by = by
+        self.source = source
+        self.target = target
+        self.signature = signature
+        self.last_para: int | None = None
+        self.count = 0
+        self.tmx = TmxWriter(out, source, target, {"signature": signature}) if fmt == "tmx" else None
+        if fmt == "tsv":
+            out.write("id\tsource\ttranslation\n")
+        self.sep = "" if langs.base(target) in ("zh", "ja", "th") else " "
+
+    def write(self, unit: Segment, translation: str) -> None:
+        fmt, out = self.fmt, self.out
+        if fmt == "txt":
+            if self.by == "line":
+                out.write(translation + "\n")
+            elif self.last_para is None:
+                out.write(translation)
+            elif unit.para != self.last_para:
+                out.write("\n\n" + translation)
+            else:
+                out.write(self.sep + translation)
+        elif fmt == "jsonl":
+            record = {
+                "id": self.count,
+                "para": unit.para,
+                "source": unit.text,
+                "source_lang": self.source,
+                "target_lang": self.target,
+                "translation": translation,
+                "signature": self.signature,
+            }
+            out.write(json.dumps(record, ensure_ascii=False) + "\n")
+        elif fmt == "tsv":
+            clean = [t.replace("\t", " ").replace("\n", " ") for t in (unit.text, translation)]
+            out.write(f"{self.count}\t{clean[0]}\t{clean[1]}\n")
+        elif self.tmx is not None and unit.text.strip():
+            self.tmx.add(unit.text, translation)
+        self.last_para = unit.para
+        self.count += 1
+
+    def close(self) -> None:
+        if self.fmt == "txt" and self.by != "line" and self.last_para is not None:
+            self.out.write("\n")
+        if self.tmx is not None:
+            self.tmx.close()
+
+
+@dataclass
+class TranslationReport:
+    """What a document translation did: per target, its signature, output and counts."""
+
+    source: str
+    units: int = 0
+    outputs: dict[str, str] = field(default_factory=dict)  # target -> path ("-" for stdout)
+    signatures: dict[str, str] = field(default_factory=dict)
+    cache_hits: dict[str, int] = field(default_factory=dict)
+    translated: dict[str, int] = field(default_factory=dict)
+
+
+def translate_document(
+    input_path: str,
+    *,
+    targets: Sequence[str],
+    source: str = "auto",
+    output: str | None = None,
+    fmt: str = "txt",
+    by: str = "sentence",
+    engine: str = "auto",
+    pivot: str | None = "auto",
+    options: DecodeOptions | None = None,
+    models_dir: str | None = None,
+    cache: bool = True,
+    stdout: IO[str] | None = None,
+    on_progress: Callable[[int], None] | None = None,
+    group_units: int = GROUP_UNITS,
+) -> TranslationReport:
+    """Translate a document into each target language.
+
+    ``output``: ``None`` writes to ``stdout`` (one target, or jsonl for several);
+    a directory (or several targets) gets ``NAME.LANG.EXT`` per target; otherwise
+    the file itself. Outputs are written atomically: complete, or not at all.
+    """
+    if by not in UNITS:
+        raise InputError(f"unknown unit {by!r}", f"use one of {', '.join(UNITS)}")
+    if fmt not in FORMATS:
+        raise InputError(f"unknown format {fmt!r}", f"use one of {', '.join(FORMATS)}")
+    if not targets:
+        raise InputError("no target language given", "add --to LANG")
+    if input_path != "-" and not Path(input_path).exists():
+        raise InputError(f"{input_path}: no such file")
+    target_codes = list(dict.fromkeys(langs.normalize(t) for t in targets))
+    if source == "auto":
+        if input_path == "-":
+            raise InputError("--from auto needs a file, not stdin", "give the language with --from")
+        src = detect_source(input_path)
+    else:
+        src = langs.normalize(source)
+    same = [t for t in target_codes if langs.base(t) == langs.base(src) and t == src]
+    if same:
+        raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
+    translators: dict[str, Translator] = {
+        t: get_translator(
+            src,
+            t,
+            engine=engine,
+            models_dir=models_dir,
+            options=options,
+            pivot=pivot,
+            cache=cache,
+            on_progress=on_progress,
+        )
+        for t in target_codes
+    }
+    report = TranslationReport(source=src)
+    report.signatures = {t: tr.signature for t, tr in translators.items()}
+
+    to_stdout = output is None or output == "-"
+    if to_stdout and len(target_codes) > 1 and fmt != "jsonl":
+        raise InputError(
+            "several targets to stdout need --format jsonl", "or write files with -o DIR"
+        )
+    paths: dict[str, Path] = {}
+    if not to_stdout:
+        assert output is not None
+        out = Path(output)
+        if len(target_codes) > 1 or out.is_dir() or output.endswith(os.sep):
+            for t in target_codes:
+                paths[t] = out / output_name(input_path, src, t, fmt)
+        else:
+            paths[target_codes[0]] = out
+
+    with ExitStack() as stack:
+        writers: dict[str, _Writer] = {}
+        for t in target_codes:
+            if to_stdout:
+                fh: IO[str] = stdout or sys.stdout
+            else:
+                fh = stack.enter_context(atomic_write(paths[t]))
+            writers[t] = _Writer(fh, fmt, by, src, t, report.signatures[t])
+        for group in _groups(iter_units(iter_lines(input_path), by, src), group_units):
+            texts = [u.text for u in group]
+            for t in target_codes:
+                done = translators[t].translate(texts)
+                for unit, translation in zip(group, done, strict=True):
+                    writers[t].write(unit, translation)
+            report.units += len(group)
+        for w in writers.values():
+            w.close()
+    for t, tr in translators.items():
+        report.outputs[t] = str(paths[t]) if t in paths else "-"
+        report.cache_hits[t] = getattr(tr, "hits", 0)
+        report.translated[t] = getattr(tr, "misses", 0)
+    return report
