@@ -34,6 +34,7 @@ _TABLE: tuple[Language, ...] = (
     Language("bn", "Bengali", "ben", "bn", "bn", "Beng"),
     Language("br", "Breton", "bre"),
     Language("ca", "Catalan", "cat", "ca", "ca"),
+    Language("ca-valencia", "Valencian", "cat"),  # Apertium's *-cat_valencia modes
     Language("cs", "Czech", "ces", "cs", "cs"),
     Language("cy", "Welsh", "cym", None, "cy"),
     Language("da", "Danish", "dan", "da", "da"),
@@ -117,6 +118,7 @@ _ALIASES: dict[str, str] = {
     "no": "nb",
     "iw": "he",
     "in": "id",
+    "ca-es-valencia": "ca-valencia",
 }
 _BY_ISO3: dict[str, Language] = {}
 for _lang in _TABLE:

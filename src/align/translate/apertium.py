@@ -1,0 +1,272 @@
+"""Apertium: the rule-based engine, run through its own command-line pipeline in batch.
+
+Apertium is a shallow-transfer machine-translation system shipped by Debian
+(``apt-get install apertium apertium-eng-spa ...``; ``make apertium`` does it).
+Its output is rougher than a neural model's, but it is fast, deterministic and
+fully offline, and it reaches languages no installed Argos package covers.
+
+How a document goes through it:
+
+* **One process per call.** :meth:`ApertiumTranslator.translate` starts
+  ``apertium -f txt -u MODE`` once for all the sentences it is given, never
+  once per sentence.
+* **Sentence boundaries survive the pipe.** Each sentence is put on one line
+  (its inner whitespace collapsed to single spaces) and sentences are separated
+  by a blank line. Apertium's text deformatter treats a blank line as a
+  paragraph break: no transfer rule crosses it, and it comes back as a blank
+  line. The output is split at blank lines and the count checked; a mismatch is
+  an :class:`~align.errors.EngineError`, never a silently shifted alignment.
+  Blank (whitespace-only) sentences are not sent and come back as ``""``.
+* **Unknown words are not marked.** By default ``-u`` is passed: a word
+  Apertium does not know is copied as it is, without the ``*`` prefix, because
+  the output feeds alignment and scoring, where ``*`` marks are noise. Pass
+  ``mark_unknown=True`` (or set ``ALIGN_APERTIUM_MARK_UNKNOWN=1``) to see them;
+  the signature records the choice (``unk:plain`` / ``unk:marked``).
+
+Mode names (``eng-spa``, ``es-fr``, ``eng-cat_valencia``) map to edge codes
+through :mod:`align.languages`; see :func:`mode_pair` for which regional and
+orthographic variants are offered.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from align import languages as langs
+from align.errors import EngineError, LanguageError
+from align.translate.engine import DecodeOptions, Pair, signature_of
+
+EXECUTABLE = "apertium"
+SEPARATOR = "\n\n"
+MARK_UNKNOWN_ENV = "ALIGN_APERTIUM_MARK_UNKNOWN"
+
+# The variant suffixes (after "_" in a mode name) that are offered, per target
+# language, as the edge code they translate into. Every other suffix (spelling
+# norms such as _iec2017, _pre2017, _PTpre1990, _uni, and _US English) is left
+# out on purpose: the unsuffixed mode is the language's default.
+VARIANTS: dict[tuple[str, str], str] = {
+    ("pt", "BR"): "pt-BR",
+    ("ca", "valencia"): "ca-valencia",
+}
+
+_INSTALL_HINT = "list installed modes with `apertium -l`; install pairs with `make apertium`"
+_DATA_DIR_RE = re.compile(r"(/[^'\"\s]*/(apertium-[A-Za-z0-9_-]+))/")
+
+
+def mode_pair(mode: str) -> tuple[str, str] | None:
+    """The (source, target) edge codes of an Apertium mode, or ``None`` when it is not offered.
+
+    ``eng-spa`` -> (en, es); ``es-fr`` -> (es, fr); ``es-pt_BR`` -> (es, pt-BR);
+    ``eng-cat_valencia`` -> (en, ca-valencia). ``None`` for modes with an
+    unlisted variant suffix (``spa-cat_iec2017``), with other than two language
+    parts (``eco-es-fr``), or naming a language not in :mod:`align.languages`.
+    """
+    base_name, _, variant = mode.partition("_")
+    parts = base_name.split("-")
+    if len(parts) != 2:
+        return None
+    try:
+        source = langs.get(parts[0]).code
+        target = langs.get(parts[1]).code
+    except LanguageError:
+        return None
+    if source == target:
+        return None
+    if variant:
+        variant_code = VARIANTS.get((target, variant))
+        if variant_code is None:
+            return None
+        target = variant_code
+    return source, target
+
+
+def modes_dir() -> Path | None:
+    """Where the installed modes are (``$APERTIUM_DATADIR/modes``), or ``None``."""
+    datadir = os.environ.get("APERTIUM_DATADIR")
+    if datadir:
+        path = Path(datadir) / "modes"
+    else:
+        exe = shutil.which(EXECUTABLE)
+        if exe is None:
+            return None
+        path = Path(exe).resolve().parent.parent / "share" / "apertium" / "modes"
+    return path if path.is_dir() else None
+
+
+def _package_versions() -> dict[str, str]:
+    """Installed Debian package versions of ``apertium-*`` (empty when dpkg is absent)."""
+    if shutil.which("dpkg-query") is None:
+        return {}
+    try:
+        proc = subprocess.run(
+            ["dpkg-query", "-W", "-f=${Package}\t${Version}\n", "apertium-*"],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+    except OSError:
+        return {}
+    versions = {}
+    for line in proc.stdout.splitlines():
+        name, _, version = line.partition("\t")
+        if version:
+            versions[name] = version
+    return versions
+
+
+def _dir_size(path: Path) -> int:
+    try:
+        return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
+    except OSError:
+        return 0
+
+
+def stderr_line(stderr: str) -> str:
+    """The line of Apertium's stderr that says what went wrong."""
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for line in lines:
+        if line.startswith("Error:"):
+            return line.removesuffix(" Try one of:")
+    return lines[-1] if lines else "no message on stderr"
+
+
+def _prepare(sentence: str) -> str:
+    """One sentence as one line: NULs and inner whitespace (newlines too) become single spaces."""
+    return " ".join(sentence.replace("\x00", " ").split())
+
+
+@dataclass
+class ApertiumTranslator:
+    """Translates with one Apertium mode; one ``apertium`` process per :meth:`translate` call."""
+
+    pair: Pair
+    mark_unknown: bool = False
+    executable: str = EXECUTABLE
+    source: str = field(init=False)
+    target: str = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.source = self.pair.source
+        self.target = self.pair.target
+
+    @property
+    def signature(self) -> str:
+        return f"{signature_of(self.pair)}|unk:{'marked' if self.mark_unknown else 'plain'}"
+
+    def command(self) -> list[str]:
+        cmd = [self.executable, "-f", "txt"]
+        if not self.mark_unknown:
+            cmd.append("-u")
+        cmd.append(self.pair.name)
+        return cmd
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        lines = [_prepare(s) for s in sentences]
+        slots = [i for i, line in enumerate(lines) if line]
+        out = [""] * len(lines)
+        if not slots:
+            return out
+        payload = SEPARATOR.join(lines[i] for i in slots) + "\n"
+        mode = self.pair.name
+        try:
+            proc = subprocess.run(
+                self.command(),
+                input=payload,
+                capture_output=True,
+                text=True,
+                encoding="utf-8",
+                errors="replace",
+                check=False,
+            )
+        except OSError as exc:
+            raise EngineError(
+                f"apertium mode {mode}: cannot run {self.executable!r}: {exc.strerror or exc}",
+                _INSTALL_HINT,
+            ) from exc
+        if proc.returncode != 0:
+            raise EngineError(
+                f"apertium mode {mode} failed (exit {proc.returncode}): {stderr_line(proc.stderr)}",
+                _INSTALL_HINT,
+            )
+        pieces = proc.stdout.rstrip("\n").split(SEPARATOR)
+        if len(pieces) != len(slots):
+            detail = f"; stderr: {stderr_line(proc.stderr)}" if proc.stderr.strip() else ""
+            raise EngineError(
+                f"apertium mode {mode} returned {len(pieces)} sentences for {len(slots)}{detail}"
+            )
+        for i, piece in zip(slots, pieces, strict=True):
+            out[i] = " ".join(piece.split())
+        return out
+
+
+class ApertiumEngine:
+    """The installed Apertium modes as translation pairs (``kind="rule-based"``).
+
+    ``models_dir`` is accepted for the common engine interface and not used:
+    Apertium's data lives where the distribution installs it
+    (``$APERTIUM_DATADIR``, default ``/usr/share/apertium``).
+    """
+
+    name = "apertium"
+    kind = "rule-based"
+
+    def __init__(self, models_dir: str | None = None, *, mark_unknown: bool | None = None) -> None:
+        self.models_dir = models_dir
+        if mark_unknown is None:
+            mark_unknown = os.environ.get(MARK_UNKNOWN_ENV, "") not in ("", "0", "false", "no")
+        self.mark_unknown = mark_unknown
+        self._pairs: list[Pair] | None = None
+
+    def available(self) -> bool:
+        return shutil.which(EXECUTABLE) is not None and modes_dir() is not None
+
+    def pairs(self) -> list[Pair]:
+        if self._pairs is None:
+            self._pairs = self._scan()
+        return list(self._pairs)
+
+    def _scan(self) -> list[Pair]:
+        directory = modes_dir()
+        if directory is None or shutil.which(EXECUTABLE) is None:
+            return []
+        versions = _package_versions()
+        found: dict[tuple[str, str], Pair] = {}
+        for mode_file in sorted(directory.glob("*.mode")):
+            mode = mode_file.stem
+            codes = mode_pair(mode)
+            if codes is None:
+                continue
+            try:
+                text = mode_file.read_text(encoding="utf-8", errors="replace")
+            except OSError:
+                continue
+            match = _DATA_DIR_RE.search(text)
+            package = match.group(2) if match else ""
+            pair = Pair(
+                engine=self.name,
+                source=codes[0],
+                target=codes[1],
+                name=mode,
+                version=versions.get(package, ""),
+                kind=self.kind,
+                path=str(mode_file),
+                size=_dir_size(Path(match.group(1))) if match else 0,
+            )
+            # Two modes for one direction (old two-letter and new three-letter
+            # names): keep the three-letter one, Apertium's current naming.
+            old = found.get(codes)
+            if old is None or len(mode.split("-")[0]) > len(old.name.split("-")[0]):
+                found[codes] = pair
+        return sorted(found.values(), key=lambda p: (p.source, p.target))
+
+    def translator(self, pair: Pair, options: DecodeOptions | None = None) -> ApertiumTranslator:
+        """A translator for ``pair`` (``options`` do not apply to a rule-based engine)."""
+        if pair.engine != self.name:
+            raise EngineError(f"pair {pair.name} belongs to engine {pair.engine!r}, not apertium")
+        return ApertiumTranslator(pair, mark_unknown=self.mark_unknown)

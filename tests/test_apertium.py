@@ -1,0 +1,312 @@
+"""The Apertium engine: mode mapping, batch translation with kept boundaries, errors, chains.
+
+Tests that run Apertium skip with a reason when it is not installed (``make apertium``).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+
+import pytest
+
+from align.errors import EngineError
+from align.text import read_text, segment_text
+from align.translate.apertium import (
+    ApertiumEngine,
+    ApertiumTranslator,
+    mode_pair,
+    modes_dir,
+    stderr_line,
+)
+from align.translate.engine import ChainTranslator, Pair, plan_chain
+from conftest import CORPORA, shared_path
+
+
+def _engine() -> ApertiumEngine:
+    engine = ApertiumEngine(None, mark_unknown=False)
+    if not engine.available():
+        pytest.skip("Apertium is not installed (run: make apertium)")
+    return engine
+
+
+def _pair(engine: ApertiumEngine, source: str, target: str) -> Pair:
+    for pair in engine.pairs():
+        if (pair.source, pair.target) == (source, target):
+            return pair
+    pytest.skip(f"the Apertium pair {source}->{target} is not installed (run: make apertium)")
+
+
+# --- mode names -> edge codes (pure) ------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("mode", "expected"),
+    [
+        ("eng-spa", ("en", "es")),
+        ("spa-eng", ("es", "en")),
+        ("es-fr", ("es", "fr")),
+        ("fr-es", ("fr", "es")),
+        ("en-gl", ("en", "gl")),
+        ("pt-es", ("pt", "es")),
+        ("ro-es", ("ro", "es")),
+        ("fra-cat", ("fr", "ca")),
+        ("spa-ita", ("es", "it")),
+        ("nno-nob", ("nn", "nb")),
+        # regional variants offered on purpose
+        ("eng-cat_valencia", ("en", "ca-valencia")),
+        ("spa-cat_valencia", ("es", "ca-valencia")),
+        ("es-pt_BR", ("es", "pt-BR")),
+        ("cat-por_BR", ("ca", "pt-BR")),
+        # spelling norms and other variants: not offered (the plain mode is the default)
+        ("spa-cat_iec2017", None),
+        ("eng-cat_valencia_uni", None),
+        ("eng-cat_valencia_iec2017", None),
+        ("fra-cat_pre2017", None),
+        ("cat-por_PTpre1990", None),
+        ("spa-eng_US", None),
+        ("spa-eng_BR", None),  # a variant suffix only counts for its own language
+        # not a plain two-language direction, or a language outside the table
+        ("eco-es-fr", None),
+        ("eng-spa-morph", None),
+        ("hbs-eng", None),
+        ("eng", None),
+    ],
+)
+def test_mode_pair(mode: str, expected: tuple[str, str] | None) -> None:
+    assert mode_pair(mode) == expected
+
+
+def test_stderr_line_picks_the_error() -> None:
+    stderr = (
+        "Error in /usr/share/x.t1x: line 12: index > limit\n"
+        "Error: Mode eng-xxx does not exist. Try one of:\n  eng-spa\n  spa-eng\n"
+    )
+    assert stderr_line(stderr) == "Error: Mode eng-xxx does not exist."
+    assert stderr_line("lt-proc: cannot open file\n") == "lt-proc: cannot open file"
+    assert stderr_line("") == "no message on stderr"
+
+
+# --- chain planning (pure: a fixed list of pairs) -----------------------------------------------
+
+DEBIAN_MODES = [
+    "eng-spa", "spa-eng", "eng-cat", "cat-eng", "en-gl", "gl-en", "es-fr", "fr-es",
+    "es-pt", "pt-es", "es-pt_BR", "spa-ita", "ita-spa", "ro-es", "spa-cat_iec2017",
+]  # fmt: skip
+
+
+def _apertium_pairs(modes: list[str]) -> list[Pair]:
+    out = []
+    for mode in modes:
+        codes = mode_pair(mode)
+        if codes is not None:
+            out.append(Pair("apertium", codes[0], codes[1], mode, kind="rule-based"))
+    return out
+
+
+ARGOS_ZH_EN = Pair("argos", "zh-Hans", "en", "translate-zh_en", "1.9", kind="neural")
+
+
+def test_chain_crosses_engines_zh_en_es() -> None:
+    pairs = [ARGOS_ZH_EN, *_apertium_pairs(DEBIAN_MODES)]
+    chain = plan_chain(pairs, "zh", "es")
+    assert [(p.engine, p.name) for p in chain] == [
+        ("argos", "translate-zh_en"),
+        ("apertium", "eng-spa"),
+    ]
+
+
+def test_chain_fewest_hops_then_neural() -> None:
+    pairs = [ARGOS_ZH_EN, *_apertium_pairs(DEBIAN_MODES)]
+    assert [p.name for p in plan_chain(pairs, "zh", "fr")] == [
+        "translate-zh_en",
+        "eng-spa",
+        "es-fr",
+    ]
+    assert [p.name for p in plan_chain(pairs, "en", "pt-BR")] == ["eng-spa", "es-pt_BR"]
+    # An Argos en->es package wins over Apertium's eng-spa for the same hop.
+    argos_en_es = Pair("argos", "en", "es", "translate-en_es", "1.0", kind="neural")
+    assert [p.engine for p in plan_chain([*pairs, argos_en_es], "zh", "es")] == ["argos", "argos"]
+    # A direct Apertium pair beats a two-hop chain, even a neural one.
+    argos_en_de = Pair("argos", "en", "de", "translate-en_de", kind="neural")
+    argos_de_gl = Pair("argos", "de", "gl", "translate-de_gl", kind="neural")
+    chain = plan_chain([*pairs, argos_en_de, argos_de_gl], "en", "gl")
+    assert [p.name for p in chain] == ["en-gl"]
+
+
+def test_chain_uses_installed_modes() -> None:
+    engine = _engine()
+    _pair(engine, "en", "es")
+    chain = plan_chain([ARGOS_ZH_EN, *engine.pairs()], "zh-Hans", "es")
+    assert [(p.engine, p.source, p.target) for p in chain] == [
+        ("argos", "zh-Hans", "en"),
+        ("apertium", "en", "es"),
+    ]
+    assert chain[1].name == "eng-spa"
+
+
+# --- the installed modes ------------------------------------------------------------------------
+
+
+def test_pairs_come_from_installed_modes() -> None:
+    engine = _engine()
+    pairs = engine.pairs()
+    directory = modes_dir()
+    assert directory is not None
+    installed = {f.stem for f in directory.glob("*.mode")}
+    assert pairs, "Apertium is installed but offers no pair"
+    for pair in pairs:
+        assert pair.engine == "apertium" and pair.kind == "rule-based"
+        assert pair.name in installed
+        assert mode_pair(pair.name) == (pair.source, pair.target)
+    directions = [(p.source, p.target) for p in pairs]
+    assert len(directions) == len(set(directions)), "one mode per direction"
+    en_es = _pair(engine, "en", "es")
+    assert en_es.name == "eng-spa"
+    if shutil.which("dpkg-query"):
+        assert re.fullmatch(r"[0-9][0-9A-Za-z.+~:-]*", en_es.version), en_es.version
+    assert en_es.size > 1_000_000
+
+
+def test_signature_records_mode_version_and_unknown_marking() -> None:
+    engine = _engine()
+    pair = _pair(engine, "en", "es")
+    plain = engine.translator(pair).signature
+    marked = ApertiumEngine(None, mark_unknown=True).translator(pair).signature
+    assert "engine:apertium" in plain and "package:eng-spa" in plain
+    assert plain.endswith("|unk:plain") and marked.endswith("|unk:marked")
+    if pair.version:
+        assert f"pkgver:{pair.version}" in plain
+
+
+def test_mark_unknown_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALIGN_APERTIUM_MARK_UNKNOWN", "1")
+    assert ApertiumEngine(None).mark_unknown is True
+    monkeypatch.setenv("ALIGN_APERTIUM_MARK_UNKNOWN", "0")
+    assert ApertiumEngine(None).mark_unknown is False
+
+
+# --- translating --------------------------------------------------------------------------------
+
+
+def test_translates_en_es() -> None:
+    engine = _engine()
+    t = engine.translator(_pair(engine, "en", "es"))
+    out = t.translate(["The children are playing in the park.", "I have three red apples."])
+    assert len(out) == 2
+    assert "niños" in out[0] and "parque" in out[0]
+    assert "tres" in out[1] and "manzanas" in out[1]
+
+
+def test_unknown_words_unmarked_by_default_marked_on_request() -> None:
+    engine = _engine()
+    pair = _pair(engine, "en", "es")
+    sentence = ["The zorblaxian engineers arrived."]
+    plain = engine.translator(pair).translate(sentence)[0]
+    marked = ApertiumEngine(None, mark_unknown=True).translator(pair).translate(sentence)[0]
+    assert "zorblaxian" in plain and "*" not in plain
+    assert "*zorblaxian" in marked
+
+
+TRICKY = [
+    "Dr. Smith arrived at 5 p.m. on Jan. 3 and left at 7",
+    'He said "hello" to the U.S. team, then left.',
+    "",
+    "   ",
+    "It cost $4.50 (approx.) in 2024, i.e. 11 percent more.",
+    "...",
+    "A line\nbroken inside\n\nwith a blank line in it.",
+    "[1] See section 2.3 — and ^this^ @name #tag <b>x</b> a/b 13\\14.",
+    "\t",
+    "What? No! 15",
+    "—",
+    "St. Louis vs. Mt. Everest: 16 km.",
+]
+
+
+def test_n_sentences_in_n_out() -> None:
+    engine = _engine()
+    out = engine.translator(_pair(engine, "en", "es")).translate(TRICKY)
+    assert len(out) == len(TRICKY)
+    for src, tgt in zip(TRICKY, out, strict=True):
+        if not src.strip():
+            assert tgt == ""
+        else:
+            assert tgt and "\n" not in tgt
+            # each sentence's numbers come back in its own slot: nothing shifted
+            for number in re.findall(r"\d+", src):
+                assert number in tgt, (src, tgt)
+    assert out[5] == "..."
+    assert out[10] == "—"
+    assert "$4.50" in out[4]
+    assert "hola" in out[1]
+
+
+def test_empty_batch_starts_no_process() -> None:
+    pair = Pair("apertium", "en", "es", "eng-spa", kind="rule-based")
+    t = ApertiumTranslator(pair, executable="/nonexistent/apertium")
+    assert t.translate([]) == []
+    assert t.translate(["", "  "]) == ["", ""]
+
+
+def test_speech_keeps_its_sentences() -> None:
+    engine = _engine()
+    text = read_text(CORPORA / "yunqi-2024" / "speech.en.txt")
+    sentences = [s.text for s in segment_text(text, "en")]
+    out = engine.translator(_pair(engine, "en", "es")).translate(sentences)
+    assert len(out) == len(sentences) > 50
+    assert all(out)
+    for src, tgt in zip(sentences, out, strict=True):
+        for number in re.findall(r"\d{2,}", src):
+            assert number in tgt, (src, tgt)
+    assert "alibaba" in out[0].lower()
+
+
+def test_wmt_references_keep_their_lines() -> None:
+    engine = _engine()
+    lines = read_text(shared_path("data", "wmt23-zh-en", "ref.en")).splitlines()[:300]
+    out = engine.translator(_pair(engine, "en", "ca")).translate(lines)
+    assert len(out) == len(lines)
+    for src, tgt in zip(lines, out, strict=True):
+        assert bool(src.strip()) == bool(tgt)
+        for number in re.findall(r"\d{3,}", src):
+            assert number in tgt, (src, tgt)
+
+
+def test_chain_en_es_fr_one_process_per_hop() -> None:
+    engine = _engine()
+    steps = [
+        engine.translator(_pair(engine, "en", "es")),
+        engine.translator(_pair(engine, "es", "fr")),
+    ]
+    chain = ChainTranslator(list(steps))
+    out = chain.translate(["The children are playing in the park.", "", "We bought 12 books."])
+    assert len(out) == 3 and out[1] == ""
+    assert "enfants" in out[0] and "parc" in out[0]
+    assert "12" in out[2] and "livres" in out[2]
+    assert chain.signature.count("engine:apertium") == 2
+
+
+# --- errors -------------------------------------------------------------------------------------
+
+
+def test_missing_mode_names_mode_and_stderr() -> None:
+    engine = _engine()
+    pair = Pair("apertium", "en", "xh", "eng-xho", kind="rule-based")
+    with pytest.raises(EngineError) as info:
+        engine.translator(pair).translate(["Hello."])
+    message = str(info.value)
+    assert "apertium mode eng-xho failed (exit 1): Error: Mode eng-xho does not exist." in message
+    assert info.value.exit_code == 1
+
+
+def test_missing_executable_is_an_engine_error() -> None:
+    pair = Pair("apertium", "en", "es", "eng-spa", kind="rule-based")
+    t = ApertiumTranslator(pair, executable="/nonexistent/apertium")
+    with pytest.raises(EngineError, match=r"apertium mode eng-spa: cannot run '/nonexistent/"):
+        t.translate(["Hello."])
+
+
+def test_translator_refuses_another_engines_pair() -> None:
+    with pytest.raises(EngineError, match="belongs to engine 'argos'"):
+        ApertiumEngine(None).translator(ARGOS_ZH_EN)
