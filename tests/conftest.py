@@ -10,7 +10,9 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SHARED = Path(os.environ.get("ALIGN_SHARED_DIR", ROOT.parent / "shared"))
 CORPORA = ROOT / "corpora"
-MODELS_DIR = Path(os.environ.get("ALIGN_MODELS_DIR", ROOT / "models"))
+# Tests (and the subprocesses they start) use the repo's models/, as the Makefile does.
+os.environ.setdefault("ALIGN_MODELS_DIR", str(ROOT / "models"))
+MODELS_DIR = Path(os.environ["ALIGN_MODELS_DIR"])
 
 
 def shared_path(*parts: str) -> Path:

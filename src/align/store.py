@@ -28,7 +28,7 @@ import stat
 import tempfile
 import zipfile
 from collections.abc import Iterator
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from types import ModuleType
 from typing import Any
@@ -124,7 +124,7 @@ def _dir_size(path: Path) -> int:
     return sum(p.stat().st_size for p in path.rglob("*") if p.is_file())
 
 
-def _read_metadata(folder: Path) -> dict[str, Any]:
+def read_metadata(folder: Path) -> dict[str, Any]:
     meta_path = folder / "metadata.json"
     try:
         meta = json.loads(meta_path.read_text(encoding="utf-8"))
@@ -154,7 +154,7 @@ def _check_contents(folder: Path) -> str:
 
 
 def _describe(folder: Path) -> InstalledPackage:
-    meta = _read_metadata(folder)
+    meta = read_metadata(folder)
     tokenizer = _check_contents(folder)
     from_code, to_code = meta["from_code"], meta["to_code"]
     return InstalledPackage(
@@ -262,7 +262,8 @@ def install_from_path(
                 if final.exists():
                     _remove_folder(final, root)
                 os.replace(staged, final)
-    return _describe(final)
+                installed = replace(info, path=str(final))
+    return installed
 
 
 def _remove_folder(folder: Path, root: Path) -> None:

@@ -96,9 +96,7 @@ class ArgosTranslator:
     _lock = threading.Lock()
 
     def __init__(self, folder: Path, pair: Pair, options: DecodeOptions) -> None:
-        import ctranslate2
-
-        meta = store._read_metadata(folder)
+        meta = store.read_metadata(folder)
         self.folder = folder
         self.pair = pair
         self.options = options
@@ -106,17 +104,28 @@ class ArgosTranslator:
         self.target = pair.target
         self.target_prefix: str = str(meta.get("target_prefix", ""))
         self.tokenizer = _Tokenizer(folder, meta["from_code"], meta["to_code"])
-        threads = options.threads or os.cpu_count() or 1
-        try:
-            self.model = ctranslate2.Translator(
-                str(folder / "model"),
-                device="cpu",
-                compute_type=options.compute_type,
-                inter_threads=1,
-                intra_threads=threads,
-            )
-        except (RuntimeError, ValueError) as exc:
-            raise ModelError(f"{folder.name}: cannot load the CTranslate2 model ({exc})") from exc
+        self._model: Any = None
+
+    @property
+    def model(self) -> Any:
+        """The CTranslate2 model, loaded on first use (a fully cached run never loads it)."""
+        if self._model is None:
+            import ctranslate2
+
+            threads = self.options.threads or os.cpu_count() or 1
+            try:
+                self._model = ctranslate2.Translator(
+                    str(self.folder / "model"),
+                    device="cpu",
+                    compute_type=self.options.compute_type,
+                    inter_threads=1,
+                    intra_threads=threads,
+                )
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(
+                    f"{self.folder.name}: cannot load the CTranslate2 model ({exc})"
+                ) from exc
+        return self._model
 
     @classmethod
     def load(cls, folder: Path, pair: Pair, options: DecodeOptions) -> ArgosTranslator:
