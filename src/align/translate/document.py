@@ -195,6 +195,11 @@ def translate_document(
     if input_path != "-" and not Path(input_path).exists():
         raise InputError(f"{input_path}: no such file")
     target_codes = list(dict.fromkeys(langs.normalize(t) for t in targets))
+    to_stdout = output is None or output == "-"
+    if to_stdout and len(target_codes) > 1 and fmt != "jsonl":
+        raise InputError(
+            "several targets to stdout need --format jsonl", "or write files with -o DIR"
+        )
     if source == "auto":
         if input_path == "-":
             raise InputError("--from auto needs a file, not stdin", "give the language with --from")
@@ -220,11 +225,6 @@ def translate_document(
     report = TranslationReport(source=src)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
 
-    to_stdout = output is None or output == "-"
-    if to_stdout and len(target_codes) > 1 and fmt != "jsonl":
-        raise InputError(
-            "several targets to stdout need --format jsonl", "or write files with -o DIR"
-        )
     paths: dict[str, Path] = {}
     if not to_stdout:
         assert output is not None

@@ -1,0 +1,274 @@
+"""Translation with the real zh->en Argos package: API, CLI, formats, cache, resume, bad input."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import CORPORA, zh_en_model_dir
+
+from align.cli import cli
+from align.errors import InputError, LanguageError, NoTranslationPath
+from align.formats import read_tmx
+from align.translate import get_translator, plan
+from align.translate.document import output_name, translate_document
+from align.translate.engine import Pair, plan_chain
+
+ZH = "今天天气很好。我们去公园散步吧！\n\n阿里巴巴集团在杭州。"
+
+
+@pytest.fixture
+def zh_file(tmp_path: Path) -> Path:
+    zh_en_model_dir()
+    path = tmp_path / "doc.zh.txt"
+    path.write_text(ZH, encoding="utf-8")
+    return path
+
+
+def test_api_translates_real_sentences_in_order() -> None:
+    zh_en_model_dir()
+    t = get_translator("zh", "en", cache=False)
+    out = t.translate(["今天天气很好。", "", "阿里巴巴集团在杭州。", "今天天气很好。"])
+    assert len(out) == 4
+    assert "weather" in out[0].lower() or "day" in out[0].lower()
+    assert out[1] == ""
+    assert "Hangzhou" in out[2]
+    assert out[3] == out[0]
+    assert t.signature == (
+        "engine:argos|src:zh-Hans|tgt:en|package:translate-zh_en|pkgver:1.9|beam:4|compute:int8"
+        "|align:0.1.0"
+    )
+
+
+def test_batched_output_equals_one_by_one() -> None:
+    zh_en_model_dir()
+    sents = ["今天天气很好。", "我们去公园散步吧！", "阿里巴巴集团在杭州。"]
+    t = get_translator("zh", "en", cache=False)
+    assert t.translate(sents) == [t.translate([s])[0] for s in sents]
+
+
+def test_document_keeps_paragraphs(zh_file: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(cli, ["translate", str(zh_file), "--from", "zh", "--to", "en"])
+    assert result.exit_code == 0, result.output
+    paras = result.output.rstrip("\n").split("\n\n")
+    assert len(paras) == 2
+    assert "Hangzhou" in paras[1]
+
+
+def test_by_line_keeps_line_count(tmp_path: Path) -> None:
+    zh_en_model_dir()
+    lines = ["第一行。", "", "第三行：价格是3.5元。第二句。", "最后一行"]
+    src = tmp_path / "lines.zh"
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    out = tmp_path / "lines.en"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["translate", str(src), "--from", "zh", "--to", "en", "--by", "line", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    got = out.read_text(encoding="utf-8").split("\n")
+    assert got[-1] == "" and len(got) - 1 == len(lines)
+    assert got[1] == ""
+    assert "3.5" in got[2]
+
+
+def test_jsonl_records_and_signature(zh_file: Path) -> None:
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["translate", str(zh_file), "--from", "zh", "--to", "en", "--format", "jsonl"]
+    )
+    assert result.exit_code == 0, result.output
+    records = [json.loads(line) for line in result.output.splitlines()]
+    assert [r["id"] for r in records] == [0, 1, 2]
+    assert [r["source"] for r in records] == ["今天天气很好。", "我们去公园散步吧！", "阿里巴巴集团在杭州。"]
+    assert {r["target_lang"] for r in records} == {"en"}
+    assert all(r["signature"].startswith("engine:argos|src:zh-Hans|tgt:en") for r in records)
+    assert all(r["translation"] for r in records)
+
+
+def test_tmx_parses_back(zh_file: Path, tmp_path: Path) -> None:
+    out = tmp_path / "doc.tmx"
+    runner = CliRunner()
+    result = runner.invoke(
+        cli,
+        ["translate", str(zh_file), "--from", "zh", "--to", "en", "--format", "tmx", "-o", str(out)],
+    )
+    assert result.exit_code == 0, result.output
+    header, units = read_tmx(str(out))
+    assert header["srclang"] == "zh-Hans"
+    assert header["x-signature"].startswith("engine:argos")
+    assert len(units) == 3
+    assert units[2]["zh-Hans"] == "阿里巴巴集团在杭州。"
+    assert "Hangzhou" in units[2]["en"]
+
+
+def test_cache_makes_second_run_free_and_verbose_says_so(zh_file: Path) -> None:
+    runner = CliRunner()
+    args = ["translate", str(zh_file), "--from", "zh", "--to", "en", "-v"]
+    first = runner.invoke(cli, args)
+    second = runner.invoke(cli, args)
+    assert first.exit_code == second.exit_code == 0
+    assert "(translated 3, from cache 0)" in first.stderr
+    assert "(translated 0, from cache 3)" in second.stderr
+    assert first.stdout == second.stdout
+    third = runner.invoke(cli, [*args, "--no-cache"])
+    assert "(translated 3, from cache 0)" in third.stderr
+
+
+def test_interrupted_run_resumes_and_leaves_no_partial_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    zh_en_model_dir()
+    src = tmp_path / "many.zh"
+    src.write_text("".join(f"第{i}句话。\n" for i in range(8)), encoding="utf-8")
+    out = tmp_path / "many.en"
+    from align.translate import argos
+
+    real = argos.ArgosTranslator.translate
+    calls = {"n": 0}
+
+    def failing(self: argos.ArgosTranslator, sentences: list[str]) -> list[str]:
+        calls["n"] += 1
+        if calls["n"] == 2:
+            raise KeyboardInterrupt
+        return real(self, sentences)
+
+    monkeypatch.setattr(argos.ArgosTranslator, "translate", failing)
+    kwargs = dict(targets=["en"], source="zh", output=str(out), by="line", group_units=4)
+    with pytest.raises(KeyboardInterrupt):
+        translate_document(str(src), **kwargs)  # type: ignore[arg-type]
+    assert not out.exists()
+    assert list(tmp_path.glob(".many.en.*")) == []
+    monkeypatch.setattr(argos.ArgosTranslator, "translate", real)
+    report = translate_document(str(src), **kwargs)  # type: ignore[arg-type]
+    assert report.cache_hits["en"] == 4 and report.translated["en"] == 4
+    assert len(out.read_text(encoding="utf-8").splitlines()) == 8
+
+
+def test_several_targets_write_one_file_each(tmp_path: Path) -> None:
+    zh_en_model_dir()
+    try:
+        plan("zh", "es")
+    except NoTranslationPath:
+        pytest.skip("no zh->es chain installed (Apertium absent)")
+    src = tmp_path / "speech.zh.txt"
+    src.write_text("阿里巴巴集团在杭州。\n", encoding="utf-8")
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["translate", str(src), "--from", "zh", "--to", "en", "--to", "es", "-o", str(tmp_path)]
+    )
+    assert result.exit_code == 0, result.output
+    en = (tmp_path / "speech.en.txt").read_text(encoding="utf-8")
+    es = (tmp_path / "speech.es.txt").read_text(encoding="utf-8")
+    assert "Hangzhou" in en and "Hangzhou" in es and en != es
+
+
+def test_demo_corpus_translates_to_english() -> None:
+    zh_en_model_dir()
+    runner = CliRunner()
+    result = runner.invoke(
+        cli, ["translate", str(CORPORA / "yunqi-2024" / "speech.zh.txt"), "--from", "zh", "--to", "en"]
+    )
+    assert result.exit_code == 0, result.output
+    en_paras = (CORPORA / "yunqi-2024" / "speech.en.txt").read_text(encoding="utf-8").split("\n\n")
+    assert len(result.output.rstrip("\n").split("\n\n")) == len(en_paras)
+    assert "Olympic" in result.output and "AI" in result.output
+
+
+def test_runtime_never_imports_torch_stanza_spacy(zh_file: Path) -> None:
+    code = (
+        "import sys\n"
+        "from align.translate.document import translate_document\n"
+        f"translate_document({str(zh_file)!r}, targets=['en'], source='zh', output={str(zh_file)!r} + '.en')\n"
+        "bad = [m for m in ('torch', 'stanza', 'spacy') if m in sys.modules]\n"
+        "print(','.join(bad) or 'clean')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "clean"
+    assert "Hangzhou" in Path(str(zh_file) + ".en").read_text(encoding="utf-8")
+
+
+def test_help_imports_nothing_heavy() -> None:
+    code = (
+        "import sys\n"
+        "from click.testing import CliRunner\n"
+        "from align.cli import cli\n"
+        "r = CliRunner().invoke(cli, ['--help'])\n"
+        "assert r.exit_code == 0\n"
+        "heavy = ('ctranslate2', 'argostranslate', 'numpy', 'torch', 'sacrebleu', 'langdetect')\n"
+        "print(','.join(m for m in heavy if m in sys.modules) or 'clean')\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert result.stdout.strip() == "clean"
+
+
+@pytest.mark.parametrize(
+    ("content", "args", "code", "message"),
+    [
+        (None, ["--from", "zh", "--to", "en"], 2, "no such file"),
+        (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ["--from", "zh", "--to", "en"], 2, "binary file"),
+        ("café\n".encode("latin-1"), ["--from", "fr", "--to", "en"], 2, "not UTF-8 (invalid byte 0xe9 on line 1)"),
+        (b"  \n\n", ["--from", "zh", "--to", "en"], 2, "is empty"),
+        ("你好。".encode(), ["--from", "zh", "--to", "xx"], 2, "unknown language code 'xx'"),
+        ("你好。".encode(), ["--from", "zh", "--to", "ko"], 1, "cannot translate zh-Hans -> ko"),
+    ],
+)
+def test_bad_input_gets_one_clear_line(
+    tmp_path: Path, content: bytes | None, args: list[str], code: int, message: str
+) -> None:
+    zh_en_model_dir()
+    path = tmp_path / "input.txt"
+    if content is not None:
+        path.write_bytes(content)
+    out = tmp_path / "out.txt"
+    result = CliRunner().invoke(cli, ["translate", str(path), *args, "-o", str(out)])
+    assert result.exit_code == code, result.output
+    assert result.stderr.startswith("align: error: ")
+    assert result.stderr.count("\n") == 1
+    assert message in result.stderr
+    assert not out.exists()
+
+
+def test_missing_pair_names_installed_pairs_and_fix() -> None:
+    zh_en_model_dir()
+    with pytest.raises(NoTranslationPath) as info:
+        get_translator("ko", "ja")
+    text = str(info.value)
+    assert "zh-Hans->en" in text and "align models install" in text
+
+
+def test_plan_chain_prefers_fewest_hops_then_neural() -> None:
+    pairs = [
+        Pair("argos", "zh-Hans", "en", "translate-zh_en"),
+        Pair("apertium", "en", "es", "eng-spa", kind="rule-based"),
+        Pair("apertium", "es", "fr", "es-fr", kind="rule-based"),
+        Pair("apertium", "en", "fr", "eng-fra", kind="rule-based"),
+        Pair("argos", "en", "fr", "translate-en_fr"),
+    ]
+    chain = plan_chain(pairs, "zh", "fr")
+    assert [(p.engine, p.source, p.target) for p in chain] == [
+        ("argos", "zh-Hans", "en"),
+        ("argos", "en", "fr"),
+    ]
+    assert [p.name for p in plan_chain(pairs, "zh", "es")] == ["translate-zh_en", "eng-spa"]
+    with pytest.raises(NoTranslationPath, match="pivoting is off"):
+        plan_chain(pairs, "zh", "es", pivot="none")
+    with pytest.raises(NoTranslationPath):
+        plan_chain(pairs, "zh", "fr", pivot="de")
+
+
+def test_output_names_and_errors() -> None:
+    assert output_name("speech.zh.txt", "zh-Hans", "en", "txt") == "speech.en.txt"
+    assert output_name("dir/doc.txt", "en", "fr", "tsv") == "doc.fr.tsv"
+    assert output_name("-", "en", "pt-BR", "jsonl") == "stdin.pt-BR.jsonl"
+    with pytest.raises(LanguageError):
+        get_translator("zh", "klingon")
+    with pytest.raises(InputError, match="several targets to stdout"):
+        translate_document(
+            str(CORPORA / "yunqi-2024" / "speech.zh.txt"), targets=["en", "es"], source="zh"
+        )
