@@ -5,16 +5,21 @@ Tests that run Apertium skip with a reason when it is not installed (``make aper
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from align.cli import cli
 from align.errors import EngineError
 from align.text import read_text, segment_text
 from align.translate.apertium import (
     ApertiumEngine,
     ApertiumTranslator,
+    _tidy,
     mode_pair,
     modes_dir,
     stderr_line,
@@ -85,6 +90,20 @@ def test_stderr_line_picks_the_error() -> None:
     assert stderr_line(stderr) == "Error: Mode eng-xxx does not exist."
     assert stderr_line("lt-proc: cannot open file\n") == "lt-proc: cannot open file"
     assert stderr_line("") == "no message on stderr"
+
+
+@pytest.mark.parametrize(
+    ("source", "output", "expected"),
+    [
+        ("It's a good day.", " Es un día bueno .", "Es un día bueno."),
+        ("It's cold, isn't it?", "Hace frío , no?", "Hace frío, no?"),
+        ("Wait ...", "Espera ...", "Espera ..."),  # the source had the blank: kept
+        ("Pi is 3.14.", "Pi es 3.14.", "Pi es 3.14."),
+        ("a\tb", "a \t b", "a b"),
+    ],
+)
+def test_tidy(source: str, output: str, expected: str) -> None:
+    assert _tidy(source, output) == expected
 
 
 # --- chain planning (pure: a fixed list of pairs) -----------------------------------------------
@@ -310,3 +329,93 @@ def test_missing_executable_is_an_engine_error() -> None:
 def test_translator_refuses_another_engines_pair() -> None:
     with pytest.raises(EngineError, match="belongs to engine 'argos'"):
         ApertiumEngine(None).translator(ARGOS_ZH_EN)
+
+
+def _broken_datadir(root: Path) -> Path:
+    """An Apertium data dir whose eng-spa mode points at a dictionary that is not there."""
+    (root / "modes").mkdir(parents=True)
+    missing = root / "apertium-eng-spa" / "eng-spa.automorf.bin"
+    (root / "modes" / "eng-spa.mode").write_text(f"lt-proc '{missing}'\n", encoding="utf-8")
+    return root
+
+
+def test_failing_pipeline_names_mode_and_stderr(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _engine()
+    monkeypatch.setenv("APERTIUM_DATADIR", str(_broken_datadir(tmp_path / "data")))
+    engine = ApertiumEngine(None)
+    [pair] = engine.pairs()
+    assert (pair.name, pair.version) == ("eng-spa", "")
+    translator = engine.translator(pair)
+    assert translator.signature.endswith(f"|datadir:{tmp_path / 'data'}")
+    with pytest.raises(EngineError) as info:
+        translator.translate(["Hello world.", "Goodbye."])
+    assert str(info.value).startswith(
+        "apertium mode eng-spa failed: 2 sentences in, 0 out: Error: Cannot open file"
+    )
+
+
+def test_cli_failing_pipeline_exit_1_no_output(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _engine()
+    monkeypatch.setenv("APERTIUM_DATADIR", str(_broken_datadir(tmp_path / "data")))
+    src = tmp_path / "doc.en.txt"
+    src.write_text("Hello world. Goodbye.\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["translate", str(src), "--from", "en", "--to", "es", "--engine", "apertium"]
+    result = CliRunner().invoke(cli, [*args, "-o", str(out), "-q"])
+    assert result.exit_code == 1
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1
+    assert lines[0].startswith(
+        "align: error: apertium mode eng-spa failed: 2 sentences in, 0 out: Error: Cannot open file"
+    )
+    assert not out.exists() or not any(out.iterdir())
+
+
+def test_cli_translates_speech_into_several_targets(tmp_path: Path) -> None:
+    engine = _engine()
+    for target in ("es", "ca", "fr", "pt"):
+        plan_chain(engine.pairs(), "en", target)
+    src = CORPORA / "yunqi-2024" / "speech.en.txt"
+    n = len(segment_text(read_text(src), "en"))
+    out = tmp_path / "out"
+    args = ["translate", str(src), "--from", "en", "--engine", "apertium", "--format", "jsonl"]
+    targets = ["--to", "es", "--to", "ca", "--to", "fr", "--to", "pt"]
+    result = CliRunner().invoke(cli, [*args, *targets, "-o", str(out), "-q"])
+    assert result.exit_code == 0, result.output
+    words = {
+        "es": "inteligencia",
+        "ca": "intel·ligència",
+        "fr": "intelligence",
+        "pt": "inteligência",
+    }
+    for target, word in words.items():
+        records = [
+            json.loads(line)
+            for line in (out / f"speech.{target}.jsonl").read_text(encoding="utf-8").splitlines()
+        ]
+        assert len(records) == n
+        assert all(r["translation"] and r["target_lang"] == target for r in records)
+        assert any(word in r["translation"] for r in records)
+        signature = records[0]["signature"]
+        hops = plan_chain(engine.pairs(), "en", target)
+        assert signature.count("engine:apertium") == len(hops)
+        assert all(f"package:{p.name}" in signature for p in hops)
+
+
+def test_cross_engine_chain_zh_en_es(models_dir: Path) -> None:
+    _engine()
+    from align.translate import get_translator
+
+    t = get_translator("zh", "es", models_dir=models_dir, cache=False)
+    signature = t.signature
+    assert signature.startswith("[engine:argos|src:zh-Hans|tgt:en|")
+    assert "] >> [engine:apertium|src:en|tgt:es|package:eng-spa|" in signature
+    zh = read_text(CORPORA / "yunqi-2024" / "speech.zh.txt").split("\n\n")[1:3]
+    out = t.translate([*zh, "", "我们买了12本书。"])
+    assert len(out) == 4 and out[2] == ""
+    assert "19" in out[0] and "2024" in out[0] and "septiembre" in out[0]
+    assert "12" in out[3] and "libros" in out[3]

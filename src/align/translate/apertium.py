@@ -17,6 +17,8 @@ How a document goes through it:
   line. The output is split at blank lines and the count checked; a mismatch is
   an :class:`~align.errors.EngineError`, never a silently shifted alignment.
   Blank (whitespace-only) sentences are not sent and come back as ``""``.
+  A blank Apertium leaves before ``.`` or ``,`` (from a dropped word) is
+  removed when the source had none there.
 * **Unknown words are not marked.** By default ``-u`` is passed: a word
   Apertium does not know is copied as it is, without the ``*`` prefix, because
   the output feeds alignment and scoring, where ``*`` marks are noise. Pass
@@ -43,6 +45,8 @@ from align.errors import EngineError, LanguageError
 from align.translate.engine import DecodeOptions, Pair, signature_of
 
 EXECUTABLE = "apertium"
+# Where Debian installs the pairs; versions come from dpkg only for data found here.
+SYSTEM_DATADIR = Path("/usr/share/apertium")
 SEPARATOR = "\n\n"
 MARK_UNKNOWN_ENV = "ALIGN_APERTIUM_MARK_UNKNOWN"
 
@@ -120,6 +124,10 @@ def _package_versions() -> dict[str, str]:
     return versions
 
 
+def _is_system(mode_file: Path | str) -> bool:
+    return Path(mode_file).parent.parent == SYSTEM_DATADIR
+
+
 def _dir_size(path: Path) -> int:
     try:
         return sum(f.stat().st_size for f in path.iterdir() if f.is_file())
@@ -134,6 +142,22 @@ def stderr_line(stderr: str) -> str:
         if line.startswith("Error:"):
             return line.removesuffix(" Try one of:")
     return lines[-1] if lines else "no message on stderr"
+
+
+_SPACE_BEFORE_STOP = re.compile(r"\s+([.,])(?=\s|$)")
+
+
+def _tidy(source: str, output: str) -> str:
+    """Apertium's output on one line, without the blank it leaves before ``.``/``,``.
+
+    Dropped words (``It's`` -> ``Es``) leave their blank behind, so ``good day.``
+    can come back as ``día bueno .``. The blank is removed unless the source
+    itself had one there (``wait ...``).
+    """
+    output = " ".join(output.split())
+    if not _SPACE_BEFORE_STOP.search(source):
+        output = _SPACE_BEFORE_STOP.sub(r"\1", output)
+    return output
 
 
 def _prepare(sentence: str) -> str:
@@ -157,10 +181,16 @@ class ApertiumTranslator:
 
     @property
     def signature(self) -> str:
-        return f"{signature_of(self.pair)}|unk:{'marked' if self.mark_unknown else 'plain'}"
+        sig = f"{signature_of(self.pair)}|unk:{'marked' if self.mark_unknown else 'plain'}"
+        if self.pair.path and not _is_system(self.pair.path):
+            # Data built or unpacked by hand: no package version, so say where it was.
+            sig += f"|datadir:{Path(self.pair.path).parent.parent}"
+        return sig
 
     def command(self) -> list[str]:
         cmd = [self.executable, "-f", "txt"]
+        if self.pair.path:  # the data directory the mode was found in
+            cmd += ["-d", str(Path(self.pair.path).parent.parent)]
         if not self.mark_unknown:
             cmd.append("-u")
         cmd.append(self.pair.name)
@@ -194,14 +224,18 @@ class ApertiumTranslator:
                 f"apertium mode {mode} failed (exit {proc.returncode}): {stderr_line(proc.stderr)}",
                 _INSTALL_HINT,
             )
-        pieces = proc.stdout.rstrip("\n").split(SEPARATOR)
-        if len(pieces) != len(slots):
-            detail = f"; stderr: {stderr_line(proc.stderr)}" if proc.stderr.strip() else ""
+        # The apertium script exits 0 even when a stage of its pipe fails, so the
+        # output itself is checked: one non-empty piece per sentence sent.
+        pieces = proc.stdout.rstrip("\n").split(SEPARATOR) if proc.stdout.strip() else []
+        if len(pieces) != len(slots) or not all(p.strip() for p in pieces):
+            got = sum(1 for p in pieces if p.strip())
             raise EngineError(
-                f"apertium mode {mode} returned {len(pieces)} sentences for {len(slots)}{detail}"
+                f"apertium mode {mode} failed: {len(slots)} sentences in, {got} out: "
+                f"{stderr_line(proc.stderr)}",
+                _INSTALL_HINT,
             )
         for i, piece in zip(slots, pieces, strict=True):
-            out[i] = " ".join(piece.split())
+            out[i] = _tidy(lines[i], piece)
         return out
 
 
@@ -253,7 +287,7 @@ class ApertiumEngine:
                 source=codes[0],
                 target=codes[1],
                 name=mode,
-                version=versions.get(package, ""),
+                version=versions.get(package, "") if _is_system(mode_file) else "",
                 kind=self.kind,
                 path=str(mode_file),
                 size=_dir_size(Path(match.group(1))) if match else 0,
