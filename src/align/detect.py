@@ -1,0 +1,719 @@
+"""Language detection: Unicode script rules first, langdetect's profiles for the rest.
+
+How a unit of text is decided, in order:
+
+1. Letters are counted by Unicode script (digits, punctuation, symbols and
+   emoji are not letters). Fewer than :data:`MIN_LETTERS` letters gives
+   ``und`` (undetermined) with confidence 0.
+2. Scripts are grouped: Han joins kana when kana is present (Japanese) and
+   Hangul when Hangul is present (Korean). Han, kana and Hangul weigh
+   :data:`CJK_WEIGHT` letters each, since one of them carries about as much
+   as a short alphabetic word. When no group reaches :data:`MIXED_SHARE` of
+   the weight, or three groups or more each hold :data:`MINOR_SHARE`, the
+   unit is mixed: ``mul`` with confidence 0, its alternatives giving the
+   language of each script's part and its share of the letters.
+3. Where the script settles the language it decides: Hangul -> ko,
+   kana -> ja, Greek -> el, Hebrew -> he, Thai -> th, Georgian -> ka,
+   Armenian -> hy, and one language each for the Indic and South-East Asian
+   scripts. Han alone -> Chinese, Simplified or Traditional by counting the
+   characters that exist in only one of the two scripts (OpenCC's character
+   tables). langdetect cannot do this: it folds Han characters into shared
+   classes before counting.
+4. Latin, Cyrillic, Arabic and Devanagari text is scored against
+   langdetect's n-gram profiles, restricted to the languages written in that
+   script, using only the letters of that script. Every n-gram is counted
+   once (naive Bayes with langdetect's own smoothing) instead of
+   langdetect's random sampling, so the answer is the same in every run and
+   process, uses all the evidence in short text, and needs no detector per
+   call: the profiles are loaded once per process into one matrix.
+
+``candidates`` restricts the answer to some languages (e.g. those of the
+installed models); a text whose script none of them is written in is ``und``.
+"""
+
+from __future__ import annotations
+
+import functools
+import itertools
+import re
+import unicodedata
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from align import languages
+from align.errors import InputError, LanguageError
+from align.text import Segment, paragraphs, split_sentences
+
+if TYPE_CHECKING:
+    import numpy as np
+
+UND = "und"  # undetermined (ISO 639-2): too few letters, or no candidate fits
+MUL = "mul"  # multiple languages (ISO 639-2): a unit that mixes scripts
+
+UNITS = ("document", "paragraph", "sentence", "line")
+
+MIN_LETTERS = 2
+CJK_WEIGHT = 3
+MIXED_SHARE = 0.75
+MINOR_SHARE = 0.05
+LATIN_YIELD = 0.25
+# Kana (or Hangul) must be at least this share of the Han+kana (Han+Hangul)
+# letters to make Han text Japanese (Korean): one stray kana in a long Chinese
+# paragraph does not.
+KANA_SHARE = 0.05
+# Naive Bayes over overlapping 1-, 2- and 3-grams counts each letter about
+# three times; dividing the log-likelihood by this keeps confidences honest.
+TEMPERATURE = 3.0
+# langdetect's smoothing: alpha / BASE_FREQ added to every n-gram probability.
+_ALPHA = 0.5
+_BASE_FREQ = 10000
+# Alternatives less likely than this are not listed.
+MIN_ALTERNATIVE = 0.001
+# Only this many characters of a unit are scored (langdetect's own limit).
+MAX_TEXT = 10000
+
+# Scripts that settle the language on their own.
+SCRIPT_LANG: dict[str, str] = {
+    "HANGUL": "ko",
+    "KANA": "ja",
+    "GREEK": "el",
+    "HEBREW": "he",
+    "THAI": "th",
+    "GEORGIAN": "ka",
+    "ARMENIAN": "hy",
+    "BENGALI": "bn",
+    "GUJARATI": "gu",
+    "GURMUKHI": "pa",
+    "KANNADA": "kn",
+    "MALAYALAM": "ml",
+    "TAMIL": "ta",
+    "TELUGU": "te",
+    "KHMER": "km",
+    "LAO": "lo",
+    "MYANMAR": "my",
+}
+# Scripts shared by several languages: scored with langdetect's profiles.
+PROFILE_SCRIPTS: dict[str, str] = {
+    "LATIN": "Latn",
+    "CYRILLIC": "Cyrl",
+    "ARABIC": "Arab",
+    "DEVANAGARI": "Deva",
+}
+_CJK = frozenset({"HAN", "KANA", "HANGUL"})
+
+
+@dataclass(frozen=True)
+class Detection:
+    """The language of one unit of text.
+
+    ``lang`` is an edge code (``en``, ``zh-Hant``), or ``und`` / ``mul``;
+    ``confidence`` is in 0..1 (0 for ``und`` and ``mul``); ``alternatives``
+    are the top candidates with their probabilities, best first (for ``mul``:
+    the language of each script's part with its share of the letters).
+    ``parts`` says which languages the unit's letters belong to, used for
+    document shares.
+    """
+
+    lang: str
+    confidence: float
+    alternatives: list[tuple[str, float]] = field(default_factory=list)
+    script: str = ""
+    letters: int = 0
+    parts: tuple[tuple[str, int], ...] = ()
+
+    @property
+    def is_language(self) -> bool:
+        """False for ``und`` and ``mul``."""
+        return self.lang not in (UND, MUL)
+
+
+@dataclass(frozen=True)
+class UnitDetection:
+    """A segment of a document and its detection."""
+
+    segment: Segment
+    detection: Detection
+
+
+@dataclass(frozen=True)
+class DocumentDetection:
+    """The main language of a document and the share of each language, by letters."""
+
+    lang: str
+    confidence: float
+    shares: dict[str, float]
+    units: list[UnitDetection]
+    letters: int
+
+
+# --- scripts -----------------------------------------------------------------------------------
+
+_NAME_SCRIPT = {
+    "CJK": "HAN",
+    "HIRAGANA": "KANA",
+    "KATAKANA": "KANA",
+    "KATAKANA-HIRAGANA": "KANA",
+    "BOPOMOFO": "HAN",
+    "IDEOGRAPHIC": "HAN",
+}
+
+
+@functools.lru_cache(maxsize=65536)
+def script_of(ch: str) -> str | None:
+    """The script of a letter (``LATIN``, ``HAN``, ``KANA``, ``HANGUL``...), None for non-letters.
+
+    Combining marks of no particular script return ``INHERITED``.
+    """
+    cat = unicodedata.category(ch)
+    if cat[0] not in "LM":
+        return None
+    name = unicodedata.name(ch, "")
+    if not name:
+        return "OTHER" if cat[0] == "L" else None
+    words = name.split()
+    if words[0] in ("HALFWIDTH", "FULLWIDTH") and len(words) > 1:
+        words = words[1:]
+    if words[0] == "COMBINING" or (cat[0] == "M" and words[0] in ("VARIATION", "EMOJI")):
+        return "INHERITED"
+    if words[0] == "MODIFIER":
+        return None
+    if name.startswith("IDEOGRAPHIC ") and ch != "\u3005":  # 々 is a Han repetition mark
+        return None
+    return _NAME_SCRIPT.get(words[0], words[0])
+
+
+def script_counts(text: str) -> dict[str, int]:
+    """Letters of ``text`` counted by script (combining marks count with the letter before)."""
+    counts: dict[str, int] = {}
+    for ch in text:
+        s = script_of(ch)
+        if s is not None and s != "INHERITED":
+            counts[s] = counts.get(s, 0) + 1
+    return counts
+
+
+def _groups(counts: dict[str, int]) -> dict[str, int]:
+    """Fold Han into Japanese or Korean where kana or Hangul says so."""
+    groups = dict(counts)
+    han = groups.get("HAN", 0)
+    if not han:
+        return groups
+    kana, hangul = groups.get("KANA", 0), groups.get("HANGUL", 0)
+    host = "KANA" if kana >= hangul else "HANGUL"
+    mine = max(kana, hangul)
+    if mine and mine >= KANA_SHARE * (mine + han):
+        groups[host] += groups.pop("HAN")
+    return groups
+
+
+def _weight(script: str, n: int) -> float:
+    return n * CJK_WEIGHT if script in _CJK else float(n)
+
+
+# --- Chinese: Simplified or Traditional -------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class _HanTables:
+    simplified: frozenset[str]  # used in Simplified Chinese only
+    traditional: frozenset[str]  # used in Traditional Chinese only
+    japanese: frozenset[str]  # Japanese shinjitai forms that Chinese writes otherwise
+
+
+@functools.lru_cache(maxsize=1)
+def _han_tables() -> _HanTables:
+    """Characters only one of Simplified Chinese, Traditional Chinese or Japanese uses.
+
+    From OpenCC's tables (package ``opencc-python-reimplemented``): a
+    character is Traditional-only when OpenCC converts it to something else
+    and never to itself going Traditional->Simplified; Simplified-only the
+    other way round. Japanese-only forms are OpenCC's Japanese variants that
+    appear nowhere in its Chinese character and phrase tables (e.g. 楽 for
+    樂/乐, 駅 for 驛/驿). Characters the scripts share (most) are in no set.
+    """
+    from importlib import resources
+
+    def table(name: str) -> dict[str, list[str]]:
+        path = resources.files("opencc").joinpath("dictionary", name)
+        out: dict[str, list[str]] = {}
+        for line in path.read_text(encoding="utf-8").splitlines():
+            key, _, values = line.partition("\t")
+            if key and values:
+                out[key] = values.split()
+        return out
+
+    t2s, s2t = table("TSCharacters.txt"), table("STCharacters.txt")
+    trad_only = {t for t, ss in t2s.items() if t not in ss and len(t) == 1}
+    simp_only = {s for s, ts in s2t.items() if s not in ts and len(s) == 1}
+    both = trad_only & simp_only  # listed on both sides: used in both scripts
+    chinese: set[str] = set()
+    for tab in (t2s, s2t, table("STPhrases.txt")):
+        for key, values in tab.items():
+            chinese.update(key)
+            for v in values:
+                chinese.update(v)
+    japanese = {
+        v
+        for k, vs in table("JPVariants.txt").items()
+        for v in vs
+        if v != k and len(v) == 1 and v not in chinese
+    }
+    return _HanTables(frozenset(simp_only - both), frozenset(trad_only - both), frozenset(japanese))
+
+
+def han_variant(text: str) -> tuple[str, float]:
+    """``(lang, probability)`` of Han-only text: ``zh-Hans``, ``zh-Hant`` or ``ja``.
+
+    Counts the characters only one script uses: ``s`` Simplified-only,
+    ``t`` Traditional-only, ``j`` Japanese-only forms. Japanese when ``j > 0``
+    and ``j >= s`` (Japanese also writes many Traditional forms), with
+    probability ``(j + 0.5) / (j + s + 1)``. Otherwise Chinese, Traditional
+    with probability ``(t + 0.5) / (s + t + 1)``; no evidence at all gives
+    Simplified at 0.5.
+    """
+    tables = _han_tables()
+    s = sum(1 for ch in text if ch in tables.simplified)
+    t = sum(1 for ch in text if ch in tables.traditional)
+    j = sum(1 for ch in text if ch in tables.japanese)
+    if j and j >= s:
+        return "ja", (j + 0.5) / (j + s + 1)
+    p_trad = (t + 0.5) / (s + t + 1)
+    if p_trad > 0.5:
+        return "zh-Hant", p_trad
+    return "zh-Hans", 1.0 - p_trad
+
+
+# --- alphabets ---------------------------------------------------------------------------------
+
+# Letters each language writes beyond its script's common core (ASCII a-z for
+# Latin; the letters all four share for Cyrillic; the letters without
+# Persian/Urdu additions for Arabic). langdetect's profiles, learnt from
+# Wikipedia, give foreign letters in names a real probability (ř in Croatian,
+# я in Macedonian), so a letter outside a language's alphabet costs that
+# language ALPHABET_PENALTY nats per occurrence on top of the profile score.
+ALPHABET_PENALTY = 6.0
+_VI_EXTENDED = "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))  # ạ ả ấ ... ỹ (lower case)
+LETTERS: dict[str, str] = {
+    "af": "áäéèêëíîïóôöúûüýŉ",
+    "ca": "àçéèíïòóúü·",
+    "cs": "áčďéěíňóřšťúůýž",
+    "cy": "áàâäéèêëíìîïóòôöúùûüýỳŷŵ",
+    "da": "æøåéáóü",
+    "de": "äöüßéà",
+    "en": "éèëïôç",
+    "es": "áéíñóúü",
+    "et": "äöõüšž",
+    "fi": "äöåšž",
+    "fr": "àâæçéèêëîïôœùûüÿ",
+    "hr": "čćđšž",
+    "hu": "áéíóöőúüű",
+    "id": "é",
+    "it": "àèéìíîòóùú",
+    "lt": "ąčęėįšųūž",
+    "lv": "āčēģīķļņšūž",
+    "nb": "æøåéèóòâô",
+    "nl": "áàäéèêëíïóòöúüĳ",
+    "pl": "ąćęłńóśźż",
+    "pt": "áâãàçéêíóôõú",
+    "ro": "ăâîșțşţ",
+    "sk": "áäčďéíĺľňóôŕšťúýž",
+    "sl": "čšžćđ",
+    "so": "",
+    "sq": "çë",
+    "sv": "åäöé",
+    "sw": "",
+    "tl": "ñáàâéèêíìîóòôúùû",
+    "tr": "çğıöşüâîû",
+    "vi": "àáâãèéêìíòóôõùúýăđĩũơư" + _VI_EXTENDED,
+    "bg": "йщъьюяѝ",
+    "mk": "ѓѕјљњќџѐѝ",
+    "ru": "ёйщъыьэюя",
+    "uk": "ґєіїйщьюяʼ",
+    "ar": "ةى",
+    "fa": "پچژگکی",
+    "ur": "پچژگکیٹڈڑںےھۃۂۓ",
+}
+# The letters of a script that some but not all of its profile languages write.
+_MARKED: dict[str, frozenset[str]] = {
+    "LATIN": frozenset(
+        "".join(
+            v for k, v in LETTERS.items() if k not in ("bg", "mk", "ru", "uk", "ar", "fa", "ur")
+        )
+    ),
+    "CYRILLIC": frozenset("ёйщъыьэюяґєіїѓѕјљњќџѐѝʼ"),
+    "ARABIC": frozenset("ةىپچژگکیٹڈڑںےھۃۂۓ"),
+}
+
+
+_UK_APOSTROPHE = re.compile("(?<=[\u0400-\u04ff])['\u2019](?=[\u0400-\u04ff])")
+
+
+def _alphabet_penalty(text: str, script: str, langs: Sequence[str]) -> list[float]:
+    """Per language, ALPHABET_PENALTY times the letters of ``text`` outside its alphabet."""
+    if script == "CYRILLIC":
+        # An apostrophe inside a Cyrillic word is Ukrainian orthography (комп'ютер).
+        text = _UK_APOSTROPHE.sub("\u02bc", text)
+    counts: dict[str, int] = {}
+    for ch in text:
+        low = ch.lower()[:1]
+        if script == "LATIN" and low.isascii():
+            continue
+        counts[low] = counts.get(low, 0) + 1
+    marked = _MARKED.get(script)
+    if not counts or marked is None:
+        return [0.0] * len(langs)
+    out = []
+    for lang in langs:
+        own = LETTERS.get(lang)
+        if own is None:
+            out.append(0.0)
+            continue
+        foreign = 0
+        for ch, n in counts.items():
+            if script == "LATIN":
+                if script_of(ch) == "LATIN" and ch not in own:
+                    foreign += n
+            elif ch in marked and ch not in own:
+                foreign += n
+        out.append(ALPHABET_PENALTY * foreign)
+    return out
+
+
+# --- langdetect's profiles as one matrix -------------------------------------------------------
+
+
+@dataclass
+class _Profiles:
+    langs: list[str]  # edge codes, one per column
+    index: dict[str, int]  # n-gram -> row
+    logp: np.ndarray  # rows x langs: log(p(ngram | lang) + alpha / BASE_FREQ)
+    columns: dict[str, list[int]]  # script -> columns of the languages written in it
+    normalize: dict[int, str]  # str.translate table: langdetect's character normalisation
+    url_re: re.Pattern[str]
+    mail_re: re.Pattern[str]
+
+
+@functools.lru_cache(maxsize=1)
+def _profiles() -> _Profiles:
+    """Load langdetect's 55 profiles once per process (seeded factory, as langdetect requires)."""
+    import numpy as np
+    from langdetect.detector import Detector
+    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    from langdetect.utils.ngram import NGram
+
+    DetectorFactory.seed = 0
+    factory = DetectorFactory()
+    factory.load_profile(PROFILES_DIRECTORY)
+    found = [languages.from_langdetect(name).code for name in factory.langlist]
+    # Columns in code order, whatever order the profile files were listed in.
+    order = sorted(range(len(found)), key=lambda i: found[i])
+    langs = [found[i] for i in order]
+    grams = list(factory.word_lang_prob_map)
+    probs = np.array([factory.word_lang_prob_map[g] for g in grams], dtype=np.float64)[:, order]
+    logp = np.log(probs + _ALPHA / _BASE_FREQ).astype(np.float32)
+    columns: dict[str, list[int]] = {}
+    for i, code in enumerate(langs):
+        script = languages.get(code).script
+        for name, tag in PROFILE_SCRIPTS.items():
+            if tag == script:
+                columns.setdefault(name, []).append(i)
+    table: dict[int, str] = {}
+    for cp in range(0x20, 0x3000):
+        ch = chr(cp)
+        norm = NGram.normalize(ch)
+        if norm != ch:
+            table[cp] = norm
+    return _Profiles(
+        langs=langs,
+        index={g: i for i, g in enumerate(grams)},
+        logp=logp,
+        columns=columns,
+        normalize=table,
+        url_re=Detector.URL_RE,
+        mail_re=Detector.MAIL_RE,
+    )
+
+
+def detectable_languages() -> tuple[str, ...]:
+    """Every edge code the detector can answer, sorted."""
+    found = set(_profiles().langs) | set(SCRIPT_LANG.values()) | {"zh-Hans", "zh-Hant"}
+    return tuple(sorted(found))
+
+
+def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
+    """Rows of the profile n-grams in ``text`` (already reduced to one script's letters)."""
+    words = text.translate(prof.normalize).split()
+    letters = sum(len(w) for w in words)
+    caps = sum(len(w) for w in words if len(w) > 1 and w.isupper())
+    shouting = caps * 2 > letters  # an all-caps text: read it in lower case
+    index = prof.index
+    rows: list[int] = []
+    for word in words:
+        if shouting:
+            word = word.lower()
+        elif any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word)):
+            continue  # acronyms and names in capitals say little about the language
+        padded = f" {word} "
+        for n in (1, 2, 3):
+            for i in range(len(padded) - n + 1):
+                gram = padded[i : i + n]
+                if gram != " ":
+                    row = index.get(gram)
+                    if row is not None:
+                        rows.append(row)
+    return rows
+
+
+def _score(
+    text: str, script: str, allowed: frozenset[str] | None, raw: str
+) -> list[tuple[str, float]]:
+    """Posterior over the languages of ``script`` (restricted to ``allowed``), best first.
+
+    ``text`` holds only the letters of ``script``; ``raw`` is the unit as
+    written, for the alphabet check.
+    """
+    import numpy as np
+
+    prof = _profiles()
+    cols = [c for c in prof.columns.get(script, []) if allowed is None or prof.langs[c] in allowed]
+    if not cols:
+        return []
+    if len(cols) == 1:
+        return [(prof.langs[cols[0]], 1.0)]
+    rows = _ngram_rows(text, prof)
+    if not rows:
+        return []
+    loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
+    loglik -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
+    scores = loglik / TEMPERATURE
+    scores -= scores.max()
+    post = np.exp(scores)
+    post /= post.sum()
+    order = np.argsort(-post, kind="stable")
+    return [(prof.langs[cols[i]], float(post[i])) for i in order]
+
+
+# --- one unit ----------------------------------------------------------------------------------
+
+
+def _allowed(candidates: Sequence[str] | None) -> frozenset[str] | None:
+    if candidates is None:
+        return None
+    codes = [c for c in candidates if c.strip()]
+    if not codes:
+        raise LanguageError("no candidate languages given", "e.g. --langs en,fr,zh")
+    return frozenset(languages.normalize(c) for c in codes)
+
+
+def _only_script(text: str, script: str) -> str:
+    """``text`` with every letter of another script (and everything not a letter) as a space."""
+    out = []
+    keep = False
+    for ch in text:
+        s = script_of(ch)
+        if s == "INHERITED":
+            out.append(ch if keep else " ")
+            continue
+        keep = s == script or (s == "HAN" and script in ("KANA", "HANGUL"))
+        out.append(ch if keep else " ")
+    return "".join(out)
+
+
+def _decide(
+    text: str, script: str, allowed: frozenset[str] | None, top: int
+) -> tuple[str, float, list[tuple[str, float]]]:
+    """The language of ``text`` written in ``script`` (a group from :func:`_groups`)."""
+    if script == "HAN":
+        lang, p = han_variant(text)
+        if lang == "ja" and (allowed is None or "ja" in allowed):
+            return "ja", p, [("ja", p)]
+        chinese = [c for c in ("zh-Hans", "zh-Hant") if allowed is None or c in allowed]
+        if not chinese:
+            return UND, 0.0, []
+        if lang == "ja":
+            lang, p = "zh-Hant", 0.5
+        if len(chinese) == 1:
+            return chinese[0], 1.0, [(chinese[0], 1.0)]
+        other = "zh-Hant" if lang == "zh-Hans" else "zh-Hans"
+        return lang, p, [(lang, p), (other, 1.0 - p)][:top]
+    if script in SCRIPT_LANG:
+        lang = SCRIPT_LANG[script]
+        if allowed is not None and lang not in allowed:
+            return UND, 0.0, []
+        return lang, 1.0, [(lang, 1.0)]
+    if script in PROFILE_SCRIPTS:
+        prof = _profiles()
+        clean = prof.mail_re.sub(" ", prof.url_re.sub(" ", text))
+        clean = clean[:MAX_TEXT]
+        ranked = _score(_only_script(clean, script), script, allowed, clean)
+        if not ranked:
+            return UND, 0.0, []
+        lang, p = ranked[0]
+        alts = [ranked[0]] + [(c, q) for c, q in ranked[1:top] if q >= MIN_ALTERNATIVE]
+        return lang, p, alts
+    return UND, 0.0, []
+
+
+def detect_language(
+    text: str, *, candidates: Sequence[str] | None = None, top: int = 3
+) -> Detection:
+    """Detect the language of one unit of text (a line, sentence, paragraph or short document).
+
+    Deterministic and cheap after the first call. ``candidates`` restricts the
+    answer to those languages (edge codes); ``top`` limits the alternatives.
+    Returns ``und`` for fewer than :data:`MIN_LETTERS` letters or when no
+    candidate is written in the text's script, and ``mul`` for a unit that
+    mixes scripts (see the module docstring).
+    """
+    return _detect(unicodedata.normalize("NFC", text), _allowed(candidates), max(1, top))
+
+
+def _main_group(ranked: list[str], weights: dict[str, float]) -> str | None:
+    """The script group that decides the unit, or None when the unit is mixed.
+
+    Mixed: three groups or more each hold MINOR_SHARE of the weight (text that
+    hops across scripts, like a menu of language names), or two non-Latin
+    groups where neither reaches MIXED_SHARE. Latin is the script other
+    languages borrow names, brands and terms in, so Latin beside one other
+    script gives way to it once the other holds LATIN_YIELD of the weight.
+    """
+    total = sum(weights.values())
+    main = ranked[0]
+    minor = [s for s in ranked if weights[s] >= MINOR_SHARE * total]
+    if len(minor) >= 3:
+        return None
+    if len(minor) == 1:
+        return main
+    first, second = minor
+    if "LATIN" in (first, second):
+        other = second if first == "LATIN" else first
+        return other if weights[other] >= LATIN_YIELD * total else "LATIN"
+    return main if weights[main] >= MIXED_SHARE * total else None
+
+
+def _detect(text: str, allowed: frozenset[str] | None, top: int) -> Detection:
+    counts = script_counts(text)
+    letters = sum(counts.values())
+    if letters < MIN_LETTERS:
+        return Detection(UND, 0.0, [], "", letters, ((UND, letters),) if letters else ())
+    groups = _groups(counts)
+    weights = {s: _weight(s, n) for s, n in groups.items()}
+    ranked = sorted(groups, key=lambda s: (-weights[s], s))
+    main = _main_group(ranked, weights)
+    if main is None:
+        parts: list[tuple[str, int]] = []
+        for s in ranked:
+            lang, _, _ = _decide(_only_script(text, s), s, allowed, 1)
+            parts.append((lang, groups[s]))
+        merged: dict[str, int] = {}
+        for lang, n in parts:
+            merged[lang] = merged.get(lang, 0) + n
+        alts = sorted(((lang, n / letters) for lang, n in merged.items()), key=lambda x: -x[1])
+        return Detection(MUL, 0.0, alts[:top], "MIXED", letters, tuple(merged.items()))
+    lang, conf, alts = _decide(text, main, allowed, top)
+    return Detection(lang, conf, alts, main, letters, ((lang, letters),))
+
+
+# --- many units --------------------------------------------------------------------------------
+
+
+def detect_many(
+    texts: Iterable[str], *, candidates: Sequence[str] | None = None, top: int = 3
+) -> Iterator[Detection]:
+    """Detect each text in turn (streaming); repeated texts are decided once."""
+    allowed = _allowed(candidates)
+    top = max(1, top)
+    seen: dict[str, Detection] = {}
+    for text in texts:
+        found = seen.get(text)
+        if found is None:
+            found = _detect(unicodedata.normalize("NFC", text), allowed, top)
+            if len(seen) < 100_000:
+                seen[text] = found
+        yield found
+
+
+def detect_segments(
+    text: str,
+    *,
+    by: str = "sentence",
+    top: int = 3,
+    candidates: Sequence[str] | None = None,
+) -> Iterator[UnitDetection]:
+    """Detect the language of each unit of ``text``: ``line``, ``sentence`` or ``paragraph``.
+
+    ``line`` keeps every line, blank ones included (they are ``und``), so row
+    ``i`` is line ``i``. ``sentence`` splits each paragraph with the rules of
+    the paragraph's own language.
+    """
+    if by not in UNITS or by == "document":
+        raise InputError(f"unknown unit {by!r}", "use line, sentence or paragraph")
+    allowed = _allowed(candidates)
+    top = max(1, top)
+    if by == "line":
+        lines = text.split("\n")
+        if lines and lines[-1] == "":
+            lines.pop()
+        dets = detect_many(lines, candidates=candidates, top=top)
+        for i, (line, det) in enumerate(zip(lines, dets, strict=True)):
+            yield UnitDetection(Segment(i, 0, line), det)
+        return
+    for p, para in enumerate(paragraphs(text)):
+        pdet = _detect(unicodedata.normalize("NFC", para), allowed, top)
+        if by == "paragraph":
+            yield UnitDetection(Segment(p, 0, para), pdet)
+            continue
+        split_lang = pdet.lang if pdet.is_language else None
+        for s, sent in enumerate(split_sentences(para, split_lang)):
+            det = _detect(unicodedata.normalize("NFC", sent), allowed, top)
+            yield UnitDetection(Segment(p, s, sent), det)
+
+
+def summarize(units: Iterable[UnitDetection]) -> DocumentDetection:
+    """The main language and language shares (by letters) of detected units."""
+    unit_list = list(units)
+    letters: dict[str, int] = {}
+    weighted: dict[str, float] = {}
+    for unit in unit_list:
+        det = unit.detection
+        probs = dict(det.alternatives)
+        for lang, n in det.parts:
+            letters[lang] = letters.get(lang, 0) + n
+            p = probs.get(lang, 0.0) if det.is_language else 0.0
+            weighted[lang] = weighted.get(lang, 0.0) + n * p
+    total = sum(letters.values())
+    if not total:
+        return DocumentDetection(UND, 0.0, {}, unit_list, 0)
+    shares = {lang: n / total for lang, n in sorted(letters.items(), key=lambda x: (-x[1], x[0]))}
+    real = [lang for lang in shares if lang not in (UND, MUL)]
+    if not real:
+        return DocumentDetection(UND, 0.0, shares, unit_list, total)
+    main = real[0]
+    return DocumentDetection(main, weighted[main] / total, shares, unit_list, total)
+
+
+def detect_document(
+    text: str,
+    *,
+    by: str = "paragraph",
+    top: int = 3,
+    candidates: Sequence[str] | None = None,
+) -> DocumentDetection:
+    """The main language of a document and the share of each language found, by letters.
+
+    The document is cut into units (``by``), each detected; the main language
+    is the one with the most letters, its confidence the letter-weighted mean
+    probability the units give it.
+    """
+    return summarize(detect_segments(text, by=by, top=top, candidates=candidates))
+
+
+def as_row(det: Detection) -> dict[str, Any]:
+    """A flat dict for rendering (alternatives as ``{lang: prob}``)."""
+    return {
+        "lang": det.lang,
+        "confidence": round(det.confidence, 4),
+        "alternatives": {lang: round(p, 4) for lang, p in det.alternatives},
+        "letters": det.letters,
+    }

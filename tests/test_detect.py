@@ -1,0 +1,266 @@
+"""Language detection, the library: script rules, Chinese scripts, und/mul, candidates, determinism."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from collections import Counter
+
+import pytest
+from conftest import ROOT, shared_path
+
+from align.detect import (
+    MIN_LETTERS,
+    MUL,
+    UND,
+    detect_document,
+    detect_language,
+    detect_many,
+    detect_segments,
+    detectable_languages,
+    han_variant,
+)
+from align.errors import InputError, LanguageError
+from align.text import paragraphs, read_lines, read_text
+
+# One sentence per script that settles the language on its own.
+SCRIPT_CASES = [
+    ("오늘은 날씨가 정말 좋네요.", "ko", "HANGUL"),
+    ("東京は日本の首都です。", "ja", "KANA"),
+    ("国際連合安全保障理事会の決議", "ja", "KANA"),  # one kana among Han is still Japanese
+    ("Η Αθήνα είναι η πρωτεύουσα της Ελλάδας.", "el", "GREEK"),
+    ("ירושלים היא עיר עתיקה מאוד.", "he", "HEBREW"),
+    ("วันนี้อากาศดีมาก", "th", "THAI"),
+    ("თბილისი საქართველოს დედაქალაქია.", "ka", "GEORGIAN"),
+    ("Երևանը Հայաստանի մայրաքաղաքն է։", "hy", "ARMENIAN"),
+    ("আমি ভাত খেতে ভালোবাসি।", "bn", "BENGALI"),
+    ("હું ગુજરાતી બોલું છું.", "gu", "GUJARATI"),
+    ("ਮੈਂ ਪੰਜਾਬੀ ਬੋਲਦਾ ਹਾਂ।", "pa", "GURMUKHI"),
+    ("ನಾನು ಕನ್ನಡ ಮಾತನಾಡುತ್ತೇನೆ.", "kn", "KANNADA"),
+    ("ഞാൻ മലയാളം സംസാരിക്കും.", "ml", "MALAYALAM"),
+    ("நான் தமிழ் பேசுவேன்.", "ta", "TAMIL"),
+    ("నేను తెలుగు మాట్లాడతాను.", "te", "TELUGU"),
+    ("ខ្ញុំស្រលាញ់ប្រទេសកម្ពុជា", "km", "KHMER"),
+    ("ຂ້ອຍຮັກປະເທດລາວ", "lo", "LAO"),
+    ("မြန်မာနိုင်ငံ", "my", "MYANMAR"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang", "script"), SCRIPT_CASES)
+def test_script_rules_decide(text: str, lang: str, script: str) -> None:
+    d = detect_language(text)
+    assert (d.lang, d.confidence, d.script) == (lang, 1.0, script)
+    assert d.alternatives == [(lang, 1.0)]
+
+
+# Sentences in scripts shared by several languages: scored with langdetect's profiles.
+PROFILE_CASES = [
+    ("The weather was lovely, so we went for a long walk by the river.", "en"),
+    ("Wir haben gestern Abend lange über die Zukunft gesprochen.", "de"),
+    ("Nous sommes allés au marché ce matin pour acheter du pain.", "fr"),
+    ("Mañana vamos a visitar a mis abuelos que viven en el campo.", "es"),
+    ("Včera jsme byli v divadle a představení se nám moc líbilo.", "cs"),
+    ("Včera sme boli v divadle a predstavenie sa nám veľmi páčilo.", "sk"),
+    ("Vi dro på hytta i helgen og gikk lange turer i skogen.", "nb"),
+    ("Hôm qua chúng tôi đã đi dạo rất lâu bên bờ sông.", "vi"),
+    ("Вчера мы долго гуляли по старому городу и пили кофе.", "ru"),
+    ("Вчора ми довго гуляли старим містом і пили каву.", "uk"),
+    ("Вчера ходихме на планина и се разходихме дълго из гората.", "bg"),
+    ("Вчера отидовме на планина и долго шетавме низ шумата.", "mk"),
+    ("ذهبنا أمس إلى السوق لشراء الخضار والفواكه الطازجة.", "ar"),
+    ("دیروز به بازار رفتیم تا میوه و سبزی تازه بخریم.", "fa"),
+    ("کل ہم بازار گئے تاکہ تازہ پھل اور سبزیاں خرید سکیں۔", "ur"),
+    ("कल हम बाज़ार गए और ताज़ी सब्ज़ियाँ खरीदीं।", "hi"),
+    ("काल आम्ही बाजारात गेलो आणि ताज्या भाज्या विकत घेतल्या.", "mr"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), PROFILE_CASES)
+def test_profile_languages(text: str, lang: str) -> None:
+    d = detect_language(text)
+    assert d.lang == lang
+    assert d.alternatives[0] == (lang, d.confidence)
+    assert d.confidence > 0.9
+    assert sum(p for _, p in d.alternatives) <= 1.0 + 1e-9
+
+
+def test_ukrainian_apostrophe_and_letters_rule_out_russian() -> None:
+    # No і/ї/є here: the apostrophe inside a Cyrillic word is Ukrainian spelling.
+    assert detect_language("Це все зробить за вас комп'ютер.").lang == "uk"
+    assert detect_language("Він прийшов з п’ятьма друзями.").lang == "uk"
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("昨天我们去市场买了一些新鲜的蔬菜和水果。", "zh-Hans"),
+        ("昨天我們去市場買了一些新鮮的蔬菜和水果。", "zh-Hant"),
+        ("这个问题很难回答", "zh-Hans"),
+        ("這個問題很難回答", "zh-Hant"),
+        ("【楽天】楽天市場", "ja"),  # 楽 is the Japanese form of 樂/乐
+        ("我们使用GPU和AI技术训练模型。", "zh-Hans"),  # Latin terms inside Chinese
+    ],
+)
+def test_chinese_scripts_from_characters(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+def test_han_without_evidence_is_a_coin_toss_not_a_guess() -> None:
+    # 你好 is written the same in both scripts.
+    assert han_variant("你好") == ("zh-Hans", 0.5)
+    d = detect_language("你好")
+    assert d.lang == "zh-Hans" and d.confidence == 0.5
+    assert d.alternatives == [("zh-Hans", 0.5), ("zh-Hant", 0.5)]
+
+
+def test_traditional_chinese_real_sentences() -> None:
+    """WMT23 Chinese sources, and the same lines converted to Traditional by OpenCC."""
+    from opencc import OpenCC
+
+    lines = [x for x in read_lines(shared_path("data", "wmt23-zh-en", "src.zh"))[:300] if x]
+    to_trad = OpenCC("s2t")
+    trad = [to_trad.convert(x) for x in lines]
+    simp_found = Counter(d.lang for d in detect_many(lines))
+    trad_found = Counter(d.lang for d in detect_many(trad))
+    # Lines OpenCC leaves unchanged have nothing Traditional-only to see.
+    changed = sum(1 for a, b in zip(lines, trad, strict=True) if a != b)
+    assert simp_found["zh-Hans"] >= 0.98 * len(lines), simp_found
+    assert trad_found["zh-Hant"] >= 0.98 * changed, trad_found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["", "   ", "12345 67.89", "!!! ??? ... ---", "😀🎉👍", "2024-09-19 10:00 +8", "a", "中"],
+)
+def test_und_for_too_few_letters(text: str) -> None:
+    d = detect_language(text)
+    assert (d.lang, d.confidence, d.alternatives) == (UND, 0.0, [])
+    assert d.letters < MIN_LETTERS
+    assert not d.is_language
+
+
+def test_menu_line_of_the_seed_is_mixed() -> None:
+    text = read_text(shared_path("seeds", "000_0379d5d844665a81.txt"))
+    menu = paragraphs(text)[1]  # the language menu under the title
+    assert "Русский" in menu and "Ελληνικά" in menu
+    d = detect_language(menu, top=10)
+    assert d.lang == MUL and d.confidence == 0.0 and d.script == "MIXED"
+    found = {lang for lang, _ in d.alternatives}
+    assert {"ko", "ru", "el"} <= found
+    assert abs(sum(p for _, p in d.alternatives) - 1.0) < 1e-9
+
+
+def test_seed_document_is_english_with_the_menu_as_a_minor_share() -> None:
+    doc = detect_document(read_text(shared_path("seeds", "000_0379d5d844665a81.txt")))
+    assert doc.lang == "en"
+    assert doc.shares["en"] > 0.95
+    assert {"ru", "el", "ko"} <= set(doc.shares)
+    assert abs(sum(doc.shares.values()) - 1.0) < 1e-9
+    assert [u.detection.lang for u in doc.units][:3] == ["en", MUL, "en"]
+
+
+def test_document_shares_are_by_letters() -> None:
+    text = "The cat sat on the mat.\n\n猫坐在垫子上。"
+    doc = detect_document(text)
+    assert doc.letters == 17 + 6
+    assert doc.shares == {"en": 17 / 23, "zh-Hans": 6 / 23}
+    assert doc.lang == "en"
+
+
+def test_candidates_restrict_the_answer() -> None:
+    german = "Wir haben gestern Abend lange über die Zukunft gesprochen."
+    assert detect_language(german, candidates=["en", "fr"]).lang in ("en", "fr")
+    d = detect_language(german, candidates=["de", "nl"])
+    assert d.lang == "de" and {lang for lang, _ in d.alternatives} <= {"de", "nl"}
+    # The script says Korean, and Korean is not a candidate.
+    assert detect_language("오늘은 날씨가 정말 좋네요.", candidates=["en", "de"]).lang == UND
+    # Only one Chinese script allowed: Han text is Chinese in that script.
+    assert detect_language("這個問題很難回答", candidates=["en", "zh"]).lang == "zh-Hans"
+    assert detect_language("這個問題很難回答", candidates=["zh-Hant"]).lang == "zh-Hant"
+
+
+def test_bad_candidates_are_language_errors() -> None:
+    with pytest.raises(LanguageError, match="unknown language code 'xx'"):
+        detect_language("hello there", candidates=["en", "xx"])
+    with pytest.raises(LanguageError, match="no candidate languages"):
+        detect_language("hello there", candidates=[""])
+
+
+def test_segments_by_line_keep_every_line() -> None:
+    text = "Guten Morgen, wie geht es dir?\n\n東京は日本の首都です。\n42\n"
+    got = [(u.segment.para, u.detection.lang) for u in detect_segments(text, by="line")]
+    assert got == [(0, "de"), (1, UND), (2, "ja"), (3, UND)]
+
+
+def test_segments_by_sentence_split_within_paragraphs() -> None:
+    text = "Where is the station? Ich trinke lieber Kaffee am Morgen.\n\n我喜欢喝茶。我每天都喝。"
+    got = [
+        (u.segment.para, u.segment.index, u.detection.lang)
+        for u in detect_segments(text, by="sentence")
+    ]
+    assert got == [(0, 0, "en"), (0, 1, "de"), (1, 0, "zh-Hans"), (1, 1, "zh-Hans")]
+
+
+def test_unknown_unit_is_an_input_error() -> None:
+    with pytest.raises(InputError, match="unknown unit 'word'"):
+        list(detect_segments("hello", by="word"))
+
+
+def test_dev_set_accuracy() -> None:
+    """The WMT23 language-id dev lines: every language well detected (zh either script)."""
+    rows = [
+        line.split("\t", 1) for line in read_lines(shared_path("data", "langid-dev", "wmt23.tsv"))
+    ]
+    right: Counter[str] = Counter()
+    for (gold, _), d in zip(rows, detect_many(t for _, t in rows), strict=True):
+        right[gold] += (d.lang.split("-")[0] if gold == "zh" else d.lang) == gold
+    per_lang = {lang: right[lang] / 150 for lang in sorted(right)}
+    assert min(per_lang.values()) >= 0.95, per_lang
+    assert sum(right.values()) / len(rows) >= 0.975, per_lang
+
+
+_PROBE = (
+    "import json, sys\n"
+    "from align.detect import detect_many\n"
+    "texts = json.loads(sys.stdin.read())\n"
+    "print(json.dumps([[d.lang, d.confidence, d.alternatives] for d in detect_many(texts)]))\n"
+)
+
+
+def test_deterministic_across_processes() -> None:
+    # Short and ambiguous texts: where langdetect's sampling flips between runs when unseeded.
+    texts = ["Paris", "Offenbach", "Tvorba postavy", "Це не чесно.", "a b", "ok", "Méribel"]
+    here = [[d.lang, d.confidence, [list(a) for a in d.alternatives]] for d in detect_many(texts)]
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run(
+            [sys.executable, "-c", _PROBE],
+            input=json.dumps(texts),
+            capture_output=True,
+            text=True,
+            check=True,
+            env=env,
+            cwd=ROOT,
+        )
+        assert json.loads(out.stdout) == here
+
+
+def test_detectable_languages_cover_langdetect_and_scripts() -> None:
+    langs = detectable_languages()
+    # langdetect's 55 profiles (zh-cn/zh-tw as zh-Hans/zh-Hant) and 5 scripts it has no profile for
+    assert len(langs) == 55 + 5
+    assert {"en", "nb", "zh-Hans", "zh-Hant", "ka", "hy", "km"} <= set(langs)
+
+
+def test_importing_the_cli_module_stays_light() -> None:
+    code = (
+        "import sys, align.cli.detect, align.detect\n"
+        "heavy = {'numpy', 'langdetect', 'opencc', 'torch', 'stanza', 'spacy'}\n"
+        "print(sorted(heavy & set(sys.modules)))\n"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT
+    )
+    assert out.stdout.strip() == "[]"
