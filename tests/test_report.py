@@ -1,0 +1,196 @@
+"""The HTML report: self-contained, every text escaped, one row per aligned pair, charts.
+
+The report is rendered from a real analysis: WMT23 zh->en sources with a real
+submitted system's output as the translation (so no model is needed), scored
+by the project's own alignment and scoring rooms.
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+
+import pytest
+
+from align.pipeline import (
+    SCHEMA,
+    Row,
+    RunResult,
+    Scores,
+    SourceInfo,
+    TargetResult,
+    analyse_target,
+    result_from_dict,
+)
+from align.report import bucket, render_report
+from conftest import shared_path
+
+N_LINES = 24
+INJECTED = '<script>window.__pwned = 1;</script><img src="x" onerror="window.__pwned = 2">'
+
+
+def wmt(name: str, n: int = N_LINES) -> list[str]:
+    path = shared_path("data", "wmt23-zh-en", name)
+    return path.read_text(encoding="utf-8").splitlines()[:n]
+
+
+def system_name() -> str:
+    folder = shared_path("data", "wmt23-zh-en")
+    return sorted(p.name for p in folder.glob("hyp.*.en"))[0][len("hyp.") : -len(".en")]
+
+
+def make_source(sentences: list[str]) -> SourceInfo:
+    return SourceInfo(
+        path="wmt23/src.zh",
+        name="src",
+        lang="zh-Hans",
+        confidence=None,
+        detected=False,
+        alternatives=[],
+        mixed=False,
+        mixed_langs=[],
+        sentences=sentences,
+        paragraphs=list(range(len(sentences))),
+    )
+
+
+def make_run(source: SourceInfo, targets: list[TargetResult]) -> RunResult:
+    return RunResult(
+        schema=SCHEMA,
+        version="test",
+        created="2026-01-01 00:00:00 UTC",
+        outdir="out/src",
+        source=source,
+        targets=targets,
+        timings={"detect": 0.0},
+        warnings=[],
+    )
+
+
+@pytest.fixture(scope="module")
+def estimate_run() -> RunResult:
+    """A real system's translation of WMT23 lines, with no reference: the estimate path."""
+    src = make_source(wmt("src.zh"))
+    hyp = wmt(f"hyp.{system_name()}.en")
+    target = analyse_target(src, "en", hyp, signature=f"wmt23:{system_name()}", engine="wmt23")
+    return make_run(src, [target])
+
+
+@pytest.fixture(scope="module")
+def injected_run() -> RunResult:
+    """The same, with markup injected into a source line and a translation line."""
+    sources = wmt("src.zh")
+    hyp = wmt(f"hyp.{system_name()}.en")
+    sources[3] = sources[3] + INJECTED
+    hyp[5] = INJECTED + " " + hyp[5]
+    src = make_source(sources)
+    target = analyse_target(src, "en", hyp, signature=f"wmt23:{system_name()}<b>", engine="wmt23")
+    return make_run(src, [target])
+
+
+def test_one_row_per_pair_and_sections(estimate_run: RunResult) -> None:
+    page = render_report(estimate_run)
+    target = estimate_run.targets[0]
+    assert page.startswith("<!DOCTYPE html>")
+    assert 'id="summary"' in page
+    assert page.count('<tr class="pair ') == len(target.rows) == N_LINES
+    assert f'id="target-en" data-lang="en" data-pairs="{N_LINES}"' in page
+    # every source and translation sentence appears, escaped, in the aligned view
+    for sentence in estimate_run.source.sentences + target.sentences:
+        assert html.escape(sentence, quote=True) in page
+    # the estimate is labelled as such, with its signature
+    assert "reference-free estimate" in page
+    assert html.escape(target.scores.metrics[0].signature) in page
+
+
+def test_estimate_scores_are_real_similarities(estimate_run: RunResult) -> None:
+    target = estimate_run.targets[0]
+    assert target.scores.kind == "estimate"
+    scores = [r.score for r in target.rows]
+    assert all(s is not None and 0.0 < s <= 1.0 for s in scores)
+    # a real translation of a real sentence is far more similar than chance
+    assert target.scores.metrics[0].score > 0.5
+    assert len({round(s or 0, 3) for s in scores}) > N_LINES // 2
+    low = [n for n, r in enumerate(target.rows) if "low" in r.flags]
+    assert len(low) == round(0.1 * N_LINES)
+    assert max(scores[n] or 0 for n in low) <= min(
+        s or 0 for n, s in enumerate(scores) if n not in low
+    )
+
+
+def test_self_contained_no_network(estimate_run: RunResult) -> None:
+    page = render_report(estimate_run)
+    assert "default-src 'none'" in page
+    assert not re.search(r"""(src|href)\s*=\s*["']?(https?:|//)""", page)
+    assert "@import" not in page and "url(" not in page
+    assert re.findall(r"<script\b", page) == ["<script"]  # only the report's own script
+
+
+def test_markup_in_text_is_escaped(injected_run: RunResult) -> None:
+    page = render_report(injected_run)
+    assert "window.__pwned" in page  # the text is shown ...
+    assert "<script>window.__pwned" not in page  # ... but never as markup
+    assert '<img src="x"' not in page
+    assert "&lt;script&gt;window.__pwned = 1;&lt;/script&gt;" in page
+    assert re.findall(r"<script\b", page) == ["<script"]
+    assert "wmt23:" + html.escape(f"{system_name()}<b>") in page
+
+
+def test_round_trip_through_scores_json(estimate_run: RunResult, tmp_path: Path) -> None:
+    path = tmp_path / "scores.json"
+    path.write_text(json.dumps(estimate_run.to_dict(), ensure_ascii=False), encoding="utf-8")
+    back = result_from_dict(json.loads(path.read_text(encoding="utf-8")))
+    assert back == estimate_run
+    assert render_report(json.loads(path.read_text(encoding="utf-8"))) == render_report(
+        estimate_run
+    )
+
+
+def test_rtl_and_cjk_cells_get_direction_and_language() -> None:
+    hebrew = wmt_lang("he", 4)
+    src = make_source(wmt("src.zh", 4))
+    target = TargetResult(
+        lang="he",
+        engine="test",
+        signature="none",
+        models=[],
+        translations=hebrew,
+        sentences=hebrew,
+        beads=[],
+        reference_path=None,
+        reference=None,
+        ref_beads=None,
+        align_method="by line",
+        rows=[],
+        scores=Scores("none", "no scores", [], "similarity", (0.3, 0.8), 0),
+        timings={},
+    )
+    target.rows = [Row([i], [i], None, None, None) for i in range(4)]
+    page = render_report(make_run(src, [target]))
+    for line in hebrew:
+        assert f'<p lang="he" dir="auto">{html.escape(line)}</p>' in page
+    assert '<p lang="zh-Hans" dir="auto">' in page
+
+
+def wmt_lang(lang: str, n: int) -> list[str]:
+    rows = shared_path("data", "langid-dev", "wmt23.tsv").read_text(encoding="utf-8").splitlines()
+    return [r.split("\t", 1)[1] for r in rows if r.startswith(lang + "\t")][:n]
+
+
+@pytest.mark.parametrize(
+    ("score", "bounds", "expected"),
+    [
+        (None, (20.0, 70.0), "na"),
+        (0.0, (20.0, 70.0), "b0"),
+        (29.9, (20.0, 70.0), "b0"),
+        (30.0, (20.0, 70.0), "b1"),
+        (55.0, (20.0, 70.0), "b3"),
+        (70.0, (20.0, 70.0), "b4"),
+        (99.0, (20.0, 70.0), "b4"),
+        (0.55, (0.3, 0.8), "b2"),
+    ],
+)
+def test_colour_buckets(score: float | None, bounds: tuple[float, float], expected: str) -> None:
+    assert bucket(score, bounds) == expected
