@@ -1,4 +1,4 @@
-"""Language detection, the library: script rules, Chinese scripts, und/mul, candidates, determinism."""
+"""Language detection, the library: script rules, Chinese scripts, und/mul, candidates."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import sys
 from collections import Counter
 
 import pytest
-from conftest import ROOT, shared_path
 
 from align.detect import (
     MIN_LETTERS,
@@ -24,6 +23,7 @@ from align.detect import (
 )
 from align.errors import InputError, LanguageError
 from align.text import paragraphs, read_lines, read_text
+from conftest import ROOT, shared_path
 
 # One sentence per script that settles the language on its own.
 SCRIPT_CASES = [
