@@ -37,6 +37,7 @@ import functools
 import itertools
 import re
 import unicodedata
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
@@ -70,6 +71,7 @@ _ALPHA = 0.5
 _BASE_FREQ = 10000
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
+_WORD_CACHE = 200_000  # words whose n-gram rows are remembered
 # Only this many characters of a unit are scored (langdetect's own limit).
 MAX_TEXT = 10000
 
@@ -184,12 +186,12 @@ def script_of(ch: str) -> str | None:
 
 
 def script_counts(text: str) -> dict[str, int]:
-    """Letters of ``text`` counted by script (combining marks count with the letter before)."""
+    """Letters of ``text`` counted by script (combining marks are not counted apart)."""
     counts: dict[str, int] = {}
-    for ch in text:
+    for ch, n in Counter(text).items():
         s = script_of(ch)
         if s is not None and s != "INHERITED":
-            counts[s] = counts.get(s, 0) + 1
+            counts[s] = counts.get(s, 0) + n
     return counts
 
 
@@ -234,10 +236,12 @@ def _han_tables() -> _HanTables:
     """
     from importlib import resources
 
+    def read(name: str) -> str:
+        return resources.files("opencc").joinpath("dictionary", name).read_text(encoding="utf-8")
+
     def table(name: str) -> dict[str, list[str]]:
-        path = resources.files("opencc").joinpath("dictionary", name)
         out: dict[str, list[str]] = {}
-        for line in path.read_text(encoding="utf-8").splitlines():
+        for line in read(name).splitlines():
             key, _, values = line.partition("\t")
             if key and values:
                 out[key] = values.split()
@@ -247,12 +251,8 @@ def _han_tables() -> _HanTables:
     trad_only = {t for t, ss in t2s.items() if t not in ss and len(t) == 1}
     simp_only = {s for s, ts in s2t.items() if s not in ts and len(s) == 1}
     both = trad_only & simp_only  # listed on both sides: used in both scripts
-    chinese: set[str] = set()
-    for tab in (t2s, s2t, table("STPhrases.txt")):
-        for key, values in tab.items():
-            chinese.update(key)
-            for v in values:
-                chinese.update(v)
+    # Every character in OpenCC's Chinese tables (the phrase table holds ~50k phrases).
+    chinese = set(read("TSCharacters.txt") + read("STCharacters.txt") + read("STPhrases.txt"))
     japanese = {
         v
         for k, vs in table("JPVariants.txt").items()
@@ -351,31 +351,25 @@ _UK_APOSTROPHE = re.compile("(?<=[\u0400-\u04ff])['\u2019](?=[\u0400-\u04ff])")
 
 def _alphabet_penalty(text: str, script: str, langs: Sequence[str]) -> list[float]:
     """Per language, ALPHABET_PENALTY times the letters of ``text`` outside its alphabet."""
+    marked = _MARKED.get(script)
+    if marked is None:
+        return [0.0] * len(langs)
     if script == "CYRILLIC":
         # An apostrophe inside a Cyrillic word is Ukrainian orthography (комп'ютер).
         text = _UK_APOSTROPHE.sub("\u02bc", text)
-    counts: dict[str, int] = {}
-    for ch in text:
-        low = ch.lower()[:1]
-        if script == "LATIN" and low.isascii():
+    counts: Counter[str] = Counter()
+    for ch, n in Counter(text).items():
+        if ch.isascii():
             continue
-        counts[low] = counts.get(low, 0) + 1
-    marked = _MARKED.get(script)
-    if not counts or marked is None:
+        low = ch.lower()[:1]
+        if low in marked or (script == "LATIN" and script_of(low) == "LATIN"):
+            counts[low] += n
+    if not counts:
         return [0.0] * len(langs)
     out = []
     for lang in langs:
         own = LETTERS.get(lang)
-        if own is None:
-            out.append(0.0)
-            continue
-        foreign = 0
-        for ch, n in counts.items():
-            if script == "LATIN":
-                if script_of(ch) == "LATIN" and ch not in own:
-                    foreign += n
-            elif ch in marked and ch not in own:
-                foreign += n
+        foreign = 0 if own is None else sum(n for ch, n in counts.items() if ch not in own)
         out.append(ALPHABET_PENALTY * foreign)
     return out
 
@@ -392,6 +386,7 @@ class _Profiles:
     normalize: dict[int, str]  # str.translate table: langdetect's character normalisation
     url_re: re.Pattern[str]
     mail_re: re.Pattern[str]
+    word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
 @functools.lru_cache(maxsize=1)
@@ -441,27 +436,38 @@ def detectable_languages() -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
+def _word_rows(word: str, prof: _Profiles) -> tuple[int, ...]:
+    """Rows of the profile n-grams of one word, padded with spaces as langdetect reads it."""
+    rows = prof.word_cache.get(word)
+    if rows is None:
+        padded = f" {word} "
+        index = prof.index
+        found = []
+        for n in (1, 2, 3):
+            for i in range(len(padded) - n + 1):
+                gram = padded[i : i + n]
+                row = index.get(gram) if gram != " " else None
+                if row is not None:
+                    found.append(row)
+        rows = tuple(found)
+        if len(prof.word_cache) < _WORD_CACHE:
+            prof.word_cache[word] = rows
+    return rows
+
+
 def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
     """Rows of the profile n-grams in ``text`` (already reduced to one script's letters)."""
     words = text.translate(prof.normalize).split()
     letters = sum(len(w) for w in words)
     caps = sum(len(w) for w in words if len(w) > 1 and w.isupper())
     shouting = caps * 2 > letters  # an all-caps text: read it in lower case
-    index = prof.index
     rows: list[int] = []
     for word in words:
         if shouting:
             word = word.lower()
         elif any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word)):
             continue  # acronyms and names in capitals say little about the language
-        padded = f" {word} "
-        for n in (1, 2, 3):
-            for i in range(len(padded) - n + 1):
-                gram = padded[i : i + n]
-                if gram != " ":
-                    row = index.get(gram)
-                    if row is not None:
-                        rows.append(row)
+        rows.extend(_word_rows(word, prof))
     return rows
 
 
@@ -507,17 +513,12 @@ def _allowed(candidates: Sequence[str] | None) -> frozenset[str] | None:
 
 
 def _only_script(text: str, script: str) -> str:
-    """``text`` with every letter of another script (and everything not a letter) as a space."""
-    out = []
-    keep = False
-    for ch in text:
-        s = script_of(ch)
-        if s == "INHERITED":
-            out.append(ch if keep else " ")
-            continue
-        keep = s == script or (s == "HAN" and script in ("KANA", "HANGUL"))
-        out.append(ch if keep else " ")
-    return "".join(out)
+    """``text`` with everything but the letters of ``script`` (and combining marks) as spaces."""
+    keep = {script, "INHERITED"}
+    if script in ("KANA", "HANGUL"):
+        keep.add("HAN")
+    table = {ord(ch): " " for ch in set(text) if script_of(ch) not in keep}
+    return text.translate(table)
 
 
 def _decide(

@@ -1,0 +1,238 @@
+"""Benchmark: `align detect --by line` vs raw langdetect (seeded), accuracy and speed.
+
+Inputs, all from ../shared:
+- lines: data/langid-dev/wmt23.tsv (1,200 lines, 150 each of cs de en he ja ru uk zh; the zh
+  lines are Simplified, so zh is right only as zh-Hans / zh-cn);
+- zh-Hant: the 150 zh lines converted to Traditional by OpenCC (s2t), right only as zh-Hant / zh-tw;
+- words and 2-word phrases cut from the dev lines (one of each per line, chosen with a fixed
+  seed; for ja and zh, which have no spaces, runs of 2 and 4 characters);
+- speed: 10,000 distinct lines of data/wmt23-zh-en (sources, references, system outputs), once
+  mixed (zh + en) and once English only.
+
+Our side runs align.detect's line detection (what `align detect --by line` calls) in this
+process after a warm-up that loads the profiles (load time reported apart); raw langdetect runs
+`langdetect.detect` per line with DetectorFactory.seed = 0, factory loaded before timing. The
+CLI end to end (`align detect --by line --format jsonl`, a fresh process) is timed on the 10k
+mixed lines too. `und`, `mul` and langdetect errors count as wrong.
+
+Prints a markdown table with ratios; writes bench/results/detect.json.
+Usage: python bench/bench_detect.py [--quick]   (--quick skips the 10k-line speed runs)
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import random
+import re
+import subprocess
+import sys
+import tempfile
+import time
+from collections import Counter
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+SHARED = Path(os.environ.get("ALIGN_SHARED_DIR", ROOT.parent / "shared"))
+DEV = SHARED / "data" / "langid-dev" / "wmt23.tsv"
+WMT = SHARED / "data" / "wmt23-zh-en"
+RESULTS = ROOT / "bench" / "results"
+
+Item = tuple[str, str]  # (gold edge code, text)
+
+
+def _raw_code(code: str) -> str:
+    """langdetect's names as edge codes (zh-cn -> zh-Hans, no -> nb)."""
+    return {"zh-cn": "zh-Hans", "zh-tw": "zh-Hant", "no": "nb"}.get(code, code)
+
+
+def load_dev() -> list[Item]:
+    items = []
+    for line in DEV.read_text(encoding="utf-8").splitlines():
+        gold, text = line.split("\t", 1)
+        items.append(("zh-Hans" if gold == "zh" else gold, text))
+    return items
+
+
+def traditional(items: Sequence[Item]) -> list[Item]:
+    from opencc import OpenCC
+
+    conv = OpenCC("s2t")
+    return [("zh-Hant", conv.convert(t)) for g, t in items if g == "zh-Hans"]
+
+
+_WORD = re.compile(r"[^\W\d_]{2,}")
+_RUN = re.compile(r"[^\W\d_]+")
+
+
+def cut(items: Sequence[Item], n_words: int) -> list[Item]:
+    """One span of ``n_words`` words per line (2 or 4 characters for ja/zh), fixed seed."""
+    rng = random.Random(n_words)
+    out = []
+    for gold, text in items:
+        if gold in ("ja", "zh-Hans", "zh-Hant"):
+            size = 2 * n_words
+            runs = [r for r in _RUN.findall(text) if len(r) >= size]
+            if runs:
+                run = rng.choice(runs)
+                start = rng.randrange(len(run) - size + 1)
+                out.append((gold, run[start : start + size]))
+            continue
+        words = text.split()
+        spans = [
+            " ".join(words[i : i + n_words])
+            for i in range(len(words) - n_words + 1)
+            if all(_WORD.search(w) for w in words[i : i + n_words])
+        ]
+        if spans:
+            out.append((gold, rng.choice(spans).strip(".,;:!?\"'()«»„“”")))
+    return out
+
+
+def ours(texts: Sequence[str]) -> list[str]:
+    from align.detect import detect_segments
+
+    return [u.detection.lang for u in detect_segments("\n".join(texts) + "\n", by="line")]
+
+
+def raw(texts: Sequence[str]) -> list[str]:
+    from langdetect import DetectorFactory, detect
+    from langdetect.lang_detect_exception import LangDetectException
+
+    DetectorFactory.seed = 0
+    out = []
+    for text in texts:
+        try:
+            out.append(_raw_code(detect(text)))
+        except LangDetectException:
+            out.append("und")
+    return out
+
+
+def timed(
+    fn: Callable[[Sequence[str]], list[str]], texts: Sequence[str]
+) -> tuple[list[str], float]:
+    start = time.perf_counter()
+    got = fn(texts)
+    return got, time.perf_counter() - start
+
+
+def accuracy(items: Sequence[Item], got: Sequence[str]) -> dict[str, float]:
+    right: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    for (gold, _), lang in zip(items, got, strict=True):
+        total[gold] += 1
+        right[gold] += lang == gold
+    acc = {lang: right[lang] / total[lang] for lang in sorted(total)}
+    acc["overall"] = sum(right.values()) / max(1, sum(total.values()))
+    return acc
+
+
+def speed_lines() -> tuple[list[str], list[str]]:
+    """10,000 distinct lines (zh + en), and 10,000 distinct English lines, from WMT23 zh-en."""
+    names = ["src.zh", "ref.en"] + sorted(p.name for p in WMT.glob("hyp.*.en"))
+    mixed: dict[str, None] = {}
+    english: dict[str, None] = {}
+    for name in names:
+        for line in (WMT / name).read_text(encoding="utf-8").splitlines():
+            if line.strip():
+                mixed.setdefault(line)
+                if name.endswith(".en"):
+                    english.setdefault(line)
+    return list(mixed)[:10000], list(english)[:10000]
+
+
+def cli_seconds(lines: Sequence[str]) -> float:
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "lines.txt"
+        path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+        align = Path(sys.executable).parent / "align"
+        cmd = [str(align), "detect", str(path), "--by", "line", "--format", "jsonl", "-q"]
+        start = time.perf_counter()
+        subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL)
+        return time.perf_counter() - start
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--quick", action="store_true", help="skip the 10k-line speed runs")
+    args = parser.parse_args()
+    if not DEV.exists():
+        print(f"skipped: {DEV} is absent (../shared data is not on this machine)")
+        return 0
+
+    start = time.perf_counter()
+    ours(["warm-up"])  # loads langdetect's profiles into the matrix
+    ours(["漢字"])  # loads the Han character tables
+    ours_load = time.perf_counter() - start
+    start = time.perf_counter()
+    raw(["warm-up"])
+    raw_load = time.perf_counter() - start
+
+    dev = load_dev()
+    sets = {
+        "lines": dev,
+        "zh-Hant lines": traditional(dev),
+        "words": cut(dev, 1),
+        "2-word phrases": cut(dev, 2),
+    }
+    results: dict[str, dict[str, object]] = {}
+    for name, items in sets.items():
+        texts = [t for _, t in items]
+        got_ours, t_ours = timed(ours, texts)
+        got_raw, t_raw = timed(raw, texts)
+        results[name] = {
+            "n": len(items),
+            "ours": accuracy(items, got_ours),
+            "raw": accuracy(items, got_raw),
+            "ours_lines_per_s": len(items) / t_ours,
+            "raw_lines_per_s": len(items) / t_raw,
+        }
+
+    speed: dict[str, dict[str, float]] = {}
+    if not args.quick and WMT.exists():
+        mixed, english = speed_lines()
+        for name, texts in (("10k lines zh+en", mixed), ("10k lines en", english)):
+            _, t_ours = timed(ours, texts)
+            _, t_raw = timed(raw, texts)
+            speed[name] = {"n": len(texts), "ours_s": t_ours, "raw_s": t_raw}
+        speed["10k lines zh+en"]["cli_s"] = cli_seconds(mixed)
+
+    print("## Language detection: align detect --by line vs langdetect (seeded)\n")
+    print(f"Profile load, once per process: ours {ours_load:.2f} s, langdetect {raw_load:.2f} s\n")
+    langs = sorted({lang for r in results.values() for lang in r["ours"]})  # type: ignore[attr-defined]
+    header = "| set | lang | n | align detect | langdetect | difference |"
+    print(header + "\n|---|---|---|---|---|---|")
+    for name, r in results.items():
+        ours_acc, raw_acc = r["ours"], r["raw"]
+        assert isinstance(ours_acc, dict) and isinstance(raw_acc, dict)
+        for lang in [x for x in langs if x in ours_acc and x != "overall"] + ["overall"]:
+            n = r["n"] if lang == "overall" else ""
+            a, b = ours_acc[lang], raw_acc[lang]
+            print(f"| {name} | {lang} | {n} | {a:.1%} | {b:.1%} | {100 * (a - b):+.1f} pt |")
+    print("\n| set | align detect lines/s | langdetect lines/s | speed-up |\n|---|---|---|---|")
+    for name, r in results.items():
+        a, b = float(r["ours_lines_per_s"]), float(r["raw_lines_per_s"])  # type: ignore[arg-type]
+        print(f"| {name} | {a:,.0f} | {b:,.0f} | {a / b:.1f}x |")
+    for name, s in speed.items():
+        a, b = s["n"] / s["ours_s"], s["n"] / s["raw_s"]
+        print(f"| {name} | {a:,.0f} | {b:,.0f} | {a / b:.1f}x |")
+    if "10k lines zh+en" in speed:
+        s = speed["10k lines zh+en"]
+        print(
+            f"\n`align detect --by line` CLI end to end (new process, load included) on "
+            f"{int(s['n']):,} lines: {s['cli_s']:.1f} s vs langdetect in-process "
+            f"{s['raw_s']:.1f} s ({s['raw_s'] / s['cli_s']:.1f}x)."
+        )
+
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    payload = {"load_s": {"ours": ours_load, "raw": raw_load}, "sets": results, "speed": speed}
+    (RESULTS / "detect.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
+    print(f"\nwrote {RESULTS / 'detect.json'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
