@@ -6,9 +6,11 @@ Where: ``--models-dir`` > ``$ALIGN_MODELS_DIR`` > a per-user data directory
 The package *format* (``metadata.json``, :class:`argostranslate.package.Package`,
 the package index entries) is argostranslate's own, through its ``package``
 module. That module reads its settings once, at import, and creates folders
-under ``$HOME``; :func:`argos_package_module` points every one of those
-settings at a hidden folder inside our models directory before the first
-import, so nothing is written anywhere else.
+under ``$HOME``; :func:`argos_package_module` points its packages directory
+at ours and its data/config/cache folders at ``$ALIGN_CACHE_DIR/argostranslate``
+before the first import, so nothing is written anywhere else. The models
+directory itself stays a plain Argos packages directory that argostranslate
+can read too.
 
 Install is safe: the archive is checked (zip integrity, no absolute paths, no
 ``..`` members, no symlinks, exactly one top folder, a valid ``metadata.json``,
@@ -37,7 +39,6 @@ from align import languages as langs
 from align.errors import ArchiveError, InputError, ModelError, OfflineError
 
 ENV_MODELS_DIR = "ALIGN_MODELS_DIR"
-_STATE = ".argos"  # argostranslate's own settings/cache folders live here, hidden
 _LOCK = ".lock"
 _NETWORK_TIMEOUT = 15.0
 
@@ -67,7 +68,9 @@ def argos_package_module(directory: Path) -> ModuleType:
     global _ARGOS_PACKAGE
     if _ARGOS_PACKAGE is not None:
         return _ARGOS_PACKAGE
-    state = directory / _STATE
+    from align.translate.cache import cache_dir
+
+    state = cache_dir() / "argostranslate"
     overrides = {
         "XDG_DATA_HOME": str(state / "data"),
         "XDG_CONFIG_HOME": str(state / "config"),
@@ -82,9 +85,7 @@ def argos_package_module(directory: Path) -> ModuleType:
         directory.mkdir(parents=True, exist_ok=True)
         from argostranslate import package
     except ImportError as exc:
-        raise ModelError(
-            f"argostranslate is not installed ({exc})", "run: make install"
-        ) from exc
+        raise ModelError(f"argostranslate is not installed ({exc})", "run: make install") from exc
     finally:
         for k, v in saved.items():
             if v is None:
@@ -210,7 +211,9 @@ def _safe_members(archive: zipfile.ZipFile, name: str) -> str:
             raise ArchiveError(f"{name}: unsafe archive, member {member!r} is a symbolic link")
         parts = Path(member).parts
         if member.startswith(("/", "\\")) or (parts and ":" in parts[0]) or ".." in parts:
-            raise ArchiveError(f"{name}: unsafe archive, member {member!r} escapes the package folder")
+            raise ArchiveError(
+                f"{name}: unsafe archive, member {member!r} escapes the package folder"
+            )
         if parts:
             tops.add(parts[0])
     if len(tops) != 1:
@@ -283,7 +286,9 @@ def find_package(
     return None
 
 
-def remove(source: str, target: str, directory: str | os.PathLike[str] | None = None) -> InstalledPackage:
+def remove(
+    source: str, target: str, directory: str | os.PathLike[str] | None = None
+) -> InstalledPackage:
     """Remove the installed package for a pair; raise :class:`ModelError` when there is none."""
     root = models_dir(directory)
     pkg = find_package(source, target, root)
