@@ -40,6 +40,8 @@ def models_dir() -> Path:
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(
+    tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Every test gets its own translation cache, so tests never see each other's results."""
     monkeypatch.setenv("ALIGN_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))

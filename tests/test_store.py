@@ -12,11 +12,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import ROOT, zh_en_model_dir
 
 from align import store
 from align.cli import cli
 from align.errors import ArchiveError, InputError, ModelError
+from conftest import ROOT, zh_en_model_dir
 
 MODEL_ARCHIVE = ROOT / ".cache" / "downloads" / "translate-zh_en-1_9.argosmodel"
 
@@ -44,7 +44,12 @@ def make_package(path: Path, top: str = "translate-xx_yy-1_0", **extra: bytes | 
 
 def test_install_real_package_lists_it_and_removes_it(tmp_path: Path) -> None:
     pkg = store.install_from_path(real_archive(), tmp_path)
-    assert (pkg.source, pkg.target, pkg.name, pkg.version) == ("zh-Hans", "en", "translate-zh_en", "1.9")
+    assert (pkg.source, pkg.target, pkg.name, pkg.version) == (
+        "zh-Hans",
+        "en",
+        "translate-zh_en",
+        "1.9",
+    )
     assert Path(pkg.path) == tmp_path / "translate-zh_en-1_9"
     assert pkg.size > 70_000_000
     listed = store.list_packages(tmp_path)
@@ -78,7 +83,9 @@ def test_reinstall_replaces_the_same_pair(tmp_path: Path) -> None:
         ("translate-xx_yy-1_0/../../evil.txt", "escapes the package folder"),
     ],
 )
-def test_zip_slip_is_rejected_and_nothing_is_written(tmp_path: Path, member: str, message: str) -> None:
+def test_zip_slip_is_rejected_and_nothing_is_written(
+    tmp_path: Path, member: str, message: str
+) -> None:
     archive = make_package(tmp_path / "evil.argosmodel", **{member: "pwned"})
     models = tmp_path / "models"
     with pytest.raises(ArchiveError, match=message):
@@ -91,7 +98,7 @@ def test_symlink_member_is_rejected(tmp_path: Path) -> None:
     archive = make_package(tmp_path / "link.argosmodel")
     with zipfile.ZipFile(archive, "a") as zf:
         info = zipfile.ZipInfo("translate-xx_yy-1_0/link")
-        info.external_attr = (0o120777 << 16)
+        info.external_attr = 0o120777 << 16
         zf.writestr(info, "/etc/passwd")
     with pytest.raises(ArchiveError, match="symbolic link"):
         store.install_from_path(archive, tmp_path / "models")
@@ -105,7 +112,11 @@ def test_truncated_real_archive_is_rejected_and_leaves_nothing(tmp_path: Path) -
     with pytest.raises(ArchiveError, match="not a valid .argosmodel"):
         store.install_from_path(broken, models)
     assert store.list_packages(models) == []
-    assert not any(p.name.startswith(".install-") for p in models.glob("*")) if models.exists() else True
+    assert (
+        not any(p.name.startswith(".install-") for p in models.glob("*"))
+        if models.exists()
+        else True
+    )
 
 
 def test_corrupt_member_is_rejected(tmp_path: Path) -> None:
@@ -128,7 +139,9 @@ def test_corrupt_member_is_rejected(tmp_path: Path) -> None:
         ({"other/x.txt": "x"}, "one top-level package folder"),
     ],
 )
-def test_invalid_packages_are_rejected(tmp_path: Path, files: dict[str, str | None], message: str) -> None:
+def test_invalid_packages_are_rejected(
+    tmp_path: Path, files: dict[str, str | None], message: str
+) -> None:
     base = {
         "translate-xx_yy-1_0/metadata.json": json.dumps({"from_code": "de", "to_code": "fr"}),
         "translate-xx_yy-1_0/model/model.bin": "m",
@@ -160,7 +173,9 @@ def _install(args: tuple[str, str]) -> str:
 
 
 def test_concurrent_installs_leave_one_valid_package(tmp_path: Path) -> None:
-    archives = [make_package(tmp_path / f"p{i}.argosmodel", f"translate-de_fr-1_{i}") for i in range(4)]
+    archives = [
+        make_package(tmp_path / f"p{i}.argosmodel", f"translate-de_fr-1_{i}") for i in range(4)
+    ]
     models = tmp_path / "models"
     ctx = multiprocessing.get_context("spawn")
     with ctx.Pool(4) as pool:
@@ -201,7 +216,17 @@ def test_models_list_json_shows_zh_en() -> None:
 def test_offline_install_from_index_fails_fast_with_one_line(tmp_path: Path) -> None:
     start = time.monotonic()
     result = subprocess.run(
-        [sys.executable, "-m", "align", "models", "install", "en", "de", "--models-dir", str(tmp_path)],
+        [
+            sys.executable,
+            "-m",
+            "align",
+            "models",
+            "install",
+            "en",
+            "de",
+            "--models-dir",
+            str(tmp_path),
+        ],
         capture_output=True,
         text=True,
     )
@@ -219,7 +244,9 @@ def test_offline_install_from_index_fails_fast_with_one_line(tmp_path: Path) -> 
 def test_cli_install_errors_are_one_line(tmp_path: Path) -> None:
     runner = CliRunner()
     archive = make_package(tmp_path / "evil.argosmodel", **{"../x": "x"})
-    result = runner.invoke(cli, ["models", "install", str(archive), "--models-dir", str(tmp_path / "m")])
+    result = runner.invoke(
+        cli, ["models", "install", str(archive), "--models-dir", str(tmp_path / "m")]
+    )
     assert result.exit_code == 2
     assert result.output.startswith("align: error: ") and result.output.count("\n") == 1
     assert "unsafe archive" in result.output

@@ -9,7 +9,6 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import CORPORA, zh_en_model_dir
 
 from align.cli import cli
 from align.errors import InputError, LanguageError, NoTranslationPath
@@ -17,6 +16,7 @@ from align.formats import read_tmx
 from align.translate import get_translator, plan
 from align.translate.document import output_name, translate_document
 from align.translate.engine import Pair, plan_chain
+from conftest import CORPORA, zh_en_model_dir
 
 ZH = "今天天气很好。我们去公园散步吧！\n\n阿里巴巴集团在杭州。"
 
@@ -85,7 +85,11 @@ def test_jsonl_records_and_signature(zh_file: Path) -> None:
     assert result.exit_code == 0, result.output
     records = [json.loads(line) for line in result.output.splitlines()]
     assert [r["id"] for r in records] == [0, 1, 2]
-    assert [r["source"] for r in records] == ["今天天气很好。", "我们去公园散步吧！", "阿里巴巴集团在杭州。"]
+    assert [r["source"] for r in records] == [
+        "今天天气很好。",
+        "我们去公园散步吧！",
+        "阿里巴巴集团在杭州。",
+    ]
     assert {r["target_lang"] for r in records} == {"en"}
     assert all(r["signature"].startswith("engine:argos|src:zh-Hans|tgt:en") for r in records)
     assert all(r["translation"] for r in records)
@@ -96,7 +100,18 @@ def test_tmx_parses_back(zh_file: Path, tmp_path: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(
         cli,
-        ["translate", str(zh_file), "--from", "zh", "--to", "en", "--format", "tmx", "-o", str(out)],
+        [
+            "translate",
+            str(zh_file),
+            "--from",
+            "zh",
+            "--to",
+            "en",
+            "--format",
+            "tmx",
+            "-o",
+            str(out),
+        ],
     )
     assert result.exit_code == 0, result.output
     header, units = read_tmx(str(out))
@@ -160,7 +175,8 @@ def test_several_targets_write_one_file_each(tmp_path: Path) -> None:
     src.write_text("阿里巴巴集团在杭州。\n", encoding="utf-8")
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["translate", str(src), "--from", "zh", "--to", "en", "--to", "es", "-o", str(tmp_path)]
+        cli,
+        ["translate", str(src), "--from", "zh", "--to", "en", "--to", "es", "-o", str(tmp_path)],
     )
     assert result.exit_code == 0, result.output
     en = (tmp_path / "speech.en.txt").read_text(encoding="utf-8")
@@ -172,7 +188,8 @@ def test_demo_corpus_translates_to_english() -> None:
     zh_en_model_dir()
     runner = CliRunner()
     result = runner.invoke(
-        cli, ["translate", str(CORPORA / "yunqi-2024" / "speech.zh.txt"), "--from", "zh", "--to", "en"]
+        cli,
+        ["translate", str(CORPORA / "yunqi-2024" / "speech.zh.txt"), "--from", "zh", "--to", "en"],
     )
     assert result.exit_code == 0, result.output
     en_paras = (CORPORA / "yunqi-2024" / "speech.en.txt").read_text(encoding="utf-8").split("\n\n")
@@ -188,7 +205,9 @@ def test_runtime_never_imports_torch_stanza_spacy(zh_file: Path) -> None:
         "bad = [m for m in ('torch', 'stanza', 'spacy') if m in sys.modules]\n"
         "print(','.join(bad) or 'clean')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "clean"
     assert "Hangzhou" in Path(str(zh_file) + ".en").read_text(encoding="utf-8")
 
@@ -203,7 +222,9 @@ def test_help_imports_nothing_heavy() -> None:
         "heavy = ('ctranslate2', 'argostranslate', 'numpy', 'torch', 'sacrebleu', 'langdetect')\n"
         "print(','.join(m for m in heavy if m in sys.modules) or 'clean')\n"
     )
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
     assert result.stdout.strip() == "clean"
 
 
@@ -212,7 +233,12 @@ def test_help_imports_nothing_heavy() -> None:
     [
         (None, ["--from", "zh", "--to", "en"], 2, "no such file"),
         (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", ["--from", "zh", "--to", "en"], 2, "binary file"),
-        ("café\n".encode("latin-1"), ["--from", "fr", "--to", "en"], 2, "not UTF-8 (invalid byte 0xe9 on line 1)"),
+        (
+            "café\n".encode("latin-1"),
+            ["--from", "fr", "--to", "en"],
+            2,
+            "not UTF-8 (invalid byte 0xe9 on line 1)",
+        ),
         (b"  \n\n", ["--from", "zh", "--to", "en"], 2, "is empty"),
         ("你好。".encode(), ["--from", "zh", "--to", "xx"], 2, "unknown language code 'xx'"),
         ("你好。".encode(), ["--from", "zh", "--to", "ko"], 1, "cannot translate zh-Hans -> ko"),

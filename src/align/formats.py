@@ -22,7 +22,11 @@ def _cell(value: Any) -> str:
     if value is None:
         return ""
     if isinstance(value, float):
-        return f"{value:.4g}" if abs(value) < 1e-3 and value else f"{value:.3f}".rstrip("0").rstrip(".")
+        return (
+            f"{value:.4g}"
+            if abs(value) < 1e-3 and value
+            else f"{value:.3f}".rstrip("0").rstrip(".")
+        )
     if isinstance(value, list | tuple):
         return ",".join(_cell(v) for v in value)
     if isinstance(value, dict):
@@ -75,6 +79,7 @@ def render(
     cols = list(columns) if columns else (list(data[0]) if data else [])
     cells = [[_cell(r.get(c)) for c in cols] for r in data]
     if fmt == "markdown":
+
         def esc(s: str) -> str:
             return s.replace("|", "\\|").replace("\n", " ")
 

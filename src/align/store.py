@@ -310,7 +310,7 @@ def _fetch(url: str) -> bytes:
         with urllib.request.urlopen(url, timeout=_NETWORK_TIMEOUT) as response:
             data: bytes = response.read()
             return data
-    except (urllib.error.URLError, TimeoutError, socket.timeout, OSError) as exc:
+    except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise OfflineError(
             f"cannot reach the Argos package index ({reason})",

@@ -215,7 +215,9 @@ def segment_text(text: str, lang: str | None = None, by: str = "sentence") -> li
     if by != "sentence":
         raise InputError(f"unknown unit {by!r}", "use sentence, paragraph or line")
     return [
-        Segment(i, j, s) for i, p in enumerate(paras) for j, s in enumerate(split_sentences(p, lang))
+        Segment(i, j, s)
+        for i, p in enumerate(paras)
+        for j, s in enumerate(split_sentences(p, lang))
     ]
 
 

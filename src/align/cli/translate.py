@@ -13,7 +13,11 @@ from align.cli.options import Progress, models_dir_option, quiet_option, show_pr
 @click.argument("path", default="-", type=str)
 @click.option("--to", "targets", multiple=True, required=True, help="Target language (repeatable).")
 @click.option(
-    "--from", "source", default="auto", show_default=True, help="Source language, or auto to detect."
+    "--from",
+    "source",
+    default="auto",
+    show_default=True,
+    help="Source language, or auto to detect.",
 )
 @click.option("-o", "--output", default=None, help="Output file, or directory for several targets.")
 @click.option(
@@ -45,7 +49,9 @@ from align.cli.options import Progress, models_dir_option, quiet_option, show_pr
     help="Pivot language when no direct pair exists: auto, none, or a language code.",
 )
 @click.option("--beam", type=click.IntRange(1, 16), default=4, show_default=True)
-@click.option("--threads", type=click.IntRange(0, 256), default=0, help="CPU threads (0: all cores).")
+@click.option(
+    "--threads", type=click.IntRange(0, 256), default=0, help="CPU threads (0: all cores)."
+)
 @click.option(
     "--compute-type",
     type=click.Choice(["int8", "int8_float32", "float32", "default"]),
@@ -53,7 +59,9 @@ from align.cli.options import Progress, models_dir_option, quiet_option, show_pr
     show_default=True,
 )
 @click.option("--no-cache", is_flag=True, help="Bypass the translation cache ($ALIGN_CACHE_DIR).")
-@click.option("-v", "--verbose", is_flag=True, help="Print how each translation was made on stderr.")
+@click.option(
+    "-v", "--verbose", is_flag=True, help="Print how each translation was made on stderr."
+)
 @models_dir_option
 @quiet_option
 def translate(

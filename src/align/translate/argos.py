@@ -145,7 +145,9 @@ class ArgosTranslator:
         todo = [i for i, s in enumerate(sentences) if s.strip()]
         for start in range(0, len(todo), GROUP_SENTENCES):
             group = todo[start : start + GROUP_SENTENCES]
-            for i, text in zip(group, self._translate_group([sentences[i] for i in group]), strict=True):
+            for i, text in zip(
+                group, self._translate_group([sentences[i] for i in group]), strict=True
+            ):
                 out[i] = text
         return out
 

@@ -109,7 +109,9 @@ class _Writer:
         self.signature = signature
         self.last_para: int | None = None
         self.count = 0
-        self.tmx = TmxWriter(out, source, target, {"signature": signature}) if fmt == "tmx" else None
+        self.tmx = (
+            TmxWriter(out, source, target, {"signature": signature}) if fmt == "tmx" else None
+        )
         if fmt == "tsv":
             out.write("id\tsource\ttranslation\n")
         self.sep = "" if langs.base(target) in ("zh", "ja", "th") else " "
