@@ -153,6 +153,7 @@ def test_chain_fewest_hops_then_neural() -> None:
     assert [p.name for p in chain] == ["en-gl"]
 
 
+@pytest.mark.apertium
 def test_chain_uses_installed_modes() -> None:
     engine = _engine()
     _pair(engine, "en", "es")
@@ -167,6 +168,7 @@ def test_chain_uses_installed_modes() -> None:
 # --- the installed modes ------------------------------------------------------------------------
 
 
+@pytest.mark.apertium
 def test_pairs_come_from_installed_modes() -> None:
     engine = _engine()
     pairs = engine.pairs()
@@ -187,6 +189,7 @@ def test_pairs_come_from_installed_modes() -> None:
     assert en_es.size > 1_000_000
 
 
+@pytest.mark.apertium
 def test_signature_records_mode_version_and_unknown_marking() -> None:
     engine = _engine()
     pair = _pair(engine, "en", "es")
@@ -208,6 +211,7 @@ def test_mark_unknown_from_environment(monkeypatch: pytest.MonkeyPatch) -> None:
 # --- translating --------------------------------------------------------------------------------
 
 
+@pytest.mark.apertium
 def test_translates_en_es() -> None:
     engine = _engine()
     t = engine.translator(_pair(engine, "en", "es"))
@@ -217,6 +221,7 @@ def test_translates_en_es() -> None:
     assert "tres" in out[1] and "manzanas" in out[1]
 
 
+@pytest.mark.apertium
 def test_unknown_words_unmarked_by_default_marked_on_request() -> None:
     engine = _engine()
     pair = _pair(engine, "en", "es")
@@ -243,6 +248,7 @@ TRICKY = [
 ]
 
 
+@pytest.mark.apertium
 def test_n_sentences_in_n_out() -> None:
     engine = _engine()
     out = engine.translator(_pair(engine, "en", "es")).translate(TRICKY)
@@ -268,6 +274,7 @@ def test_empty_batch_starts_no_process() -> None:
     assert t.translate(["", "  "]) == ["", ""]
 
 
+@pytest.mark.apertium
 def test_speech_keeps_its_sentences() -> None:
     engine = _engine()
     text = read_text(CORPORA / "yunqi-2024" / "speech.en.txt")
@@ -281,6 +288,8 @@ def test_speech_keeps_its_sentences() -> None:
     assert "alibaba" in out[0].lower()
 
 
+@pytest.mark.apertium
+@pytest.mark.shared
 def test_wmt_references_keep_their_lines() -> None:
     engine = _engine()
     lines = read_text(shared_path("data", "wmt23-zh-en", "ref.en")).splitlines()[:300]
@@ -292,6 +301,7 @@ def test_wmt_references_keep_their_lines() -> None:
             assert number in tgt, (src, tgt)
 
 
+@pytest.mark.apertium
 def test_chain_en_es_fr_one_process_per_hop() -> None:
     engine = _engine()
     steps = [
@@ -309,6 +319,7 @@ def test_chain_en_es_fr_one_process_per_hop() -> None:
 # --- errors -------------------------------------------------------------------------------------
 
 
+@pytest.mark.apertium
 def test_missing_mode_names_mode_and_stderr() -> None:
     engine = _engine()
     pair = Pair("apertium", "en", "xh", "eng-xho", kind="rule-based")
@@ -339,6 +350,7 @@ def _broken_datadir(root: Path) -> Path:
     return root
 
 
+@pytest.mark.apertium
 def test_failing_pipeline_names_mode_and_stderr(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -356,6 +368,7 @@ def test_failing_pipeline_names_mode_and_stderr(
     )
 
 
+@pytest.mark.apertium
 def test_cli_failing_pipeline_exit_1_no_output(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -375,6 +388,7 @@ def test_cli_failing_pipeline_exit_1_no_output(
     assert not out.exists() or not any(out.iterdir())
 
 
+@pytest.mark.apertium
 def test_cli_translates_speech_into_several_targets(tmp_path: Path) -> None:
     engine = _engine()
     for target in ("es", "ca", "fr", "pt"):
@@ -406,6 +420,8 @@ def test_cli_translates_speech_into_several_targets(tmp_path: Path) -> None:
         assert all(f"package:{p.name}" in signature for p in hops)
 
 
+@pytest.mark.apertium
+@pytest.mark.model
 def test_cross_engine_chain_zh_en_es(models_dir: Path) -> None:
     _engine()
     from align.translate import get_translator
