@@ -307,23 +307,25 @@ def detect_source(text: str) -> tuple[str, float, list[LangScore], list[LangScor
 def reachable_targets(
     source: str, *, engine: str = "auto", models_dir: str | None = None
 ) -> list[str]:
-    """Every language the installed engines can reach from ``source`` (directly or by pivoting)."""
+    """Every language the installed engines reach from ``source``, fewest hops first."""
     from align.translate import available_pairs
 
     pairs = available_pairs(engine=engine, models_dir=models_dir)
     src = langs.normalize(source)
     seen = {src}
+    hops = {src: 0}
     frontier = [src]
-    for _ in range(4):  # plan_chain searches chains of up to four hops
+    for depth in range(1, 5):  # plan_chain searches chains of up to four hops
         nxt = []
         for lang in frontier:
             for p in pairs:
                 if p.source == lang and p.target not in seen:
                     seen.add(p.target)
+                    hops[p.target] = depth
                     nxt.append(p.target)
         frontier = nxt
     seen.discard(src)
-    return sorted(seen)
+    return sorted(seen, key=lambda code: (hops[code], code))
 
 
 def resolve_targets(
@@ -348,7 +350,6 @@ def resolve_targets(
     for code in refs:
         if code not in out:
             out.append(code)
-    out = [c for c in out if not (c == source and ALL_TARGETS in [t.lower() for t in targets])]
     if not out:
         raise InputError("no target language", "give --to LANG (or --to all)")
     for c in out:
