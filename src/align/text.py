@@ -93,10 +93,12 @@ def iter_lines(path: str | os.PathLike[str]) -> Iterator[str]:
     seen_text = False
     try:
         head = fh.read(_SNIFF_BYTES)
-        if b"\x00" in head:
-            _decode(head, name)  # raises for binary; UTF-16 needs the whole file
-            rest = head + fh.read()
-            yield from _decode(rest, name).rstrip("\n").split("\n")
+        if b"\x00" in head or (b"\r" in head and b"\n" not in head):
+            # UTF-16 (binary raises here) or old Mac CR line ends: decode the whole file.
+            text = _decode(head + fh.read(), name)
+            if not text.strip():
+                raise InputError(f"{name}: is empty")
+            yield from text.rstrip("\n").split("\n")
             return
         if head.startswith(b"\xef\xbb\xbf"):
             head = head[3:]

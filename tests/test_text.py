@@ -1,0 +1,150 @@
+"""Reading inputs safely, segmentation, atomic writes, and the shared renderer."""
+
+from __future__ import annotations
+
+import io
+import json
+from pathlib import Path
+
+import pytest
+
+from align.errors import InputError
+from align.formats import read_tmx, render, write_tmx
+from align.text import (
+    atomic_write,
+    iter_lines,
+    join_segments,
+    paragraphs,
+    read_text,
+    segment_text,
+    split_sentences,
+)
+
+
+@pytest.mark.parametrize(
+    ("data", "expected"),
+    [
+        (b"\xef\xbb\xbfhello\r\nworld\r\n", "hello\nworld\n"),
+        (b"old\rmac\r", "old\nmac\n"),
+        ("donn\u00e9es\n".encode("utf-16"), "donn\u00e9es\n"),
+        ("日本語\n".encode(), "日本語\n"),
+    ],
+)
+def test_read_text_normalises(tmp_path: Path, data: bytes, expected: str) -> None:
+    path = tmp_path / "in.txt"
+    path.write_bytes(data)
+    assert read_text(path) == expected
+    assert list(iter_lines(path)) == expected.rstrip("\n").split("\n")
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"GIF89a\x00\x01\x02", "looks like a binary file"),
+        (b"line one\nna\xefve\n", "not UTF-8 (invalid byte 0xef on line 2)"),
+        (b"", "is empty"),
+        (b" \n\t\n", "is empty"),
+    ],
+)
+def test_bad_inputs_raise_one_clear_error(tmp_path: Path, data: bytes, message: str) -> None:
+    path = tmp_path / "in.txt"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        read_text(path)
+    with pytest.raises(InputError, match=message.replace("(", r"\(").replace(")", r"\)")):
+        list(iter_lines(path))
+
+
+def test_missing_file_and_directory(tmp_path: Path) -> None:
+    with pytest.raises(InputError, match="no such file"):
+        read_text(tmp_path / "nope.txt")
+    with pytest.raises(InputError, match="is a directory"):
+        read_text(tmp_path)
+    with pytest.raises(InputError, match="is a directory"):
+        list(iter_lines(tmp_path))
+
+
+def test_iter_lines_streams_a_large_file(tmp_path: Path) -> None:
+    path = tmp_path / "big.txt"
+    path.write_text("".join(f"line {i} ünïcode\n" for i in range(100_000)), encoding="utf-8")
+    count = 0
+    for count, line in enumerate(iter_lines(path), 1):  # noqa: B007
+        assert line.startswith("line ")
+    assert count == 100_000
+
+
+def test_paragraphs_and_sentences() -> None:
+    text = "First line\ncontinues.\n\n\nSecond para. Dr. Smith paid $3.50 for it.\n"
+    assert paragraphs(text) == [
+        "First line continues.",
+        "Second para. Dr. Smith paid $3.50 for it.",
+    ]
+    assert split_sentences(paragraphs(text)[1], "en") == [
+        "Second para.",
+        "Dr. Smith paid $3.50 for it.",
+    ]
+    zh = "今天天气很好。我们去公园吧！你觉得呢？价格是3.5元；好的。“走吧。”他说。"
+    assert split_sentences(zh, "zh-Hans") == [
+        "今天天气很好。",
+        "我们去公园吧！",
+        "你觉得呢？",
+        "价格是3.5元；",
+        "好的。",
+        "“走吧。”",
+        "他说。",
+    ]
+
+
+def test_segment_and_join_keep_structure() -> None:
+    text = "A one. A two.\n\nB one.\n"
+    segs = segment_text(text, "en")
+    assert [(s.para, s.index, s.text) for s in segs] == [
+        (0, 0, "A one."),
+        (0, 1, "A two."),
+        (1, 0, "B one."),
+    ]
+    assert join_segments(segs, ["甲。", "乙。", "丙。"], "sentence", "zh") == "甲。乙。\n\n丙。\n"
+    assert join_segments(segs, ["a.", "b.", "c."], "sentence", "en") == "a. b.\n\nc.\n"
+
+
+def test_atomic_write_leaves_nothing_on_failure(tmp_path: Path) -> None:
+    target = tmp_path / "out.txt"
+    target.write_text("old")
+    with pytest.raises(RuntimeError), atomic_write(target) as fh:
+        fh.write("half")
+        raise RuntimeError("boom")
+    assert target.read_text() == "old"
+    assert [p.name for p in tmp_path.iterdir()] == ["out.txt"]
+    with atomic_write(target) as fh:
+        fh.write("new")
+    assert target.read_text() == "new"
+
+
+def test_render_formats() -> None:
+    rows = [{"lang": "zh-Hans", "text": "中文", "p": 0.5}, {"lang": "en", "text": "a|b", "p": 1.0}]
+    out = io.StringIO()
+    render(rows, "table", out)
+    assert out.getvalue().splitlines() == [
+        "lang     text  p",
+        "-------  ----  ---",
+        "zh-Hans  中文  0.5",
+        "en       a|b   1",
+    ]
+    out = io.StringIO()
+    render([{"a": "x\ty", "b": "line\nbreak"}], "tsv", out)
+    assert out.getvalue() == "a\tb\nx\\ty\tline\\nbreak\n"
+    out = io.StringIO()
+    render(rows, "markdown", out)
+    assert out.getvalue().splitlines()[3] == "| en | a\\|b | 1 |"
+    out = io.StringIO()
+    render(rows, "jsonl", out)
+    assert [json.loads(line) for line in out.getvalue().splitlines()] == rows
+
+
+def test_tmx_round_trip_escapes(tmp_path: Path) -> None:
+    path = tmp_path / "x.tmx"
+    with path.open("w", encoding="utf-8") as fh:
+        write_tmx(fh, [('<b>&"x"', "一\x01二")], "en", "zh-Hans", {"signature": "a|b"})
+    header, units = read_tmx(str(path))
+    assert header["srclang"] == "en" and header["x-signature"] == "a|b"
+    assert units == [{"en": '<b>&"x"', "zh-Hans": "一二"}]
