@@ -148,3 +148,16 @@ def test_tmx_round_trip_escapes(tmp_path: Path) -> None:
     header, units = read_tmx(str(path))
     assert header["srclang"] == "en" and header["x-signature"] == "a|b"
     assert units == [{"en": '<b>&"x"', "zh-Hans": "一二"}]
+
+
+def test_atomic_write_gives_normal_permissions(tmp_path: Path) -> None:
+    import os
+    import stat
+
+    mask = os.umask(0o022)
+    try:
+        with atomic_write(tmp_path / "perm.txt") as fh:
+            fh.write("x")
+    finally:
+        os.umask(mask)
+    assert stat.S_IMODE((tmp_path / "perm.txt").stat().st_mode) == 0o644

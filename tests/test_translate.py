@@ -292,6 +292,8 @@ def test_output_names_and_errors() -> None:
     assert output_name("speech.zh.txt", "zh-Hans", "en", "txt") == "speech.en.txt"
     assert output_name("dir/doc.txt", "en", "fr", "tsv") == "doc.fr.tsv"
     assert output_name("-", "en", "pt-BR", "jsonl") == "stdin.pt-BR.jsonl"
+    assert output_name("a.en.txt", "en", "ca-valencia", "txt") == "a.ca-valencia.txt"
+    assert output_name("a.en.txt", "en", "zh", "txt") == "a.zh.txt"
     with pytest.raises(LanguageError):
         get_translator("zh", "klingon")
     with pytest.raises(InputError, match="several targets to stdout"):

@@ -120,5 +120,8 @@ def translate(
                 err=True,
             )
     if output not in (None, "-") and not quiet:
+        # Every file is labelled with how it was made (the engine chain), whatever its format.
         for target, out_path in report.outputs.items():
-            click.echo(f"{target}: {os.path.relpath(out_path)}", err=True)
+            click.echo(
+                f"{target}: {os.path.relpath(out_path)}  {report.signatures[target]}", err=True
+            )

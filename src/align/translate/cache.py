@@ -115,7 +115,8 @@ class CachedTranslator:
             pairs = list(zip(chunk, done, strict=True))
             known.update(pairs)
             if self.cache is not None:
-                self.cache.put_many(sig, pairs)
+                # An empty translation of a non-empty sentence is a failure, never a result to keep.
+                self.cache.put_many(sig, [(s, t) for s, t in pairs if t.strip() or not s.strip()])
             if self.on_progress is not None:
                 self.on_progress(sum(counts[s] for s in chunk))
         return [known[s] for s in sentences]

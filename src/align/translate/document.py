@@ -92,7 +92,11 @@ def output_name(input_path: str, source: str, target: str, fmt: str) -> str:
                     stem = head
             except InputError:
                 pass
-    return f"{stem}.{langs.base(target) if target != 'pt-BR' else target}.{EXTENSIONS[fmt]}"
+    code = langs.normalize(target)
+    # zh-Hans is plain "zh" in file names; regional variants keep their full code
+    # (ca and ca-valencia, pt and pt-BR must not overwrite each other).
+    label = "zh" if code == "zh-Hans" else code
+    return f"{stem}.{label}.{EXTENSIONS[fmt]}"
 
 
 class _Writer:
