@@ -300,3 +300,10 @@ def test_output_names_and_errors() -> None:
         translate_document(
             str(CORPORA / "yunqi-2024" / "speech.zh.txt"), targets=["en", "es"], source="zh"
         )
+
+
+def test_from_auto_detects_the_source(zh_file: Path) -> None:
+    result = CliRunner().invoke(cli, ["translate", str(zh_file), "--to", "en", "-v"])
+    assert result.exit_code == 0, result.output
+    assert "source language: zh-Hans" in result.stderr
+    assert "Hangzhou" in result.stdout

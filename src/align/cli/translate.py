@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import os
-
 import click
 
 from align.cli.options import Progress, models_dir_option, quiet_option, show_progress
@@ -123,5 +121,5 @@ def translate(
         # Every file is labelled with how it was made (the engine chain), whatever its format.
         for target, out_path in report.outputs.items():
             click.echo(
-                f"{target}: {os.path.relpath(out_path)}  {report.signatures[target]}", err=True
+                f"{target}: {out_path}  {report.signatures[target]}", err=True
             )
