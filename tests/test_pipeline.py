@@ -301,3 +301,21 @@ def test_to_all_reaches_every_installed_target(speech: tuple[Path, Path], tmp_pa
     assert es.engine == "argos → apertium" and " >> " in es.signature
     assert all((tmp_path / "o" / f"speech.{c}.txt").exists() for c in reachable)
     assert sum(t.scores.kind == "reference" for t in run.targets) == 1
+
+
+def test_mixed_text_gets_one_warning_line(tmp_path: Path) -> None:
+    zh_en_model_dir()
+    doc = tmp_path / "mixed.txt"
+    doc.write_text(opening(SPEECH_ZH, 5) + "\n" + opening(SPEECH_EN, 1), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["run", str(doc), "--to", "en", "-o", str(tmp_path / "o"), "--format", "json"],
+        env={"ALIGN_MODELS_DIR": str(MODELS_DIR)},
+    )
+    assert result.exit_code == 0, result.output
+    [warning] = result.stderr.splitlines()
+    assert warning.startswith("align: warning: mixed text: mostly zh-Hans, but en ")
+    assert warning.endswith("% of the letters")
+    run = result_from_dict(json.loads((tmp_path / "o" / "scores.json").read_text("utf-8")))
+    assert run.source.mixed and [m.lang for m in run.source.mixed_langs] == ["en"]
+    assert "mixed text" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
