@@ -36,6 +36,16 @@ def test_document_table(tmp_path: Path) -> None:
     assert lines[2].split() == [str(path), "en", "0.739", "en:0.739", "zh-Hans:0.261", "23"]
 
 
+def test_one_row_per_document(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text("Das ist ein kleiner Text auf Deutsch.\n", encoding="utf-8")
+    (tmp_path / "b.txt").write_text("這是一段繁體中文的文字。\n", encoding="utf-8")
+    paths = [str(tmp_path / "a.txt"), str(tmp_path / "b.txt")]
+    code, out, _ = run("detect", *paths, "--format", "jsonl")
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["path"], r["lang"]) for r in rows] == [(paths[0], "de"), (paths[1], "zh-Hant")]
+
+
 def test_document_json_from_stdin() -> None:
     code, out, _ = run("detect", "--format", "json", stdin=DOC)
     assert code == 0
