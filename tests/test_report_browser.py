@@ -137,8 +137,8 @@ def check_page(visit: Visit, run: RunResult, report: Path) -> None:
         assert section.locator("tbody tr.pair:visible").count() == len(t.rows)
         cols = 6 if t.reference is not None else 5
         assert section.locator("thead th").count() == cols
-    assert page.locator("#charts svg.hist").count() == len(run.targets)
-    assert page.locator("#charts svg.ratios").count() == len(run.targets)
+    assert page.locator("section.target svg.hist").count() == len(run.targets)
+    assert page.locator("section.target svg.ratios").count() == len(run.targets)
 
 
 def check_controls(visit: Visit, run: RunResult) -> None:

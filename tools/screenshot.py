@@ -43,7 +43,7 @@ def main() -> int:
     ap.add_argument("-o", "--output", type=Path, default=ROOT / "docs" / "report.png")
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--width", type=int, default=1280)
-    ap.add_argument("--height", type=int, default=1500)
+    ap.add_argument("--height", type=int, default=2000)
     args = ap.parse_args()
 
     if not Path(args.chromium).exists():

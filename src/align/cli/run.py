@@ -23,6 +23,7 @@ from align.cli.options import (
     "targets",
     multiple=True,
     required=True,
+    metavar="LANG",
     help="Target language (repeatable); 'all' for every target the installed engines reach.",
 )
 @click.option(
@@ -37,6 +38,7 @@ from align.cli.options import (
     "source",
     default="auto",
     show_default=True,
+    metavar="LANG",
     help="Source language, or auto to detect.",
 )
 @click.option(
@@ -53,6 +55,7 @@ from align.cli.options import (
     "--method",
     default="auto",
     show_default=True,
+    metavar="METHOD",
     help="Sentence alignment method for translation <-> reference (see align sentences).",
 )
 @format_option(("table", "markdown", "json"), "table")

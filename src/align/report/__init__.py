@@ -103,24 +103,29 @@ def _summary(r: RunResult) -> str:
         sents = f"{len(s.sentences)} → {len(t.sentences)}"
         if t.reference is not None:
             sents += f"<br>ref {len(t.reference)}"
-        kind = (
-            '<span class="kind">against reference</span>'
-            if t.scores.kind == "reference"
-            else '<span class="kind estimate">reference-free estimate</span>'
-        )
+        if t.scores.kind == "reference":
+            kind = '<span class="kind">against reference</span>'
+        elif t.scores.kind == "estimate":
+            kind = '<span class="kind estimate">reference-free estimate</span>'
+        else:
+            kind = '<span class="kind estimate">no score</span>'
         metrics = " · ".join(
             f"<b>{esc(m.name)}</b> {m.score:.{2 if m.name == 'similarity' else 1}f}"
             for m in t.scores.metrics
         )
+        if not t.scores.metrics:
+            metrics = f'<span class="note">{esc(t.scores.method)}</span>'
         sigs = "".join(
             f'<div class="sig">{esc(m.name)}: {esc(m.signature)}</div>' for m in t.scores.metrics
         )
+        if sigs:
+            sigs = f"<details><summary>signatures</summary>{sigs}</details>"
         models = "".join(f'<div class="sig">{esc(m)}</div>' for m in t.models)
         body.append(
             f'<tr data-lang="{esc(t.lang)}"><td><a href="#target-{esc(t.lang)}">'
             f"{esc(_lang_name(t.lang))}</a> <code>{esc(t.lang)}</code></td>"
-            f"<td>{esc(t.engine)}{models}"
-            f'<div class="sig">translation: {esc(t.signature)}</div></td>'
+            f"<td>{esc(t.engine)}{models}<details><summary>signature</summary>"
+            f'<div class="sig">{esc(t.signature)}</div></details></td>'
             f'<td class="num">{sents}</td><td class="num">{esc(time_cell)}</td>'
             f"<td>{metrics} {kind}{sigs}</td></tr>"
         )
@@ -225,20 +230,23 @@ def _ratio_chart(t: TargetResult) -> str:
     )
 
 
-def _charts(r: RunResult) -> str:
-    out = []
-    for t in r.targets:
-        n_out = sum("ratio-outlier" in row.flags for row in t.rows)
-        out.append(
-            f'<h3>{esc(_lang_name(t.lang))} <code>{esc(t.lang)}</code></h3><div class="charts">'
+def _charts(t: TargetResult) -> str:
+    """The two charts of one target: row-score distribution and length ratio per pair."""
+    n_out = sum("ratio-outlier" in row.flags for row in t.rows)
+    if any(row.score is not None for row in t.rows):
+        hist = (
             f'<figure class="chart">{_histogram(t)}<figcaption>Score distribution: '
             f"{esc(t.scores.row_metric)} per aligned row"
             f"{'' if t.scores.kind == 'reference' else ' (reference-free estimate)'}."
-            f"</figcaption></figure>"
-            f'<figure class="chart">{_ratio_chart(t)}<figcaption>Length ratio per pair; '
-            f"{n_out} outlier{'s' if n_out != 1 else ''} in red.</figcaption></figure></div>"
+            "</figcaption></figure>"
         )
-    return "\n".join(out)
+    else:
+        hist = f'<p class="chart note">No row scores: {esc(t.scores.method)}.</p>'
+    return (
+        f'<div class="charts">{hist}'
+        f'<figure class="chart">{_ratio_chart(t)}<figcaption>Length ratio per pair; '
+        f"{n_out} outlier{'s' if n_out != 1 else ''} in red.</figcaption></figure></div>"
+    )
 
 
 # --------------------------------------------------------------------------- aligned views
@@ -291,19 +299,18 @@ def _target(r: RunResult, t: TargetResult) -> str:
     legend = "".join(
         f'<span class="b{i}">{lo + i * (hi - lo) / BUCKETS:g}+</span>' for i in range(BUCKETS)
     )
-    what = (
-        "sentence chrF against the reference"
-        if t.scores.kind == "reference"
-        else "reference-free estimate (cross-lingual similarity), not a reference score"
-    )
+    what = {
+        "reference": "sentence chrF against the reference",
+        "estimate": "reference-free estimate (cross-lingual similarity), not a reference score",
+    }.get(t.scores.kind, "no score")
     rows = "\n".join(_row(n, row, r, t) for n, row in enumerate(t.rows))
     return f"""<section class="target" id="target-{esc(t.lang)}" data-lang="{esc(t.lang)}" \
 data-pairs="{len(t.rows)}">
-<h2>{esc(_lang_name(r.source.lang))} → {esc(_lang_name(t.lang))} <code>{esc(t.lang)}</code>: \
-side by side</h2>
+<h2>{esc(_lang_name(r.source.lang))} → {esc(_lang_name(t.lang))} <code>{esc(t.lang)}</code></h2>
 <p class="note">{len(t.rows)} aligned rows; {counts["merged"]} merged, {counts["unaligned"]} \
 unaligned, {counts["low"]} lowest-scoring, {counts["ratio-outlier"]} length outliers. \
 Row colour: {esc(what)}. Scores: {esc(t.scores.method)}. Alignment: {esc(t.align_method)}.</p>
+{_charts(t)}
 <div class="controls"><button type="button" data-action="lowest" aria-pressed="false">\
 Flagged and lowest first</button><button type="button" data-action="order" aria-pressed="true">\
 Document order</button><label><input type="checkbox" data-action="flagged"> flagged only \
@@ -348,7 +355,6 @@ def render_report(data: RunResult | Mapping[str, Any]) -> str:
         js=js,
         script_hash=f"sha256-{digest}",
         summary=_summary(r),
-        charts=_charts(r),
         targets="\n".join(_target(r, t) for t in r.targets),
         footer=esc(footer),
     )
