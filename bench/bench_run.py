@@ -88,7 +88,7 @@ def main() -> int:
     )
     sacrebleu_bin = shutil.which("sacrebleu", path=str(Path(PYTHON).parent)) or "sacrebleu"
     score_cmd = [sacrebleu_bin, str(tmp / "lines.en"), "-i", str(tmp / "ct2.en")]
-    score_cmd += ["-m", "bleu", "chrf", "ter", "-b", "-w", "2"]
+    score_cmd += ["-m", "bleu", "chrf", "ter", "-b", "-w", "2", "-f", "text"]
     score_wall, score_rss = run(score_cmd, env)
     out = subprocess.run(score_cmd, capture_output=True, text=True, check=True).stdout.split()
     bleu, chrf, ter = (float(x) for x in out[:3])
