@@ -92,6 +92,15 @@ def test_ukrainian_apostrophe_and_letters_rule_out_russian() -> None:
     assert detect_language("Він прийшов з п’ятьма друзями.").lang == "uk"
 
 
+def test_latin_gives_way_to_the_other_script_at_lower_confidence() -> None:
+    # 8 Japanese letters weigh 3 each against 17 Latin ones: ja, at 24 / (24 + 17).
+    d = detect_language("I watched 千と千尋の神隠し yesterday")
+    assert (d.lang, d.script) == ("ja", "KANA")
+    assert d.confidence == pytest.approx(24 / 41)
+    d = detect_language('From zero to hero – це діє у кожному RPG, а в "Final Fantasy" особливо.')
+    assert d.lang == "uk" and 0.3 < d.confidence < 0.6
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [

@@ -613,6 +613,11 @@ def _detect(text: str, allowed: frozenset[str] | None, top: int) -> Detection:
         alts = sorted(((lang, n / letters) for lang, n in merged.items()), key=lambda x: -x[1])
         return Detection(MUL, 0.0, alts[:top], "MIXED", letters, tuple(merged.items()))
     lang, conf, alts = _decide(text, main, allowed, top)
+    # Letters of other scripts are evidence the unit is not all in this language.
+    share = weights[main] / sum(weights.values())
+    if share < 1.0:
+        conf *= share
+        alts = [(code, p * share) for code, p in alts]
     return Detection(lang, conf, alts, main, letters, ((lang, letters),))
 
 
