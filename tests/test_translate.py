@@ -307,3 +307,14 @@ def test_from_auto_detects_the_source(zh_file: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "source language: zh-Hans" in result.stderr
     assert "Hangzhou" in result.stdout
+
+
+def test_from_auto_refuses_to_guess(tmp_path: Path) -> None:
+    path = tmp_path / "digits.txt"
+    path.write_text("12345 67890 !!!\n", encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(path), "--to", "en"])
+    assert result.exit_code == 2
+    assert result.stderr == (
+        f"align: error: {path}: cannot tell the source language (too little text) "
+        "(give it with --from)\n"
+    )

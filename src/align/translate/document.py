@@ -70,10 +70,9 @@ def detect_source(path: str, candidates: Sequence[str] | None = None) -> str:
         if size >= DETECT_CHARS:
             break
     found = detect_language("\n".join(sample), candidates=candidates)
-    if found.lang == "und":
-        raise InputError(
-            f"{path}: cannot tell the source language (too little text)", "give it with --from"
-        )
+    if not found.is_language:
+        why = "mixed languages" if found.lang == "mul" else "too little text"
+        raise InputError(f"{path}: cannot tell the source language ({why})", "give it with --from")
     return found.lang
 
 
