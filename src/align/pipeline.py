@@ -508,6 +508,9 @@ def analyse_target(
         scores, row_scores = score_estimate(src_texts, tgt_texts, source.lang, tgt)
     for r, v in zip(rows, row_scores, strict=True):
         r.score = None if v is None else round(v, 3)
+    if reference is None:  # one row per bead: the estimate scores the bead
+        for b, r in zip(beads, rows, strict=True):
+            b.score = r.score
     times["score"] = round(time.perf_counter() - t0, 3)
     _flag_rows(rows, source.lang)
     return TargetResult(
@@ -586,49 +589,45 @@ def score_reference(
 def score_estimate(
     src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str
 ) -> tuple[Scores, list[float | None]]:
-    """Reference-free estimate: cross-lingual sentence-embedding similarity of each pair.
+    """Reference-free estimate per row and on average (:func:`align.score.estimate_quality`).
 
     Labelled as an estimate everywhere it is shown; when the embeddings do not
     cover one of the languages there is no estimate (kind ``none``).
     """
-    from align.alignment.embed import embed_sentences, embedding_supported, model_signature
+    from align.score import estimate_quality
 
-    if not (embedding_supported(src_lang) and embedding_supported(tgt_lang)):
+    keep = [n for n, (s, t) in enumerate(zip(src, tgt, strict=True)) if s and t]
+    row_scores: list[float | None] = [None] * len(src)
+    try:
+        qe = estimate_quality(
+            [src[n] for n in keep],
+            {"hyp": [tgt[n] for n in keep]},
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+        )
+    except LanguageError as exc:
         scores = Scores(
             kind="none",
-            method=f"no reference, and the sentence embeddings do not cover "
-            f"{src_lang if not embedding_supported(src_lang) else tgt_lang}: no estimate",
+            method=f"no reference, and {exc.message}",
             metrics=[],
             row_metric="similarity",
             row_range=(0.3, 0.8),
             segments=0,
         )
-        return scores, [None] * len(src)
-    keep = [n for n, (s, t) in enumerate(zip(src, tgt, strict=True)) if s and t]
-    row_scores: list[float | None] = [None] * len(src)
-    sims: list[float] = []
-    if keep:
-        a = embed_sentences([src[n] for n in keep], src_lang)
-        b = embed_sentences([tgt[n] for n in keep], tgt_lang)
-        sims = [float(v) for v in (a * b).sum(axis=1)]
-        for n, v in zip(keep, sims, strict=True):
-            row_scores[n] = v
-    mean = statistics.fmean(sims) if sims else 0.0
+        return scores, row_scores
+    sims = qe.similarity["hyp"]
+    for n, v in zip(keep, sims, strict=True):
+        row_scores[n] = v
     scores = Scores(
         kind="estimate",
-        method="reference-free estimate: mean cross-lingual sentence-embedding similarity "
-        "of source and translation (cosine, 0..1; not comparable to BLEU or chrF)",
+        method=qe.method,
         metrics=[
-            Metric(
-                "similarity",
-                round(mean, 4),
-                f"estimate:mean-cosine|embed:{model_signature()}|rows:{len(sims)}|align:{__version__}",
-            )
+            Metric("similarity", round(qe.mean("hyp"), 4), f"{qe.signature}|rows:{len(sims)}")
         ],
         row_metric="similarity",
         row_range=(0.3, 0.8),
         segments=len(sims),
-        row_signature=f"estimate:cosine|embed:{model_signature()}",
+        row_signature=qe.signature,
     )
     return scores, row_scores
 
