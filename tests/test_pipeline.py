@@ -319,3 +319,16 @@ def test_mixed_text_gets_one_warning_line(tmp_path: Path) -> None:
     run = result_from_dict(json.loads((tmp_path / "o" / "scores.json").read_text("utf-8")))
     assert run.source.mixed and [m.lang for m in run.source.mixed_langs] == ["en"]
     assert "mixed text" in (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
+
+
+def test_to_all_without_engines_says_so(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("ALIGN_MODELS_DIR", str(tmp_path / "no-models"))
+    (tmp_path / "doc.txt").write_text(opening(SPEECH_ZH, 3), encoding="utf-8")
+    result = CliRunner().invoke(
+        cli, ["run", str(tmp_path / "doc.txt"), "--to", "all", "--engine", "argos", "-o", "o"]
+    )
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "align: error: no installed engine translates from zh-Hans "
+        "(install a package: align models install FILE.argosmodel)\n"
+    )

@@ -35,7 +35,7 @@ from typing import Any, Protocol
 
 from align import __version__
 from align import languages as langs
-from align.errors import AlignError, InputError, LanguageError
+from align.errors import AlignError, InputError, LanguageError, NoTranslationPath
 from align.text import (
     Segment,
     join_segments,
@@ -350,6 +350,11 @@ def resolve_targets(
     for code in refs:
         if code not in out:
             out.append(code)
+    if not out and any(t.strip().lower() == ALL_TARGETS for t in targets):
+        raise NoTranslationPath(
+            f"no installed engine translates from {source}",
+            "install a package: align models install FILE.argosmodel",
+        )
     if not out:
         raise InputError("no target language", "give --to LANG (or --to all)")
     for c in out:
