@@ -1,0 +1,343 @@
+"""``align_texts``: sentence lists in, beads with scores and metadata out.
+
+The method (see docs/alignment.md):
+
+1. Signals: ``embedding`` (USE window embeddings across languages),
+   ``translation`` (an installed model translates one side; its translation is
+   compared with the other side in one language), ``length`` (Gale-Church).
+2. Anchors: every source sentence's top-k target candidates by sentence
+   similarity; the heaviest monotonic chain of confident candidates is the
+   1-1 anchor path.
+3. A band of cells around the anchors (whole rectangles across unanchored
+   gaps), and the many-to-many programme inside it.
+
+Time and memory are linear in the length of the texts, except the candidate
+search, which compares each source sentence with a bounded window of the
+target for long documents.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from align import languages as langs
+from align.alignment.costs import (
+    BeadScorer,
+    Calibration,
+    LengthTerm,
+    LexicalTerm,
+    SimilarityTerm,
+)
+from align.alignment.dp import (
+    Band,
+    Bead,
+    anchor_chain,
+    band_around,
+    bead_shapes,
+    diagonal_band,
+    run_dp,
+)
+from align.errors import InputError, LanguageError, NoTranslationPath
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from align.translate.engine import Translator
+
+METHODS = ("auto", "embedding", "length", "translation")
+
+# Tuned on the Text+Berg development set and checked on a synthetic WMT23 zh-en set
+# (bench/bench_align.py); all are in units of the rescaled similarity (0 random, 1 match).
+TOP_K = 3  # candidates per source sentence for the anchor pass
+ANCHOR_MIN = 0.5  # a candidate must score above this to be an anchor
+BAND_RADIUS = 4  # cells kept on each side of the anchor path
+SKIP = -0.1  # score of a 1-0 or 0-1 bead
+MERGE_PENALTY = 0.0  # per extra sentence in a bead
+LEXICAL_WEIGHT = 0.0
+SHIFT = 0.0
+MARGIN = 1.0
+SIZE_POWER = 0.5  # a bead earns its similarity once per (a + b) / 2 sentences
+RATIO_PENALTY = False  # scale similarity by log2(1 + short/long)
+LENGTH_WEIGHT = 0.05  # weight of the Gale-Church log-probability when similarity is there
+FULL_SEARCH_CELLS = 40_000_000  # n*m above this: candidate search in a diagonal window
+SEARCH_RADIUS = 2_000  # ... of this many target sentences (plus the length difference)
+LENGTH_RADIUS = 200  # band half-width for length-only alignment
+
+
+@dataclass
+class Alignment:
+    """The result of :func:`align_texts`."""
+
+    beads: list[Bead]
+    src_lang: str
+    tgt_lang: str
+    method: str  # "auto", "embedding", ...
+    signals: tuple[str, ...]  # the cost terms used, e.g. ("embedding", "translation", "length")
+    meta: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def description(self) -> str:
+        return f"{self.method}: {'+'.join(self.signals)}"
+
+
+def align_texts(
+    src_sents: Sequence[str],
+    tgt_sents: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    method: str = "auto",
+    max_merge: int = 4,
+    models_dir: str | os.PathLike[str] | None = None,
+    engine: str = "auto",
+    translator: Translator | None = None,
+    on_stage: Callable[[str], None] | None = None,
+) -> Alignment:
+    """Align two lists of sentences; every sentence ends up in exactly one bead.
+
+    ``method``: ``auto`` (every signal available for the pair), ``embedding``,
+    ``translation`` (translation + embedding of the translation; needs a model
+    for the pair in either direction) or ``length`` (Gale-Church only).
+    ``translator`` overrides the model lookup for the translation signal.
+    Raises :class:`InputError` for an empty side, :class:`LanguageError` when
+    the chosen method does not cover the languages, :class:`NoTranslationPath`
+    when ``translation`` is asked for and no model covers the pair.
+    """
+    if method not in METHODS:
+        raise InputError(f"unknown alignment method {method!r}", f"use one of {', '.join(METHODS)}")
+    if max_merge < 1:
+        raise InputError("--max-merge must be at least 1")
+    if not src_sents or not tgt_sents:
+        empty = "source" if not src_sents else "target"
+        raise InputError(f"the {empty} side has no sentences to align")
+    src_code, tgt_code = langs.normalize(src_lang), langs.normalize(tgt_lang)
+    stage = on_stage or (lambda _msg: None)
+
+    from align.alignment.embed import Embedder, embedding_supported
+
+    use_embedding = method in ("auto", "embedding") and (
+        embedding_supported(src_code) and embedding_supported(tgt_code)
+    )
+    if method == "embedding" and not use_embedding:
+        bad = src_code if not embedding_supported(src_code) else tgt_code
+        raise LanguageError(
+            f"the sentence embeddings do not cover {bad}",
+            "use --method length (or translation when a model is installed)",
+        )
+    meta: dict[str, Any] = {}
+    translated: tuple[int, list[str], str] | None = None  # (side translated, text, into lang)
+    if method in ("auto", "translation"):
+        stage("translating")
+        translated = _translate_one_side(
+            src_sents, tgt_sents, src_code, tgt_code, models_dir, engine, translator, method, meta
+        )
+
+    n, m = len(src_sents), len(tgt_sents)
+    src_chars = _char_lengths(src_sents, src_code)
+    tgt_chars = _char_lengths(tgt_sents, tgt_code)
+    length = LengthTerm(src_chars, tgt_chars)
+    meta["length_ratio"] = round(length.ratio, 4)
+    terms: list[SimilarityTerm] = []
+    embedder = None
+    if use_embedding or translated is not None:
+        stage("embedding")
+        embedder = Embedder()
+        meta["embedder"] = embedder.signature
+    if use_embedding:
+        assert embedder is not None
+        terms.append(
+            SimilarityTerm(
+                "embedding", embedder, embedder.pool(src_sents), embedder.pool(tgt_sents)
+            )
+        )
+    if translated is not None:
+        assert embedder is not None
+        side, text, _into = translated
+        pooled_text = embedder.pool(text)
+        if side == 0:  # source translated into the target language
+            term = SimilarityTerm("translation", embedder, pooled_text, embedder.pool(tgt_sents))
+        else:
+            term = SimilarityTerm("translation", embedder, embedder.pool(src_sents), pooled_text)
+        terms.insert(0, term)  # the sharper signal leads the candidate search
+
+    shapes = bead_shapes(max_merge)
+    stage("aligning")
+    if not terms:
+        scorer = BeadScorer(
+            [], skip=0.0, length=length, length_weight=1.0, prior_weight=1.0, length_skips=True
+        )
+        band = diagonal_band(n, m, LENGTH_RADIUS + abs(n - m))
+        signals: tuple[str, ...] = ("length",)
+    else:
+        weight = 1.0 / len(terms)
+        anchors = _anchors(terms, n, m, weight)
+        meta["anchors"] = len(anchors)
+        meta["calibration"] = {
+            t.name: {
+                "random": round(t.calibration.random, 4),
+                "match": round(t.calibration.match, 4),
+            }
+            for t in terms
+        }
+        band = band_around(anchors, n, m, BAND_RADIUS)
+        scorer = BeadScorer(
+            [(t, weight) for t in terms]
+            + ([(LexicalTerm(src_sents, tgt_sents), LEXICAL_WEIGHT)] if LEXICAL_WEIGHT else []),
+            skip=SKIP,
+            merge_penalty=MERGE_PENALTY,
+            length=length,
+            length_weight=LENGTH_WEIGHT,
+            ratio_penalty=RATIO_PENALTY,
+            size_power=SIZE_POWER,
+            shift=SHIFT,
+        )
+        signals = tuple(t.name for t in terms) + ("length",)
+    meta["band_cells"] = band.area
+    beads = rescore(run_dp(band, shapes, scorer), scorer)
+    return Alignment(beads, src_code, tgt_code, method, signals, meta)
+
+
+def rescore(beads: Sequence[Bead], scorer: BeadScorer) -> list[Bead]:
+    """Give each bead its reported score (:meth:`BeadScorer.similarity`), computed per shape."""
+    import numpy as np
+
+    by_shape: dict[tuple[int, int], list[int]] = {}
+    for k, bead in enumerate(beads):
+        by_shape.setdefault(bead.shape, []).append(k)
+    scores = np.zeros(len(beads))
+    for shape, ks in by_shape.items():
+        if 0 in shape:  # insertions and deletions score 0
+            continue
+        ends_i = np.array([beads[k].src[-1] + 1 for k in ks])
+        ends_j = np.array([beads[k].tgt[-1] + 1 for k in ks])
+        scores[ks] = scorer.similarity(shape, ends_i, ends_j)
+    return [Bead(b.src, b.tgt, round(float(s), 4)) for b, s in zip(beads, scores, strict=True)]
+
+
+def _char_lengths(sents: Sequence[str], lang: str) -> np.ndarray:
+    """Characters per sentence (spaces dropped); CJK characters count as 3 (about a word)."""
+    import numpy as np
+
+    wide = langs.base(lang) in ("zh", "ja", "ko")
+    out = np.empty(len(sents), dtype=np.float64)
+    for k, s in enumerate(sents):
+        stripped = s.replace(" ", "")
+        out[k] = len(stripped) * (3 if wide else 1)
+    return out
+
+
+def _translate_one_side(
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_code: str,
+    tgt_code: str,
+    models_dir: str | os.PathLike[str] | None,
+    engine: str,
+    translator: Translator | None,
+    method: str,
+    meta: dict[str, Any],
+) -> tuple[int, list[str], str] | None:
+    """Translate the side a model covers (source first); None when auto finds no model."""
+    from align.alignment.embed import embedding_supported
+
+    attempts: list[tuple[int, str, str]] = [(0, src_code, tgt_code), (1, tgt_code, src_code)]
+    errors: list[str] = []
+    for side, frm, into in attempts:
+        if not embedding_supported(into):
+            errors.append(f"{frm}->{into}: the embeddings do not cover {into}")
+            continue
+        t = translator if translator is not None else None
+        if t is not None and (langs.normalize(t.source), langs.normalize(t.target)) != (frm, into):
+            continue
+        if t is None:
+            try:
+                from align.translate import get_translator
+
+                t = get_translator(frm, into, engine=engine, models_dir=models_dir)
+            except (NoTranslationPath, ImportError) as exc:
+                errors.append(str(exc))
+                continue
+        text = t.translate(list(src if side == 0 else tgt))
+        meta["translation"] = {"direction": f"{frm}->{into}", "signature": t.signature}
+        return side, text, into
+    if method == "translation":
+        raise NoTranslationPath(
+            f"no translation model covers {src_code} <-> {tgt_code}",
+            "install one (align models install ...) or use --method embedding / length",
+        )
+    meta["translation"] = None
+    return None
+
+
+def _candidates(
+    x: np.ndarray, y: np.ndarray, k: int
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Top-k targets per source row by dot product: (rows, cols, cos, best cos per row).
+
+    Compares all pairs, in row blocks, for small inputs; for long documents each
+    source row only looks at a window of targets around the diagonal.
+    """
+    import numpy as np
+
+    n, m = x.shape[0], y.shape[0]
+    k = min(k, m)
+    full = n * m <= FULL_SEARCH_CELLS
+    radius = SEARCH_RADIUS + abs(n - m)
+    rows, cols, vals = [], [], []
+    block = 512
+    for r0 in range(0, n, block):
+        r1 = min(n, r0 + block)
+        if full:
+            c0, c1 = 0, m
+        else:
+            c0 = max(0, int(r0 * m / n) - radius)
+            c1 = min(m, int(r1 * m / n) + radius)
+        sims = x[r0:r1] @ y[c0:c1].T
+        kk = min(k, c1 - c0)
+        top = np.argpartition(-sims, kk - 1, axis=1)[:, :kk]
+        rows.append(np.repeat(np.arange(r0, r1), kk))
+        cols.append((top + c0).ravel())
+        vals.append(np.take_along_axis(sims, top, axis=1).ravel())
+    r, c, v = np.concatenate(rows), np.concatenate(cols), np.concatenate(vals)
+    best = np.full(n, -1.0)
+    np.maximum.at(best, r, v)
+    return r, c, v, best
+
+
+def _anchors(
+    terms: Sequence[SimilarityTerm], n: int, m: int, weight: float
+) -> list[tuple[int, int]]:
+    """Calibrate every term and pick the 1-1 anchor chain from the lead term's candidates."""
+    import numpy as np
+
+    lead = terms[0]
+    x = lead.windows(0, 1, np.arange(n))
+    y = lead.windows(1, 1, np.arange(m))
+    rows, cols, _vals, _best = _candidates(x, y, TOP_K)
+    if MARGIN:
+        for term in terms:
+            term.use_margin(MARGIN)
+            term._cache.clear()
+    rng = np.random.default_rng(0)
+    sample = min(4000, n * m)
+    ri, rj = rng.integers(0, n, sample), rng.integers(0, m, sample)
+    combined = np.zeros(rows.shape[0])
+    for term in terms:
+        term.windows(0, 1, np.arange(n))
+        term.windows(1, 1, np.arange(m))
+        random = float(np.mean(term.cosine((1, 1), ri + 1, rj + 1)))
+        cand = term.cosine((1, 1), rows + 1, cols + 1)
+        # A typical good match: the median of each source sentence's best candidate.
+        per_row = np.full(n, -1.0)
+        np.maximum.at(per_row, rows, cand)
+        term.calibration = Calibration(random, float(np.median(per_row)))
+        combined += weight * term.calibration.rescale(cand)
+    return anchor_chain(rows + 0, cols + 0, combined - ANCHOR_MIN, m)
+
+
+def beads_band(anchors: Sequence[tuple[int, int]], n: int, m: int) -> Band:
+    """The band the many-to-many pass searches for a given anchor chain (for tests and tools)."""
+    return band_around(anchors, n, m, BAND_RADIUS)

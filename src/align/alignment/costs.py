@@ -1,0 +1,329 @@
+"""Cost terms: each scores beads of a shape ``(a, b)`` ending at cells ``(ii, jj)`` (higher is better).
+
+A term is calibrated on the data it aligns, so the programme does not depend on
+magic constants that only fit one language pair:
+
+- :class:`SimilarityTerm` — cosine of two window embeddings, rescaled so that
+  0 is what random pairs of sentences score and 1 what the best matches
+  typically score. The ``embedding`` signal compares source and target
+  windows across languages; the ``translation`` signal compares the machine
+  translation of one side with the other side, in one language.
+- :class:`LengthTerm` — Gale & Church (1993): the log-probability of the
+  target length given the source length, with the length ratio measured on the
+  texts themselves.
+
+:class:`BeadScorer` sums weighted terms and adds the skip (insertion/deletion)
+score, which is calibrated from the same rescaled similarities.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from align.alignment.dp import Shape
+
+if TYPE_CHECKING:
+    import numpy as np
+
+    from align.alignment.embed import Embedder, Pooled
+
+
+# Gale & Church's bead priors (1-1 .89, 1-0/0-1 .0099, 2-1/1-2 .089, 2-2 .011);
+# larger beads share what is left.
+_GC_PRIOR: dict[Shape, float] = {
+    (1, 1): 0.89,
+    (1, 0): 0.0099 / 2,
+    (0, 1): 0.0099 / 2,
+    (2, 1): 0.089 / 2,
+    (1, 2): 0.089 / 2,
+    (2, 2): 0.011,
+}
+_GC_OTHER = 0.001
+
+
+def gc_log_prior(shape: Shape) -> float:
+    """Gale & Church's log prior probability of a bead shape."""
+    return math.log(_GC_PRIOR.get(shape, _GC_OTHER))
+
+
+def _log_erfc(x: np.ndarray) -> np.ndarray:
+    """log(erfc(x)) for x >= 0, vectorised and stable in the tail."""
+    import numpy as np
+
+    x = np.asarray(x, dtype=np.float64)
+    # Abramowitz & Stegun 7.1.26 (|error| < 1.5e-7) written in log space.
+    t = 1.0 / (1.0 + 0.3275911 * x)
+    poly = t * (
+        0.254829592 + t * (-0.284496736 + t * (1.421413741 + t * (-1.453152027 + t * 1.061405429)))
+    )
+    out: np.ndarray = np.log(poly) - x * x
+    return out
+
+
+def window_sums(values: np.ndarray) -> np.ndarray:
+    """Prefix sums with a leading 0: the sum of ``values[s:e]`` is ``out[e] - out[s]``."""
+    import numpy as np
+
+    out = np.zeros(len(values) + 1, dtype=np.float64)
+    np.cumsum(values, out=out[1:])
+    return out
+
+
+@dataclass
+class LengthTerm:
+    """Gale-Church length score of a bead: log P(delta), delta the normalised length difference.
+
+    ``ratio`` (target chars per source char) defaults to the ratio of the
+    totals; ``variance`` is Gale & Church's 6.8 per character.
+    """
+
+    src_len: np.ndarray
+    tgt_len: np.ndarray
+    ratio: float = 0.0
+    variance: float = 6.8
+    name: str = "length"
+    _src_cum: np.ndarray = field(init=False, repr=False)
+    _tgt_cum: np.ndarray = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        self._src_cum = window_sums(self.src_len)
+        self._tgt_cum = window_sums(self.tgt_len)
+        if self.ratio <= 0:
+            total_src = float(self._src_cum[-1])
+            total_tgt = float(self._tgt_cum[-1])
+            self.ratio = total_tgt / total_src if total_src > 0 and total_tgt > 0 else 1.0
+
+    def lengths(
+        self, shape: Shape, ii: np.ndarray, jj: np.ndarray
+    ) -> tuple[np.ndarray, np.ndarray]:
+        a, b = shape
+        ls = self._src_cum[ii] - self._src_cum[ii - a]
+        lt = self._tgt_cum[jj] - self._tgt_cum[jj - b]
+        return ls, lt
+
+    def scores(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        ls, lt = self.lengths(shape, ii, jj)
+        mean = (ls * self.ratio + lt) / 2.0
+        delta = np.abs(lt - ls * self.ratio) / np.sqrt(self.variance * np.maximum(mean, 1.0))
+        return _log_erfc(delta / math.sqrt(2.0))
+
+
+@dataclass
+class Calibration:
+    """Where random pairs and good matches sit on the raw cosine scale."""
+
+    random: float
+    match: float
+
+    def rescale(self, cos: np.ndarray) -> np.ndarray:
+        span = max(self.match - self.random, 1e-3)
+        out: np.ndarray = (cos - self.random) / span
+        return out
+
+
+class SimilarityTerm:
+    """Rescaled cosine similarity of a source window and a target window.
+
+    ``left``/``right`` are the pooled encoder sums of the two sides
+    (:meth:`align.alignment.embed.Embedder.pool`); window embeddings are
+    computed on demand for the range of starts a row chunk needs, so memory
+    does not grow with the document.
+    """
+
+    def __init__(
+        self, name: str, embedder: Embedder, left: Pooled | list[str], right: Pooled | list[str]
+    ) -> None:
+        self.name = name
+        self.embedder = embedder
+        self.left = left
+        self.right = right
+        self.calibration = Calibration(0.0, 1.0)
+        self._cache: dict[tuple[int, int], tuple[int, np.ndarray, Any]] = {}
+        self.margin = 0.0
+        self._samples: list[np.ndarray] = []
+
+    def use_margin(self, weight: float, k: int = 48, seed: int = 0) -> None:
+        """Subtract ``weight`` x the mean similarity of each window to k random sentences
+        of the other side (a window similar to everything earns less)."""
+        import numpy as np
+
+        rng = np.random.default_rng(seed)
+        self.margin = weight
+        self._samples = []
+        for pooled in (self.right, self.left):  # samples *of the other side*
+            size = len(pooled)
+            idx = np.sort(rng.choice(size, size=min(k, size), replace=False))
+            self._samples.append(self.embedder.embed_windows(pooled, idx, 1))
+
+    def windows(self, side: int, size: int, starts: np.ndarray) -> np.ndarray:
+        """Embeddings of windows ``[s, s+size)`` on ``side`` (0 left, 1 right), one row per start."""
+        import numpy as np
+
+        lo, hi = int(starts.min()), int(starts.max()) + 1
+        hit = self._cache.get((side, size))
+        if hit is None or lo < hit[0] or hi > hit[0] + hit[1].shape[0]:
+            pooled = self.left if side == 0 else self.right
+            rng = np.arange(lo, hi)
+            emb = self.embedder.embed_windows(pooled, rng, size)
+            hub = (emb @ self._samples[side].T).mean(axis=1) if self.margin else None
+            hit = (lo, emb, hub)
+            self._cache[(side, size)] = hit
+        return hit[1][starts - hit[0]]
+
+    def hubness(self, side: int, size: int, starts: np.ndarray) -> np.ndarray:
+        """Mean similarity of each window to random sentences of the other side (after windows())."""
+        hit = self._cache[(side, size)]
+        out: np.ndarray = hit[2][starts - hit[0]]
+        return out
+
+    def cosine(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        a, b = shape
+        x = self.windows(0, a, ii - a)
+        y = self.windows(1, b, jj - b)
+        out: np.ndarray = np.einsum("ij,ij->i", x, y)
+        if self.margin:
+            hub = self.hubness(0, a, ii - a) + self.hubness(1, b, jj - b)
+            out -= self.margin * 0.5 * hub
+        return out
+
+    def scores(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        return self.calibration.rescale(self.cosine(shape, ii, jj))
+
+
+@dataclass
+class BeadScorer:
+    """Weighted sum of terms for a bead, plus calibrated skip scores.
+
+    ``skip`` is the score of a 1-0 or 0-1 bead. ``merge_penalty`` is taken
+    once per sentence beyond the first on each side of a bead, so that a
+    many-to-many bead must earn its place against 1-1 beads and skips.
+    """
+
+    terms: Sequence[tuple[Any, float]]
+    skip: float
+    merge_penalty: float = 0.0
+    length: LengthTerm | None = None
+    length_weight: float = 0.0
+    prior_weight: float = 0.0
+    length_skips: bool = False  # score skips by length too (plain Gale-Church)
+    ratio_penalty: bool = False  # scale similarity by log2(1 + short/long) of the bead's lengths
+    size_power: float = 0.0  # credit a bead ((a + b) / 2) ** size_power times its similarity
+    shift: float = 0.0  # subtracted from the similarity before the size scaling
+
+    def similarity(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        """What a bead's ``score`` reports: the weighted rescaled similarity (0 ~ unrelated,
+        1 ~ a typical good match), or the Gale-Church probability without similarity terms;
+        0 for insertions and deletions."""
+        import numpy as np
+
+        a, b = shape
+        if a == 0 or b == 0:
+            return np.zeros(ii.shape, dtype=np.float64)
+        if not self.terms and self.length is not None:
+            out: np.ndarray = np.exp(self.length.scores(shape, ii, jj))
+            return out
+        total = np.zeros(ii.shape, dtype=np.float64)
+        weights = 0.0
+        for term, weight in self.terms:
+            if isinstance(term, SimilarityTerm):
+                total += weight * term.scores(shape, ii, jj)
+                weights += weight
+        return total / weights if weights else total
+
+    def __call__(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        a, b = shape
+        if a == 0 or b == 0:
+            out = np.full(ii.shape, self.skip, dtype=np.float64)
+            if self.prior_weight:
+                out += self.prior_weight * gc_log_prior(shape)
+            if self.length is not None and self.length_skips:
+                out += self.length_weight * self.length.scores(shape, ii, jj)
+            return out
+        total = np.zeros(ii.shape, dtype=np.float64)
+        for term, weight in self.terms:
+            total += weight * term.scores(shape, ii, jj)
+        if self.ratio_penalty and self.length is not None:
+            ls, lt = self.length.lengths(shape, ii, jj)
+            lt = lt / self.length.ratio
+            short, long = np.minimum(ls, lt), np.maximum(np.maximum(ls, lt), 1.0)
+            factor = np.log2(1.0 + short / long)
+            total = np.where(total > 0, total * factor, total)
+        total -= self.shift
+        if self.size_power:
+            total *= ((a + b) / 2.0) ** self.size_power
+        if self.length is not None and self.length_weight:
+            total += self.length_weight * self.length.scores(shape, ii, jj)
+        if self.prior_weight:
+            total += self.prior_weight * gc_log_prior(shape)
+        total -= self.merge_penalty * (a + b - 2)
+        return total
+
+
+_LEX_DIM = 512
+
+
+def _lexical_tokens(text: str) -> list[str]:
+    """Tokens that usually survive translation unchanged: numbers and capitalised names."""
+    import re
+
+    out = []
+    for tok in re.findall(r"\w+", text):
+        if any(ch.isdigit() for ch in tok):
+            out.append(tok)
+        elif len(tok) >= 3 and tok[0].isupper():
+            out.append(tok.lower())
+    return out
+
+
+def lexical_counts(sentences: Sequence[str]) -> np.ndarray:
+    """Hashed counts of :func:`_lexical_tokens` per sentence, shape (n, 512), float32."""
+    import zlib
+
+    import numpy as np
+
+    out = np.zeros((len(sentences), _LEX_DIM), dtype=np.float32)
+    for k, s in enumerate(sentences):
+        for tok in _lexical_tokens(s):
+            out[k, zlib.crc32(tok.encode("utf-8")) % _LEX_DIM] += 1.0
+    return out
+
+
+class LexicalTerm:
+    """Dice overlap of numbers and names between a source and a target window.
+
+    0 when neither window has such tokens (no evidence either way); otherwise
+    the Dice coefficient minus ``offset``, so a window pair with numbers on one
+    side only, or different numbers, is pushed apart.
+    """
+
+    name = "lexical"
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str], offset: float = 0.5) -> None:
+        self.src = lexical_counts(src)
+        self.tgt = lexical_counts(tgt)
+        self.offset = offset
+
+    def scores(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        a, b = shape
+        u = self.src[ii - a].copy()
+        for off in range(1, a):
+            u += self.src[ii - a + off]
+        v = self.tgt[jj - b].copy()
+        for off in range(1, b):
+            v += self.tgt[jj - b + off]
+        both = u.sum(axis=1) + v.sum(axis=1)
+        common = np.minimum(u, v).sum(axis=1)
+        dice = np.where(both > 0, 2.0 * common / np.maximum(both, 1.0), self.offset)
+        out: np.ndarray = dice - self.offset
+        return out

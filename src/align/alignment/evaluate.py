@@ -1,0 +1,145 @@
+"""Strict and lax precision/recall/F1 of predicted beads against gold beads.
+
+The definitions are Sennrich & Volk's (2011), the ones the published Text+Berg
+figures (Bleualign, Vecalign, Bertalign) use:
+
+- precision runs over the predicted beads (empty beads ignored): *strict*
+  counts a bead as correct only when the very same bead is in the gold; *lax*
+  also accepts a bead that shares at least one source and one target sentence
+  with some gold bead.
+- recall is the same computation with the roles swapped, after removing the
+  insertions and deletions (beads with an empty side) from both sides.
+- counts are summed over all file pairs before dividing (micro-average); F1
+  is the harmonic mean of precision and recall.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+
+from align.errors import InputError
+
+BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+@dataclass
+class Counts:
+    """True and false positives, strict and lax."""
+
+    tp_strict: int = 0
+    fp_strict: int = 0
+    tp_lax: int = 0
+    fp_lax: int = 0
+
+    def __iadd__(self, other: Counts) -> Counts:
+        self.tp_strict += other.tp_strict
+        self.fp_strict += other.fp_strict
+        self.tp_lax += other.tp_lax
+        self.fp_lax += other.fp_lax
+        return self
+
+    def ratio(self, lax: bool) -> float:
+        tp = self.tp_lax if lax else self.tp_strict
+        fp = self.fp_lax if lax else self.fp_strict
+        return tp / (tp + fp) if tp + fp else 0.0
+
+
+@dataclass(frozen=True)
+class Scores:
+    """Micro-averaged strict and lax precision, recall and F1 over some file pairs."""
+
+    precision_strict: float
+    recall_strict: float
+    f1_strict: float
+    precision_lax: float
+    recall_lax: float
+    f1_lax: float
+    files: int
+    gold_beads: int
+    pred_beads: int
+
+    def as_dict(self) -> dict[str, float | int]:
+        return {k: getattr(self, k) for k in self.__dataclass_fields__}
+
+
+def _f1(p: float, r: float) -> float:
+    return 2 * p * r / (p + r) if p + r else 0.0
+
+
+def match_counts(gold: Sequence[BeadPair], test: Sequence[BeadPair]) -> Counts:
+    """How many ``test`` beads are right, strictly and laxly, judged against ``gold``."""
+    exact = {(tuple(s), tuple(t)) for s, t in gold}
+    src_to_gold: dict[int, list[int]] = {}
+    gold_tgts = [set(t) for _s, t in gold]
+    for g, (s, _t) in enumerate(gold):
+        for i in s:
+            src_to_gold.setdefault(i, []).append(g)
+    counts = Counts()
+    for s, t in test:
+        if not s and not t:
+            continue
+        if (tuple(s), tuple(t)) in exact:
+            counts.tp_strict += 1
+            counts.tp_lax += 1
+            continue
+        counts.fp_strict += 1
+        tset = set(t)
+        overlap = any(gold_tgts[g] & tset for i in s for g in src_to_gold.get(i, ()))
+        if overlap:
+            counts.tp_lax += 1
+        else:
+            counts.fp_lax += 1
+    return counts
+
+
+def score_alignments(pairs: Iterable[tuple[Sequence[BeadPair], Sequence[BeadPair]]]) -> Scores:
+    """Score ``(gold, predicted)`` bead lists, one pair per document, micro-averaged."""
+    prec, rec = Counts(), Counts()
+    files = n_gold = n_pred = 0
+    for gold, pred in pairs:
+        files += 1
+        n_gold += len(gold)
+        n_pred += len(pred)
+        prec += match_counts(gold, pred)
+        gold_links = [(s, t) for s, t in gold if s and t]
+        pred_links = [(s, t) for s, t in pred if s and t]
+        rec += match_counts(pred_links, gold_links)
+    ps, rs = prec.ratio(lax=False), rec.ratio(lax=False)
+    pl, rl = prec.ratio(lax=True), rec.ratio(lax=True)
+    return Scores(ps, rs, _f1(ps, rs), pl, rl, _f1(pl, rl), files, n_gold, n_pred)
+
+
+def parse_bead_line(line: str, where: str = "") -> tuple[BeadPair, float | None]:
+    """Parse ``[0, 1]:[2]`` or ``[0, 1]:[2]:0.93`` into ((0, 1), (2,)) and the score."""
+    parts = line.strip().split(":")
+    if len(parts) not in (2, 3):
+        raise InputError(f"{where}not a bead line: {line.strip()!r}", "expected [i, j]:[k]")
+    sides = []
+    for part in parts[:2]:
+        part = part.strip()
+        if not (part.startswith("[") and part.endswith("]")):
+            raise InputError(f"{where}not a bead line: {line.strip()!r}", "expected [i, j]:[k]")
+        inner = part[1:-1].strip()
+        try:
+            sides.append(tuple(int(x) for x in inner.split(",")) if inner else ())
+        except ValueError as exc:
+            raise InputError(f"{where}bad sentence index in {line.strip()!r}") from exc
+    score = None
+    if len(parts) == 3 and parts[2].strip():
+        try:
+            score = float(parts[2])
+        except ValueError as exc:
+            raise InputError(f"{where}bad score in {line.strip()!r}") from exc
+    return (sides[0], sides[1]), score
+
+
+def read_beads(path: str) -> list[BeadPair]:
+    """Read a beads file (one ``[i, j]:[k]`` per line; blank lines ignored)."""
+    from align.text import read_lines
+
+    out = []
+    for n, line in enumerate(read_lines(path), start=1):
+        if line.strip():
+            out.append(parse_bead_line(line, f"{path}:{n}: ")[0])
+    return out

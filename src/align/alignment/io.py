@@ -1,0 +1,114 @@
+"""Writing beads: the ``beads`` line format the published scorers read, TSV, JSON lines, TMX."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from typing import IO, Any
+
+from align import languages as langs
+from align.alignment.dp import Bead
+
+FORMATS = ("beads", "tsv", "jsonl", "tmx")
+_NO_SPACE = {"zh", "ja", "th", "lo", "my", "km"}
+
+
+def bead_line(bead: Bead, with_score: bool = True) -> str:
+    """``[0, 1]:[2]:0.873`` (0-based indices, ``[]`` for an empty side)."""
+    src = ", ".join(str(i) for i in bead.src)
+    tgt = ", ".join(str(j) for j in bead.tgt)
+    line = f"[{src}]:[{tgt}]"
+    return f"{line}:{bead.score:.4f}" if with_score else line
+
+
+def joined(sentences: Sequence[str], idx: Sequence[int], lang: str) -> str:
+    """The text of a bead side: sentences joined by a space (by nothing for zh, ja, th...)."""
+    sep = "" if langs.base(lang) in _NO_SPACE else " "
+    return sep.join(sentences[i] for i in idx)
+
+
+def rows(
+    beads: Sequence[Bead], src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str
+) -> Iterator[dict[str, Any]]:
+    """One dict per bead: indices, texts, score."""
+    for bead in beads:
+        yield {
+            "src": list(bead.src),
+            "tgt": list(bead.tgt),
+            "src_text": joined(src, bead.src, src_lang),
+            "tgt_text": joined(tgt, bead.tgt, tgt_lang),
+            "score": bead.score,
+        }
+
+
+def write_beads(
+    out: IO[str],
+    fmt: str,
+    beads: Sequence[Bead],
+    src: Sequence[str],
+    tgt: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    props: dict[str, str] | None = None,
+) -> None:
+    """Write ``beads`` in ``fmt`` (one of :data:`FORMATS`), streaming row by row.
+
+    ``tmx`` keeps only beads with text on both sides (a translation unit needs
+    both); ``props`` go into its header (method, signals).
+    """
+    if fmt == "beads":
+        for bead in beads:
+            out.write(bead_line(bead) + "\n")
+    elif fmt in ("tsv", "jsonl"):
+        from align.formats import render
+
+        columns = ["src_text", "tgt_text", "score"] if fmt == "tsv" else None
+        render(rows(beads, src, tgt, src_lang, tgt_lang), fmt, out, columns, header=False)
+    elif fmt == "tmx":
+        from align.formats import TmxWriter
+
+        writer = TmxWriter(out, src_lang, tgt_lang, props)
+        for row in rows(beads, src, tgt, src_lang, tgt_lang):
+            if row["src"] and row["tgt"]:
+                writer.add(row["src_text"], row["tgt_text"], {"score": f"{row['score']:.4f}"})
+        writer.close()
+    else:
+        raise ValueError(f"unknown beads format {fmt!r}")
+
+
+def read_sentences(
+    path: str, *, lang: str | None = None, presplit: bool = False
+) -> tuple[list[str], str]:
+    """Read one side: its sentences and its language (detected when ``lang`` is None).
+
+    ``presplit``: one sentence per line, used as is (blank lines too, so that
+    indices match line numbers); otherwise the text is cut into paragraphs and
+    sentences with the project's segmenter. Raises :class:`InputError` for a
+    missing, binary, non-UTF-8 or empty file, or a language that cannot be
+    detected.
+    """
+    from align.errors import InputError
+    from align.text import read_text, segment_text
+
+    text = read_text(path)
+    if lang is None:
+        from align.detect import detect_document
+
+        found = detect_document(text).lang
+        try:
+            lang = langs.normalize(found)
+        except Exception as exc:
+            raise InputError(
+                f"{path}: cannot tell its language ({found})", "give it with --src-lang/--tgt-lang"
+            ) from exc
+    else:
+        lang = langs.normalize(lang)
+    if presplit:
+        sentences = text.split("\n")
+        if sentences and sentences[-1] == "":
+            sentences.pop()
+    else:
+        sentences = [seg.text for seg in segment_text(text, lang)]
+    if not sentences:
+        raise InputError(f"{path}: has no sentences")
+    return sentences, lang

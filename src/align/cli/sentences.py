@@ -1,0 +1,140 @@
+"""``align sentences``: align the sentences of two parallel texts."""
+
+from __future__ import annotations
+
+import contextlib
+import sys
+from collections.abc import Iterator
+from typing import IO
+
+import click
+
+from align.cli.options import models_dir_option, quiet_option, show_progress
+
+METHOD_CHOICE = click.Choice(["auto", "embedding", "length", "translation"])
+
+
+@contextlib.contextmanager
+def output_stream(output: str | None) -> Iterator[IO[str]]:
+    """stdout for None or ``-``, else the file, written atomically (complete or absent)."""
+    if output in (None, "-"):
+        yield sys.stdout
+        sys.stdout.flush()
+        return
+    from align.text import atomic_write
+
+    with atomic_write(output) as fh:
+        yield fh
+
+
+def language_options(f: click.decorators.FC) -> click.decorators.FC:
+    """--src-lang, --tgt-lang, --presplit, --method, --max-merge (shared with ``compare``)."""
+    for decorator in reversed(
+        [
+            click.option("--src-lang", default=None, help="Source language (default: detect)."),
+            click.option("--tgt-lang", default=None, help="Target language (default: detect)."),
+            click.option(
+                "--presplit",
+                is_flag=True,
+                help="Inputs hold one sentence per line; use the lines as they are.",
+            ),
+            click.option(
+                "--method",
+                type=METHOD_CHOICE,
+                default="auto",
+                show_default=True,
+                help="Signals: auto (all available), embedding, translation, length.",
+            ),
+            click.option(
+                "--max-merge",
+                type=click.IntRange(1, 8),
+                default=4,
+                show_default=True,
+                help="Most sentences on one side of a bead.",
+            ),
+        ]
+    ):
+        f = decorator(f)
+    return f
+
+
+@click.command()
+@click.argument("src", type=str)
+@click.argument("tgt", type=str)
+@language_options
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["beads", "tsv", "jsonl", "tmx"]),
+    default="beads",
+    show_default=True,
+    help="beads: [i, j]:[k]:score per line; tsv: source, target, score; jsonl; tmx (TMX 1.4).",
+)
+@click.option("-o", "--output", default=None, help="Output file (default: stdout).")
+@models_dir_option
+@quiet_option
+def sentences(
+    src: str,
+    tgt: str,
+    src_lang: str | None,
+    tgt_lang: str | None,
+    presplit: bool,
+    method: str,
+    max_merge: int,
+    fmt: str,
+    output: str | None,
+    models_dir: str | None,
+    quiet: bool,
+) -> None:
+    """Align the sentences of SRC and TGT (parallel texts); one bead per line.
+
+    \b
+    align sentences dev.de dev.fr --presplit --src-lang de --tgt-lang fr
+    align sentences speech.zh.txt speech.en.txt --format tsv -o pairs.tsv
+    align sentences a.txt b.txt --format tmx -o memory.tmx
+
+    Indices are 0-based; [] on one side marks an insertion or deletion. The
+    signals used (embedding, translation, length) are reported on stderr and
+    in the TMX header. Exit codes: 0 done, 2 bad input or options, 1 failure.
+    """
+    from align.alignment import align_texts
+    from align.alignment.io import read_sentences, write_beads
+
+    src_sents, src_code = read_sentences(src, lang=src_lang, presplit=presplit)
+    tgt_sents, tgt_code = read_sentences(tgt, lang=tgt_lang, presplit=presplit)
+    verbose = show_progress(quiet)
+    result = align_texts(
+        src_sents,
+        tgt_sents,
+        src_lang=src_code,
+        tgt_lang=tgt_code,
+        method=method,
+        max_merge=max_merge,
+        models_dir=models_dir,
+        on_stage=(lambda msg: click.echo(f"align: {msg}...", err=True)) if verbose else None,
+    )
+    props = {"method": result.description, **_translation_prop(result.meta)}
+    with output_stream(output) as out:
+        write_beads(
+            out,
+            fmt,
+            result.beads,
+            src_sents,
+            tgt_sents,
+            src_lang=src_code,
+            tgt_lang=tgt_code,
+            props=props,
+        )
+    if not quiet:
+        click.echo(
+            f"align: {len(src_sents)} {src_code} x {len(tgt_sents)} {tgt_code} sentences -> "
+            f"{len(result.beads)} beads ({result.description})",
+            err=True,
+        )
+
+
+def _translation_prop(meta: dict[str, object]) -> dict[str, str]:
+    info = meta.get("translation")
+    if isinstance(info, dict):
+        return {"translation": f"{info.get('direction')} {info.get('signature')}"}
+    return {}
