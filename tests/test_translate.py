@@ -318,3 +318,17 @@ def test_from_auto_refuses_to_guess(tmp_path: Path) -> None:
         f"align: error: {path}: cannot tell the source language (too little text) "
         "(give it with --from)\n"
     )
+
+
+def test_chains_share_their_first_hop_through_the_cache() -> None:
+    zh_en_model_dir()
+    try:
+        to_es = get_translator("zh", "es")
+        to_gl = get_translator("zh", "gl")
+    except NoTranslationPath:
+        pytest.skip("no zh->es / zh->gl chains installed (Apertium absent)")
+    sents = ["阿里巴巴集团在杭州。", "今天天气很好。"]
+    to_es.translate(sents)
+    to_gl.translate(sents)
+    first_hop_of_gl = to_gl.inner.steps[0]  # type: ignore[attr-defined]
+    assert first_hop_of_gl.hits == 2 and first_hop_of_gl.misses == 0

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING
 
 from align import languages as langs
 from align.translate.engine import (
@@ -28,6 +29,9 @@ from align.translate.engine import (
     plan_chain,
 )
 
+if TYPE_CHECKING:
+    from align.translate.cache import SentenceCache
+
 __all__ = [
     "DecodeOptions",
     "Pair",
@@ -38,7 +42,7 @@ __all__ = [
     "translate_sentences",
 ]
 
-_CACHE: dict[str, object] = {}
+_CACHE: dict[str, SentenceCache] = {}
 
 
 def available_pairs(
@@ -61,7 +65,7 @@ def plan(
     return plan_chain(pairs, langs.normalize(source), langs.normalize(target), pivot)
 
 
-def _sentence_cache() -> object:
+def _sentence_cache() -> SentenceCache:
     from align.translate.cache import SentenceCache, cache_dir
 
     key = str(cache_dir())
@@ -86,18 +90,20 @@ def get_translator(
     Raises :class:`align.errors.NoTranslationPath` when no engine or chain covers the pair,
     :class:`align.errors.LanguageError` for an unknown code.
     """
-    from align.translate.cache import CachedTranslator, SentenceCache
+    from align.translate.cache import CachedTranslator
     from align.translate.engine import load_engine
 
     options = options or DecodeOptions()
     md = str(models_dir) if models_dir else None
     chain = plan(source, target, engine=engine, models_dir=md, pivot=pivot)
     engines = {p.engine: load_engine(p.engine, md) for p in chain}
-    steps: list[Translator] = [engines[p.engine].translator(p, options) for p in chain]
-    inner: Translator = steps[0] if len(steps) == 1 else ChainTranslator(steps)
     store = _sentence_cache() if cache else None
-    assert store is None or isinstance(store, SentenceCache)
-    return CachedTranslator(inner, store, on_progress)
+    steps: list[Translator] = [engines[p.engine].translator(p, options) for p in chain]
+    if len(steps) == 1:
+        return CachedTranslator(steps[0], store, on_progress)
+    # Each hop is cached on its own too, so zh->en->es and zh->en->fr share the zh->en hop.
+    hops: list[Translator] = [CachedTranslator(step, store) for step in steps]
+    return CachedTranslator(ChainTranslator(hops), store, on_progress)
 
 
 def translate_sentences(
