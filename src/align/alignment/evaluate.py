@@ -143,3 +143,57 @@ def read_beads(path: str) -> list[BeadPair]:
         if line.strip():
             out.append(parse_bead_line(line, f"{path}:{n}: ")[0])
     return out
+
+
+def synthetic_pairs(
+    src_lines: Sequence[str],
+    tgt_lines: Sequence[str],
+    *,
+    seed: int = 0,
+    merge: float = 0.1,
+    drop: float = 0.03,
+    src_joiner: str = " ",
+    tgt_joiner: str = " ",
+) -> tuple[list[str], list[str], list[BeadPair]]:
+    """An alignment test from line-aligned text, with its gold beads.
+
+    Walking the lines in order (seeded): with probability ``merge`` two
+    adjacent lines are merged on the source side (a 2-1 bead) and with
+    ``merge`` on the target side (2-1); with probability ``drop`` a line is
+    dropped from one side (a 0-1 or 1-0 bead). Everything else stays 1-1.
+    """
+    import random
+
+    if len(src_lines) != len(tgt_lines):
+        raise InputError(f"line counts differ: {len(src_lines)} vs {len(tgt_lines)}")
+    rng = random.Random(seed)
+    src: list[str] = []
+    tgt: list[str] = []
+    gold: list[BeadPair] = []
+    k, n = 0, len(src_lines)
+    while k < n:
+        r = rng.random()
+        if r < merge and k + 1 < n:  # two source lines merged: one source, two targets
+            src.append(src_joiner.join((src_lines[k], src_lines[k + 1])))
+            tgt.extend((tgt_lines[k], tgt_lines[k + 1]))
+            gold.append(((len(src) - 1,), (len(tgt) - 2, len(tgt) - 1)))
+            k += 2
+        elif r < 2 * merge and k + 1 < n:  # two target lines merged: two sources, one target
+            src.extend((src_lines[k], src_lines[k + 1]))
+            tgt.append(tgt_joiner.join((tgt_lines[k], tgt_lines[k + 1])))
+            gold.append(((len(src) - 2, len(src) - 1), (len(tgt) - 1,)))
+            k += 2
+        elif r < 2 * merge + drop:  # the target lacks this line
+            src.append(src_lines[k])
+            gold.append(((len(src) - 1,), ()))
+            k += 1
+        elif r < 2 * merge + 2 * drop:  # the source lacks it
+            tgt.append(tgt_lines[k])
+            gold.append(((), (len(tgt) - 1,)))
+            k += 1
+        else:
+            src.append(src_lines[k])
+            tgt.append(tgt_lines[k])
+            gold.append(((len(src) - 1,), (len(tgt) - 1,)))
+            k += 1
+    return src, tgt, gold

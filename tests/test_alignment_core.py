@@ -1,0 +1,193 @@
+"""The pure core of the aligner: bead shapes, bands, the anchor chain, the programme, evaluation."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from align.alignment.dp import (
+    Bead,
+    anchor_chain,
+    band_around,
+    bead_shapes,
+    diagonal_band,
+    full_band,
+    run_dp,
+)
+from align.alignment.evaluate import (
+    match_counts,
+    parse_bead_line,
+    score_alignments,
+    synthetic_pairs,
+)
+from align.alignment.io import bead_line
+from align.errors import InputError
+
+
+def test_bead_shapes_for_max_merge_4_are_the_bertalign_set() -> None:
+    assert bead_shapes(1) == [(1, 0), (0, 1), (1, 1)]
+    assert bead_shapes(4) == [
+        (1, 0), (0, 1),
+        (1, 1),
+        (1, 2), (2, 1),
+        (1, 3), (2, 2), (3, 1),
+        (1, 4), (2, 3), (3, 2), (4, 1),
+    ]  # fmt: skip
+    with pytest.raises(ValueError):
+        bead_shapes(0)
+
+
+def _table_scores(gold: list[tuple[tuple[int, ...], tuple[int, ...]]], skip: float = -0.2):
+    """A score function that gives 1 to the gold beads, -1 to other beads, ``skip`` to skips."""
+    ends = {(s[-1] + 1 if s else None, t[-1] + 1 if t else None, len(s), len(t)) for s, t in gold}
+
+    def scores(shape: tuple[int, int], ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        a, b = shape
+        out = np.empty(ii.shape)
+        for k, (i, j) in enumerate(zip(ii.tolist(), jj.tolist(), strict=True)):
+            key = (i if a else None, j if b else None, a, b)
+            if a == 0 or b == 0:
+                out[k] = 1.0 if key in ends else skip
+            else:
+                out[k] = 1.0 if key in ends else -1.0
+        return out
+
+    return scores
+
+
+GOLD = [
+    ((0,), (0,)),
+    ((1, 2), (1,)),
+    ((3,), (2, 3)),
+    ((), (4,)),
+    ((4,), ()),
+    ((5,), (5,)),
+    ((6, 7), (6, 7)),
+]
+
+
+def test_run_dp_recovers_known_beads_including_2_1_1_2_0_1_1_0() -> None:
+    beads = run_dp(full_band(8, 8), bead_shapes(4), _table_scores(GOLD))
+    assert [(b.src, b.tgt) for b in beads] == GOLD
+    assert [b.score for b in beads] == [1.0] * len(GOLD)
+
+
+def test_run_dp_in_small_row_chunks_gives_the_same_path() -> None:
+    beads = run_dp(full_band(8, 8), bead_shapes(4), _table_scores(GOLD), chunk_rows=2)
+    assert [(b.src, b.tgt) for b in beads] == GOLD
+
+
+def test_band_around_anchors_is_monotonic_and_keeps_the_anchors() -> None:
+    anchors = [(i, i + 1) for i in range(60) if not 20 <= i < 26]
+    band = band_around(anchors, 60, 62, 2)
+    assert band.lo[0] == 0 and band.hi[-1] == 62
+    assert np.all(np.diff(band.lo) >= 0) and np.all(np.diff(band.hi) >= 0)
+    for i, j in anchors:
+        assert band.lo[i] <= j <= band.hi[i] and band.lo[i + 1] <= j + 1 <= band.hi[i + 1]
+    # Linear, not quadratic: about 4 * radius + 2 cells per row, plus the unanchored gap
+    # (the whole grid would be 61 * 63 = 3843 cells).
+    assert band.area < 61 * 14
+    assert band.hi[23] - band.lo[23] >= 6  # the gap between anchors is searched whole
+
+
+def test_anchor_chain_is_the_heaviest_strictly_increasing_chain() -> None:
+    rows = np.array([0, 1, 1, 2, 3, 4])
+    cols = np.array([0, 5, 1, 2, 1, 4])
+    weights = np.array([1.0, 0.9, 1.0, 1.0, 5.0, 1.0])
+    # (3, 1) is heavy but only (0, 0) can precede it: 1 + 5 + 1 = 7 beats 1 + 1 + 1 + 1 = 4.
+    assert anchor_chain(rows, cols, weights, 6) == [(0, 0), (3, 1), (4, 4)]
+    assert anchor_chain(rows, cols, -weights, 6) == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(1, 12),
+    m=st.integers(1, 12),
+    seed=st.integers(0, 10_000),
+    max_merge=st.integers(1, 4),
+    radius=st.integers(0, 3),
+)
+def test_every_sentence_in_exactly_one_bead_and_beads_are_monotonic(
+    n: int, m: int, seed: int, max_merge: int, radius: int
+) -> None:
+    rng = np.random.default_rng(seed)
+    noise = rng.normal(size=(9, 9, 13, 13))
+
+    def scores(shape: tuple[int, int], ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        a, b = shape
+        return noise[a, b, ii, jj]
+
+    band = diagonal_band(n, m, radius + abs(n - m))
+    beads = run_dp(band, bead_shapes(max_merge), scores)
+    src = [i for b in beads for i in b.src]
+    tgt = [j for b in beads for j in b.tgt]
+    assert src == list(range(n)) and tgt == list(range(m))
+    for b in beads:
+        assert b.src or b.tgt
+        assert len(b.src) <= max_merge and len(b.tgt) <= max_merge
+        assert list(b.src) == list(range(b.src[0], b.src[0] + len(b.src))) if b.src else True
+
+
+def test_bead_line_round_trip() -> None:
+    bead = Bead((3, 4), (), 0.25)
+    assert bead_line(bead) == "[3, 4]:[]:0.2500"
+    assert parse_bead_line(bead_line(bead)) == (((3, 4), ()), 0.25)
+    assert parse_bead_line("[]:[7]") == (((), (7,)), None)
+    for bad in ("[1]-[2]", "1:2", "[a]:[2]", "[1]:[2]:high"):
+        with pytest.raises(InputError):
+            parse_bead_line(bad)
+
+
+# --- evaluation: crafted cases with hand-computed P/R/F1 -------------------------------------
+
+
+def test_perfect_prediction_scores_one() -> None:
+    s = score_alignments([(GOLD, GOLD)])
+    assert (s.precision_strict, s.recall_strict, s.f1_strict) == (1.0, 1.0, 1.0)
+    assert (s.precision_lax, s.recall_lax, s.f1_lax) == (1.0, 1.0, 1.0)
+
+
+def test_strict_and_lax_on_a_crafted_case() -> None:
+    gold = [((0,), (0,)), ((1, 2), (1,)), ((), (2,)), ((3,), (3,))]
+    pred = [((0,), (0,)), ((1,), (1,)), ((2,), ()), ((), (2,)), ((3,), (3,))]
+    # Precision over 5 predicted beads: strict hits [0]:[0], []:[2], [3]:[3] -> 3/5;
+    # lax also accepts [1]:[1] (overlaps [1, 2]:[1]) -> 4/5 ([2]:[] overlaps nothing on the target).
+    # Recall over gold links without insertions (3): strict 2/3; lax 3/3.
+    s = score_alignments([(gold, pred)])
+    assert s.precision_strict == pytest.approx(3 / 5)
+    assert s.recall_strict == pytest.approx(2 / 3)
+    assert s.f1_strict == pytest.approx(2 * 0.6 * (2 / 3) / (0.6 + 2 / 3))
+    assert s.precision_lax == pytest.approx(4 / 5)
+    assert s.recall_lax == pytest.approx(1.0)
+    assert s.f1_lax == pytest.approx(2 * 0.8 / 1.8)
+
+
+def test_counts_are_micro_averaged_over_files() -> None:
+    a_gold, a_pred = [((0,), (0,))], [((0,), (0,))]
+    b_gold = [((0,), (0,)), ((1,), (1,)), ((2,), (2,))]
+    b_pred = [((0, 1), (0, 1)), ((2,), (2,))]
+    s = score_alignments([(a_gold, a_pred), (b_gold, b_pred)])
+    # precision: (1 + 1) / (1 + 2) strict; recall: (1 + 1) / (1 + 3) strict.
+    assert s.precision_strict == pytest.approx(2 / 3)
+    assert s.recall_strict == pytest.approx(2 / 4)
+    assert s.files == 2 and s.gold_beads == 4 and s.pred_beads == 3
+    assert match_counts(b_gold, b_pred).tp_lax == 2
+
+
+def test_synthetic_pairs_gold_covers_every_line_once() -> None:
+    src_lines = [f"s{k}" for k in range(200)]
+    tgt_lines = [f"t{k}" for k in range(200)]
+    src, tgt, gold = synthetic_pairs(src_lines, tgt_lines, seed=3, merge=0.1, drop=0.05)
+    assert [i for s, _t in gold for i in s] == list(range(len(src)))
+    assert [j for _s, t in gold for j in t] == list(range(len(tgt)))
+    shapes = {(len(s), len(t)) for s, t in gold}
+    assert shapes == {(1, 1), (1, 2), (2, 1), (1, 0), (0, 1)}
+    for s, t in gold:  # each bead holds the same original lines on both sides
+        if s and t:
+            assert " ".join(src[i] for i in s).replace("s", "") == " ".join(
+                tgt[j] for j in t
+            ).replace("t", "")
+    with pytest.raises(InputError):
+        synthetic_pairs(["a"], [], seed=0)
