@@ -367,3 +367,16 @@ def test_reference_free_estimate_is_labelled_and_separate(
     assert len(rows) == 10 and all("bleu" not in r for r in rows)
     sims = [r["qe_similarity"] for r in rows]
     assert sims == sorted(sims)
+
+
+def test_importing_the_command_stays_light() -> None:
+    """sacrebleu and numpy load only when something is scored, so `align --help` stays instant."""
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, align.score, align.cli.score; "
+        "print(sorted(m for m in ('sacrebleu', 'numpy', 'torch') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout == "[]\n"
