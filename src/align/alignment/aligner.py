@@ -241,9 +241,12 @@ def rescore(beads: Sequence[Bead], scorer: BeadScorer) -> list[Bead]:
     for shape, ks in by_shape.items():
         if 0 in shape:  # insertions and deletions score 0
             continue
-        ends_i = np.array([beads[k].src[-1] + 1 for k in ks])
-        ends_j = np.array([beads[k].tgt[-1] + 1 for k in ks])
-        scores[ks] = scorer.similarity(shape, ends_i, ends_j)
+        # In blocks along the document, so the window embeddings needed stay few.
+        for b0 in range(0, len(ks), 2048):
+            block = ks[b0 : b0 + 2048]
+            ends_i = np.array([beads[k].src[-1] + 1 for k in block])
+            ends_j = np.array([beads[k].tgt[-1] + 1 for k in block])
+            scores[block] = scorer.similarity(shape, ends_i, ends_j)
     return [Bead(b.src, b.tgt, round(float(s), 4)) for b, s in zip(beads, scores, strict=True)]
 
 
@@ -350,7 +353,7 @@ def _anchors(
     if MARGIN:
         for term in terms:
             term.use_margin(MARGIN)
-            term._cache.clear()
+            term.forget()
     rng = np.random.default_rng(0)
     sample = min(4000, n * m)
     ri, rj = rng.integers(0, n, sample), rng.integers(0, m, sample)
@@ -365,6 +368,8 @@ def _anchors(
         np.maximum.at(per_row, rows, cand)
         term.calibration = Calibration(random, float(np.median(per_row)))
         combined += weight * term.calibration.rescale(cand)
+        term.forget()
+    del x, y
     return anchor_chain(rows + 0, cols + 0, combined - ANCHOR_MIN, m)
 
 

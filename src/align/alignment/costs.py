@@ -126,6 +126,9 @@ class Calibration:
         return out
 
 
+_CELL_BLOCK = 4096
+
+
 class SimilarityTerm:
     """Rescaled cosine similarity of a source window and a target window.
 
@@ -168,12 +171,22 @@ class SimilarityTerm:
         hit = self._cache.get((side, size))
         if hit is None or lo < hit[0] or hi > hit[0] + hit[1].shape[0]:
             pooled = self.left if side == 0 else self.right
-            rng = np.arange(lo, hi)
+            # Compute ahead: the programme asks for neighbouring ranges shape after shape.
+            end = max(hi, min(len(pooled) - size + 1, lo + _CELL_BLOCK))
+            rng = np.arange(lo, end)
             emb = self.embedder.embed_windows(pooled, rng, size)
             hub = (emb @ self._samples[side].T).mean(axis=1) if self.margin else None
             hit = (lo, emb, hub)
             self._cache[(side, size)] = hit
+        first = int(starts[0]) - hit[0]
+        if starts.size == hit[1].shape[0] and first == 0 and int(starts[-1]) == hi - 1:
+            out: np.ndarray = hit[1]  # the whole cached range, in order: no copy
+            return out
         return hit[1][starts - hit[0]]
+
+    def forget(self) -> None:
+        """Drop cached window embeddings (after the anchor pass, before the long one)."""
+        self._cache.clear()
 
     def hubness(self, side: int, size: int, starts: np.ndarray) -> np.ndarray:
         """Mean similarity of each window to random sentences of the other side (after windows())."""
@@ -182,15 +195,21 @@ class SimilarityTerm:
         return out
 
     def cosine(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        """Cosine of the source window ending at each ``ii`` and the target window ending at ``jj``."""
         import numpy as np
 
         a, b = shape
-        x = self.windows(0, a, ii - a)
-        y = self.windows(1, b, jj - b)
-        out: np.ndarray = np.einsum("ij,ij->i", x, y)
-        if self.margin:
-            hub = self.hubness(0, a, ii - a) + self.hubness(1, b, jj - b)
-            out -= self.margin * 0.5 * hub
+        out = np.empty(ii.shape, dtype=np.float64)
+        # In blocks of cells: gathering both windows costs 4 KB per cell.
+        for c0 in range(0, ii.size, _CELL_BLOCK):
+            bi, bj = ii[c0 : c0 + _CELL_BLOCK], jj[c0 : c0 + _CELL_BLOCK]
+            x = self.windows(0, a, bi - a)
+            y = self.windows(1, b, bj - b)
+            cos = np.einsum("ij,ij->i", x, y)
+            if self.margin:
+                hub = self.hubness(0, a, bi - a) + self.hubness(1, b, bj - b)
+                cos -= self.margin * 0.5 * hub
+            out[c0 : c0 + bi.size] = cos
         return out
 
     def scores(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:

@@ -44,6 +44,8 @@ EMBED_DIM = 512
 # Tokens per encoder micro-batch: big enough to amortise the weight reads, small
 # enough that the token-level working set stays a few MB.
 _TOKEN_BUDGET = 512
+# Windows per block when applying the head.
+_HEAD_BLOCK = 2048
 # CNN branches of the encoder: (n-gram order, left context).
 _ORDERS = ((2, 0), (3, 1), (5, 2))
 _LEFT = max(left for _, left in _ORDERS)
@@ -301,9 +303,12 @@ class Embedder:
 
         if isinstance(pooled, Pooled):
             assert self.fast is not None
-            if len(starts) == 0:
-                return np.zeros((0, EMBED_DIM), dtype=np.float32)
-            return self.fast.head(*pooled.take(starts, size))
+            out = np.empty((len(starts), EMBED_DIM), dtype=np.float32)
+            # In blocks, so the head's intermediates stay a few MB whatever the length.
+            for b0 in range(0, len(starts), _HEAD_BLOCK):
+                block = starts[b0 : b0 + _HEAD_BLOCK]
+                out[b0 : b0 + len(block)] = self.fast.head(*pooled.take(block, size))
+            return out
         texts = [" ".join(pooled[s : s + size]) for s in starts.tolist()]
         if not texts:
             return np.zeros((0, EMBED_DIM), dtype=np.float32)
