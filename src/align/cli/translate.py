@@ -120,6 +120,4 @@ def translate(
     if output not in (None, "-") and not quiet:
         # Every file is labelled with how it was made (the engine chain), whatever its format.
         for target, out_path in report.outputs.items():
-            click.echo(
-                f"{target}: {out_path}  {report.signatures[target]}", err=True
-            )
+            click.echo(f"{target}: {out_path}  {report.signatures[target]}", err=True)
