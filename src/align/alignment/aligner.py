@@ -28,7 +28,6 @@ from align.alignment.costs import (
     BeadScorer,
     Calibration,
     LengthTerm,
-    LexicalTerm,
     SimilarityTerm,
 )
 from align.alignment.dp import (
@@ -55,12 +54,8 @@ TOP_K = 3  # candidates per source sentence for the anchor pass
 ANCHOR_MIN = 0.5  # a candidate must score above this to be an anchor
 BAND_RADIUS = 4  # cells kept on each side of the anchor path
 SKIP = -0.1  # score of a 1-0 or 0-1 bead
-MERGE_PENALTY = 0.0  # per extra sentence in a bead
-LEXICAL_WEIGHT = 0.0
-SHIFT = 0.0
-MARGIN = 1.0
-SIZE_POWER = 0.5  # a bead earns its similarity once per (a + b) / 2 sentences
-RATIO_PENALTY = False  # scale similarity by log2(1 + short/long)
+MARGIN = 1.0  # weight of the window's mean similarity to random sentences, subtracted
+SIZE_POWER = 0.5  # a bead earns its similarity times ((a + b) / 2) ** SIZE_POWER
 LENGTH_WEIGHT = 0.05  # weight of the Gale-Church log-probability when similarity is there
 FULL_SEARCH_CELLS = 40_000_000  # n*m above this: candidate search in a diagonal window
 SEARCH_RADIUS = 2_000  # ... of this many target sentences (plus the length difference)
@@ -214,15 +209,11 @@ def _align(
         }
         band = band_around(anchors, n, m, BAND_RADIUS)
         scorer = BeadScorer(
-            [(t, weight) for t in terms]
-            + ([(LexicalTerm(src_sents, tgt_sents), LEXICAL_WEIGHT)] if LEXICAL_WEIGHT else []),
+            [(t, weight) for t in terms],
             skip=SKIP,
-            merge_penalty=MERGE_PENALTY,
             length=length,
             length_weight=LENGTH_WEIGHT,
-            ratio_penalty=RATIO_PENALTY,
             size_power=SIZE_POWER,
-            shift=SHIFT,
         )
         signals = tuple(t.name for t in terms) + ("length",)
     meta["band_cells"] = band.area

@@ -220,21 +220,19 @@ class SimilarityTerm:
 class BeadScorer:
     """Weighted sum of terms for a bead, plus calibrated skip scores.
 
-    ``skip`` is the score of a 1-0 or 0-1 bead. ``merge_penalty`` is taken
-    once per sentence beyond the first on each side of a bead, so that a
-    many-to-many bead must earn its place against 1-1 beads and skips.
+    ``skip`` is the score of a 1-0 or 0-1 bead. A bead of shape (a, b) earns its
+    similarity times ``((a + b) / 2) ** size_power``: with 0 the sum over beads
+    prefers splitting (two 1-1 beads score twice), with 1 it prefers merging
+    (a merged window is rarely less similar than its parts); 0.5 sits between.
     """
 
     terms: Sequence[tuple[Any, float]]
     skip: float
-    merge_penalty: float = 0.0
     length: LengthTerm | None = None
     length_weight: float = 0.0
     prior_weight: float = 0.0
     length_skips: bool = False  # score skips by length too (plain Gale-Church)
-    ratio_penalty: bool = False  # scale similarity by log2(1 + short/long) of the bead's lengths
     size_power: float = 0.0  # credit a bead ((a + b) / 2) ** size_power times its similarity
-    shift: float = 0.0  # subtracted from the similarity before the size scaling
 
     def similarity(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
         """What a bead's ``score`` reports: the weighted rescaled similarity (0 ~ unrelated,
@@ -270,79 +268,10 @@ class BeadScorer:
         total = np.zeros(ii.shape, dtype=np.float64)
         for term, weight in self.terms:
             total += weight * term.scores(shape, ii, jj)
-        if self.ratio_penalty and self.length is not None:
-            ls, lt = self.length.lengths(shape, ii, jj)
-            lt = lt / self.length.ratio
-            short, long = np.minimum(ls, lt), np.maximum(np.maximum(ls, lt), 1.0)
-            factor = np.log2(1.0 + short / long)
-            total = np.where(total > 0, total * factor, total)
-        total -= self.shift
         if self.size_power:
             total *= ((a + b) / 2.0) ** self.size_power
         if self.length is not None and self.length_weight:
             total += self.length_weight * self.length.scores(shape, ii, jj)
         if self.prior_weight:
             total += self.prior_weight * gc_log_prior(shape)
-        total -= self.merge_penalty * (a + b - 2)
         return total
-
-
-_LEX_DIM = 512
-
-
-def _lexical_tokens(text: str) -> list[str]:
-    """Tokens that usually survive translation unchanged: numbers and capitalised names."""
-    import re
-
-    out = []
-    for tok in re.findall(r"\w+", text):
-        if any(ch.isdigit() for ch in tok):
-            out.append(tok)
-        elif len(tok) >= 3 and tok[0].isupper():
-            out.append(tok.lower())
-    return out
-
-
-def lexical_counts(sentences: Sequence[str]) -> np.ndarray:
-    """Hashed counts of :func:`_lexical_tokens` per sentence, shape (n, 512), float32."""
-    import zlib
-
-    import numpy as np
-
-    out = np.zeros((len(sentences), _LEX_DIM), dtype=np.float32)
-    for k, s in enumerate(sentences):
-        for tok in _lexical_tokens(s):
-            out[k, zlib.crc32(tok.encode("utf-8")) % _LEX_DIM] += 1.0
-    return out
-
-
-class LexicalTerm:
-    """Dice overlap of numbers and names between a source and a target window.
-
-    0 when neither window has such tokens (no evidence either way); otherwise
-    the Dice coefficient minus ``offset``, so a window pair with numbers on one
-    side only, or different numbers, is pushed apart.
-    """
-
-    name = "lexical"
-
-    def __init__(self, src: Sequence[str], tgt: Sequence[str], offset: float = 0.5) -> None:
-        self.src = lexical_counts(src)
-        self.tgt = lexical_counts(tgt)
-        self.offset = offset
-
-    def scores(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
-        import numpy as np
-
-        a, b = shape
-        u = self.src[ii - a].copy()
-        for off in range(1, a):
-            u += self.src[ii - a + off]
-        v = self.tgt[jj - b].copy()
-        for off in range(1, b):
-            v += self.tgt[jj - b + off]
-        both = u.sum(axis=1) + v.sum(axis=1)
-        common = np.minimum(u, v).sum(axis=1)
-        dice = np.where(both > 0, 2.0 * common / np.maximum(both, 1.0), self.offset)
-        out: np.ndarray = dice - self.offset
-        return out
