@@ -282,3 +282,21 @@ def test_zh_en_auto_uses_the_translation_model(tmp_path: Path, models_dir: Path)
     )
     # Measured 0.969 strict, 1.0 lax on these 40 lines.
     assert json.loads(scored.stdout)["f1_strict"] >= 0.9
+
+
+def test_short_texts_fall_back_on_typical_calibration() -> None:
+    from align.alignment import align_texts
+
+    one = align_texts(["Guten Morgen."], ["Bonjour."], src_lang="de", tgt_lang="fr")
+    assert [(b.src, b.tgt) for b in one.beads] == [((0,), (0,))]
+    assert one.beads[0].score > 0.5  # a real match, not "as good as random"
+    two = align_texts(
+        ["Der Hund schläft."],
+        ["Le train pour Genève part à huit heures du matin.", "Le chien dort."],
+        src_lang="de",
+        tgt_lang="fr",
+        method="embedding",
+    )
+    assert [(b.src, b.tgt) for b in two.beads] == [((), (0,)), ((0,), (1,))]
+    assert two.signals == ("embedding", "length")
+    assert two.meta["calibration"]["embedding"]["match"] > 0.3

@@ -57,6 +57,10 @@ SKIP = -0.1  # score of a 1-0 or 0-1 bead
 MARGIN = 1.0  # weight of the window's mean similarity to random sentences, subtracted
 SIZE_POWER = 0.5  # a bead earns its similarity times ((a + b) / 2) ** SIZE_POWER
 LENGTH_WEIGHT = 0.05  # weight of the Gale-Church log-probability when similarity is there
+# Where random pairs and best matches sit (cosine after the margin) for de-fr and zh-en
+# alike; short texts are calibrated towards these.
+TYPICAL = Calibration(0.0, 0.56)
+CALIBRATION_SENTENCES = 50
 FULL_SEARCH_CELLS = 40_000_000  # n*m above this: candidate search in a diagonal window
 SEARCH_RADIUS = 2_000  # ... of this many target sentences (plus the length difference)
 LENGTH_RADIUS = 200  # band half-width for length-only alignment
@@ -343,7 +347,8 @@ def _anchors(
     rows, cols, _vals, _best = _candidates(x, y, TOP_K)
     if MARGIN:
         for term in terms:
-            term.use_margin(MARGIN)
+            # On short texts the random sample is mostly the true matches: less margin.
+            term.use_margin(MARGIN * min(1.0, min(n, m) / CALIBRATION_SENTENCES))
             term.forget()
     rng = np.random.default_rng(0)
     sample = min(4000, n * m)
@@ -357,7 +362,13 @@ def _anchors(
         # A typical good match: the median of each source sentence's best candidate.
         per_row = np.full(n, -1.0)
         np.maximum.at(per_row, rows, cand)
-        term.calibration = Calibration(random, float(np.median(per_row)))
+        # Short texts say little about their own scale: lean on typical values then.
+        trust = min(1.0, min(n, m) / CALIBRATION_SENTENCES)
+        match = float(np.median(per_row))
+        term.calibration = Calibration(
+            trust * random + (1 - trust) * TYPICAL.random,
+            trust * match + (1 - trust) * TYPICAL.match,
+        )
         combined += weight * term.calibration.rescale(cand)
         term.forget()
     del x, y
