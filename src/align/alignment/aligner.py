@@ -94,6 +94,7 @@ def align_texts(
     engine: str = "auto",
     translator: Translator | None = None,
     on_stage: Callable[[str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Alignment:
     """Align two lists of sentences; every sentence ends up in exactly one bead.
 
@@ -101,6 +102,8 @@ def align_texts(
     ``translation`` (translation + embedding of the translation; needs a model
     for the pair in either direction) or ``length`` (Gale-Church only).
     ``translator`` overrides the model lookup for the translation signal.
+    ``on_stage`` hears "translating", "embedding", "aligning"; ``on_progress``
+    the number of sentences translated since the last call.
     Raises :class:`InputError` for an empty side, :class:`LanguageError` when
     the chosen method does not cover the languages, :class:`NoTranslationPath`
     when ``translation`` is asked for and no model covers the pair.
@@ -119,6 +122,7 @@ def align_texts(
             engine=engine,
             translator=translator,
             on_stage=on_stage,
+            on_progress=on_progress,
         )
 
 
@@ -134,6 +138,7 @@ def _align(
     engine: str,
     translator: Translator | None,
     on_stage: Callable[[str], None] | None,
+    on_progress: Callable[[int], None] | None,
 ) -> Alignment:
     if method not in METHODS:
         raise InputError(f"unknown alignment method {method!r}", f"use one of {', '.join(METHODS)}")
@@ -161,7 +166,16 @@ def _align(
     if method in ("auto", "translation"):
         stage("translating")
         translated = _translate_one_side(
-            src_sents, tgt_sents, src_code, tgt_code, models_dir, engine, translator, method, meta
+            src_sents,
+            tgt_sents,
+            src_code,
+            tgt_code,
+            models_dir,
+            engine,
+            translator,
+            method,
+            meta,
+            on_progress,
         )
 
     n, m = len(src_sents), len(tgt_sents)
@@ -267,6 +281,7 @@ def _translate_one_side(
     translator: Translator | None,
     method: str,
     meta: dict[str, Any],
+    on_progress: Callable[[int], None] | None = None,
 ) -> tuple[int, list[str], str] | None:
     """Translate the side a model covers (source first); None when auto finds no model."""
     from align.alignment.embed import embedding_supported
@@ -284,7 +299,9 @@ def _translate_one_side(
             try:
                 from align.translate import get_translator
 
-                t = get_translator(frm, into, engine=engine, models_dir=models_dir)
+                t = get_translator(
+                    frm, into, engine=engine, models_dir=models_dir, on_progress=on_progress
+                )
             except (NoTranslationPath, ImportError) as exc:
                 errors.append(str(exc))
                 continue

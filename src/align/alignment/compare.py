@@ -85,6 +85,7 @@ def compare_texts(
     models_dir: str | os.PathLike[str] | None = None,
     top: int = 10,
     on_stage: Callable[[str], None] | None = None,
+    on_progress: Callable[[int], None] | None = None,
 ) -> Comparison:
     """Align the two versions and report coverage, similarity and the doubtful places.
 
@@ -101,6 +102,7 @@ def compare_texts(
         max_merge=max_merge,
         models_dir=models_dir,
         on_stage=on_stage,
+        on_progress=on_progress,
     )
     src_len = _char_lengths(src_sents, result.src_lang)
     tgt_len = _char_lengths(tgt_sents, result.tgt_lang)

@@ -9,7 +9,7 @@ from typing import IO
 
 import click
 
-from align.cli.options import models_dir_option, quiet_option, show_progress
+from align.cli.options import Progress, models_dir_option, quiet_option, show_progress
 
 METHOD_CHOICE = click.Choice(["auto", "embedding", "length", "translation"])
 
@@ -103,6 +103,8 @@ def sentences(
     src_sents, src_code = read_sentences(src, lang=src_lang, presplit=presplit)
     tgt_sents, tgt_code = read_sentences(tgt, lang=tgt_lang, presplit=presplit)
     verbose = show_progress(quiet)
+    # Only the translation term takes long enough to need a progress line.
+    progress = Progress("translating", len(src_sents), verbose)
     result = align_texts(
         src_sents,
         tgt_sents,
@@ -112,7 +114,10 @@ def sentences(
         max_merge=max_merge,
         models_dir=models_dir,
         on_stage=(lambda msg: click.echo(f"align: {msg}...", err=True)) if verbose else None,
+        on_progress=progress.update,
     )
+    if progress.done:
+        progress.close()
     props = {"method": result.description, **_translation_prop(result.meta)}
     with output_stream(output) as out:
         write_beads(
