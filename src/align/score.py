@@ -53,7 +53,7 @@ LOWER_IS_BETTER: frozenset[str] = frozenset({"ter"})
 DEFAULT_SEED = 12345
 TESTS: dict[str, str] = {"bs": "paired bootstrap resampling", "ar": "approximate randomization"}
 # Per-segment work (in TER cells or characters) below which a worker pool is not worth starting.
-_PARALLEL_MIN_COST = 200_000
+_PARALLEL_MIN_COST = 1_000_000
 
 Stats = list[Any]  # one segment's sufficient statistics, as sacrebleu returns them
 
@@ -158,26 +158,49 @@ def _worker_metric(key: str, config: MetricConfig) -> Metric:
     return metric
 
 
-def _extract(task: tuple[str, MetricConfig, list[str], list[list[str]]]) -> list[Stats]:
-    """Per-segment statistics of one chunk, by sacrebleu's own extraction (runs in workers)."""
-    key, config, hyps, refs = task
-    metric = _worker_metric(key, config)
+# One unit of work: a metric, one segment's references, and the distinct hypotheses for them.
+Group = tuple[str, tuple[str, ...], list[str]]
+
+
+def _extract(task: tuple[MetricConfig, list[Group]]) -> list[list[Stats]]:
+    """Per-segment statistics of one chunk of groups, by sacrebleu's own hooks (runs in workers).
+
+    The calls are those of sacrebleu's ``_extract_corpus_statistics`` with its
+    reference cache: the references of a segment are preprocessed and analysed
+    once (``_extract_reference_info``), then each hypothesis is preprocessed and
+    matched against them (``_compute_segment_statistics``).
+    """
+    config, groups = task
     # TER allocates many short-lived tuples; the cyclic collector only slows it down here.
     was_enabled = gc.isenabled()
     gc.disable()
     try:
-        stats: list[Stats] = metric._extract_corpus_statistics(hyps, refs)
+        out = []
+        for key, refs, hyps in groups:
+            metric = _worker_metric(key, config)
+            info = metric._extract_reference_info([metric._preprocess_segment(r) for r in refs])
+            out.append(
+                [
+                    metric._compute_segment_statistics(metric._preprocess_segment(h), info)
+                    for h in hyps
+                ]
+            )
     finally:
         if was_enabled:
             gc.enable()
-    return stats
+    return out
+
+
+# Rough relative cost of one TER edit-distance cell and one BLEU/chrF character
+# (measured on WMT23 zh-en: ~36 s of TER vs ~1.4 s of BLEU+chrF per 1,976-line system).
+_TER_CELL_COST = 20
 
 
 def _cost(key: str, hyp: str, refs: Sequence[str]) -> int:
     """A rough work estimate for one segment, to balance chunks across processes."""
     if key == "ter":
         n = len(hyp.split()) + 1
-        return sum(n * (len(r.split()) + 1) for r in refs)
+        return _TER_CELL_COST * sum(n * (len(r.split()) + 1) for r in refs)
     return len(hyp) + sum(len(r) for r in refs)
 
 
@@ -203,48 +226,44 @@ def segment_statistics(
     Identical (hypothesis, references) pairs are computed once. With ``jobs`` > 1
     and enough work the segments are spread over a process pool, biggest first,
     so that one long TER segment does not hold up the end. ``progress(done, total)``
-    is called as work items (unique segments x metrics) finish.
+    is called as work units (segments x metrics) finish.
     """
     jobs = default_jobs() if jobs is None or jobs <= 0 else jobs
     streams = [list(stream) for stream in refs]
-    # unique work items per metric: (metric, hyp, refs) -> slot
-    items: list[tuple[str, str, tuple[str, ...]]] = []
-    slot_of: dict[tuple[str, str, tuple[str, ...]], int] = {}
-    layout: dict[str, dict[str, list[int]]] = {}
-    for name, lines in hyps.items():
-        layout[name] = {}
-        for key in metrics:
-            slots = []
-            for i, hyp in enumerate(lines):
-                item = (key, hyp, tuple(stream[i] for stream in streams))
-                slot = slot_of.get(item)
-                if slot is None:
-                    slot = slot_of[item] = len(items)
-                    items.append(item)
-                slots.append(slot)
-            layout[name][key] = slots
-    costs = [_cost(k, h, r) for k, h, r in items]
-    results: list[Stats | None] = [None] * len(items)
+    groups: list[Group] = []
+    group_of: dict[tuple[str, tuple[str, ...]], int] = {}
+    position: list[dict[str, int]] = []  # per group: hypothesis -> index in the group
+    layout: dict[str, dict[str, list[tuple[int, int]]]] = {name: {} for name in hyps}
+    for key in metrics:
+        for name in hyps:
+            layout[name][key] = []
+        for i in range(len(streams[0]) if streams else 0):
+            seg_refs = tuple(stream[i] for stream in streams)
+            g = group_of.get((key, seg_refs))
+            if g is None:
+                g = group_of[(key, seg_refs)] = len(groups)
+                groups.append((key, seg_refs, []))
+                position.append({})
+            for name, lines in hyps.items():
+                hyp = lines[i]
+                p = position[g].get(hyp)
+                if p is None:
+                    p = position[g][hyp] = len(groups[g][2])
+                    groups[g][2].append(hyp)
+                layout[name][key].append((g, p))
+    costs = [sum(_cost(k, h, r) for h in hs) for k, r, hs in groups]
+    results: list[list[Stats]] = [[] for _ in groups]
     finished = 0
+    chunks = _chunks([g[0] for g in groups], costs, jobs)
+    tasks = [(config, [groups[g] for g in chunk]) for chunk in chunks]
 
-    chunks = _chunks(items, costs, jobs)
-    tasks = [
-        (
-            items[c[0]][0],
-            config,
-            [items[i][1] for i in c],
-            [list(x) for x in zip(*(items[i][2] for i in c), strict=True)],
-        )
-        for c in chunks
-    ]
-
-    def done(chunk: list[int], stats: list[Stats]) -> None:
+    def done(chunk: list[int], stats: list[list[Stats]]) -> None:
         nonlocal finished
-        for i, s in zip(chunk, stats, strict=True):
-            results[i] = s
+        for g, s in zip(chunk, stats, strict=True):
+            results[g] = s
         finished += len(chunk)
         if progress is not None:
-            progress(finished, len(items))
+            progress(finished, len(groups))
 
     if jobs > 1 and len(tasks) > 1 and sum(costs) >= _PARALLEL_MIN_COST:
         import multiprocessing as mp
@@ -258,31 +277,28 @@ def segment_statistics(
         for chunk, task in zip(chunks, tasks, strict=True):
             done(chunk, _extract(task))
 
-    out: dict[str, dict[str, list[Stats]]] = {}
-    for name, per_metric in layout.items():
-        out[name] = {}
-        for key, slots in per_metric.items():
-            out[name][key] = [results[s] for s in slots]  # type: ignore[misc]
-    return out
+    return {
+        name: {key: [results[g][p] for g, p in where] for key, where in per_metric.items()}
+        for name, per_metric in layout.items()
+    }
 
 
 def _indexed_extract(
-    arg: tuple[int, tuple[str, MetricConfig, list[str], list[list[str]]]],
-) -> tuple[int, list[Stats]]:
+    arg: tuple[int, tuple[MetricConfig, list[Group]]],
+) -> tuple[int, list[list[Stats]]]:
     n, task = arg
     return n, _extract(task)
 
 
-def _chunks(
-    items: Sequence[tuple[str, str, tuple[str, ...]]], costs: Sequence[int], jobs: int
-) -> list[list[int]]:
-    """Group item indices into chunks of one metric each, biggest work first (LPT scheduling)."""
+def _chunks(keys: Sequence[str], costs: Sequence[int], jobs: int) -> list[list[int]]:
+    """Chunks of work-unit indices, one metric each, biggest work first (LPT scheduling)."""
     by_metric: dict[str, list[int]] = {}
-    for i, (key, _, _) in enumerate(items):
+    for i, key in enumerate(keys):
         by_metric.setdefault(key, []).append(i)
     total = sum(costs)
-    # ~16 chunks per worker overall; a single huge segment becomes a chunk of its own.
-    target = max(1, total // max(1, 16 * jobs))
+    # ~32 chunks per worker overall, so the last one to finish is short; a single huge
+    # segment becomes a chunk of its own.
+    target = max(1, total // max(1, 32 * jobs))
     chunks: list[tuple[int, list[int]]] = []
     for idx in by_metric.values():
         idx = sorted(idx, key=lambda i: -costs[i])
