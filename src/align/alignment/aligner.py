@@ -240,22 +240,23 @@ def _align(
 
 
 def rescore(beads: Sequence[Bead], scorer: BeadScorer) -> list[Bead]:
-    """Give each bead its reported score (:meth:`BeadScorer.similarity`), computed per shape."""
+    """Give each bead its reported score (:meth:`BeadScorer.similarity`).
+
+    In blocks of consecutive beads, and per shape inside a block, so the window
+    embeddings needed at any time cover a short stretch of the document.
+    """
     import numpy as np
 
-    by_shape: dict[tuple[int, int], list[int]] = {}
-    for k, bead in enumerate(beads):
-        by_shape.setdefault(bead.shape, []).append(k)
     scores = np.zeros(len(beads))
-    for shape, ks in by_shape.items():
-        if 0 in shape:  # insertions and deletions score 0
-            continue
-        # In blocks along the document, so the window embeddings needed stay few.
-        for b0 in range(0, len(ks), 2048):
-            block = ks[b0 : b0 + 2048]
-            ends_i = np.array([beads[k].src[-1] + 1 for k in block])
-            ends_j = np.array([beads[k].tgt[-1] + 1 for k in block])
-            scores[block] = scorer.similarity(shape, ends_i, ends_j)
+    for b0 in range(0, len(beads), 1024):
+        by_shape: dict[tuple[int, int], list[int]] = {}
+        for k in range(b0, min(len(beads), b0 + 1024)):
+            if beads[k].src and beads[k].tgt:  # insertions and deletions score 0
+                by_shape.setdefault(beads[k].shape, []).append(k)
+        for shape, ks in by_shape.items():
+            ends_i = np.array([beads[k].src[-1] + 1 for k in ks])
+            ends_j = np.array([beads[k].tgt[-1] + 1 for k in ks])
+            scores[ks] = scorer.similarity(shape, ends_i, ends_j)
     return [Bead(b.src, b.tgt, round(float(s), 4)) for b, s in zip(beads, scores, strict=True)]
 
 

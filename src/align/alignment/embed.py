@@ -44,6 +44,8 @@ EMBED_DIM = 512
 # Tokens per encoder micro-batch: big enough to amortise the weight reads, small
 # enough that the token-level working set stays a few MB.
 _TOKEN_BUDGET = 512
+# Largest magnitude kept in float16 (its limit is 65504; windows add up to N of these).
+_HALF_MAX = 8000.0
 # Windows per block when applying the head.
 _HEAD_BLOCK = 2048
 # CNN branches of the encoder: (n-gram order, left context).
@@ -153,7 +155,9 @@ class _Fast:
     def pool(self, token_lists: Sequence[Sequence[int]]) -> Pooled:
         np = self.np
         n = len(token_lists)
-        inner = np.empty((n, EMBED_DIM), dtype=np.float32)
+        # Half precision halves the memory of long documents (cosines move by ~1e-4);
+        # a sum too large for it (a sentence of thousands of tokens) switches to float32.
+        inner = np.empty((n, EMBED_DIM), dtype=np.float16)
         bos = np.empty((n, EMBED_DIM), dtype=np.float16)
         eos = np.empty((n, EMBED_DIM), dtype=np.float16)
         lens = np.fromiter((len(t) - 2 for t in token_lists), dtype=np.float32, count=n)
@@ -171,7 +175,10 @@ class _Fast:
             whole -= head
             whole -= tail
             # The output projection is linear, so it is applied to sums, not tokens.
-            inner[start:i] = whole @ self.b.cnn_W
+            projected = whole @ self.b.cnn_W
+            if inner.dtype == np.float16 and float(np.abs(projected).max()) > _HALF_MAX:
+                inner = inner.astype(np.float32)
+            inner[start:i] = projected
             bos[start:i] = head @ self.b.cnn_W
             eos[start:i] = tail @ self.b.cnn_W
             if i < n:
