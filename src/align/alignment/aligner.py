@@ -55,7 +55,8 @@ ANCHOR_MIN = 0.5  # a candidate must score above this to be an anchor
 BAND_RADIUS = 4  # cells kept on each side of the anchor path
 SKIP = -0.1  # score of a 1-0 or 0-1 bead
 MARGIN = 1.0  # weight of the window's mean similarity to random sentences, subtracted
-SIZE_POWER = 0.5  # a bead earns its similarity times ((a + b) / 2) ** SIZE_POWER
+LENGTH_POWER = 0.5  # a bead earns its similarity times (its length / a typical pair's) ** this
+TRANSLATION_WEIGHT = 0.25  # of the translation term, when the embedding term is there too
 LENGTH_WEIGHT = 0.05  # weight of the Gale-Church log-probability when similarity is there
 # Where random pairs and best matches sit (cosine after the margin) for de-fr and zh-en
 # alike; short texts are calibrated towards these.
@@ -215,8 +216,8 @@ def _align(
         band = diagonal_band(n, m, LENGTH_RADIUS + abs(n - m))
         signals: tuple[str, ...] = ("length",)
     else:
-        weight = 1.0 / len(terms)
-        anchors = _anchors(terms, n, m, weight)
+        weights = _term_weights(terms)
+        anchors = _anchors(terms, n, m, weights)
         meta["anchors"] = len(anchors)
         meta["calibration"] = {
             t.name: {
@@ -227,11 +228,11 @@ def _align(
         }
         band = band_around(anchors, n, m, BAND_RADIUS)
         scorer = BeadScorer(
-            [(t, weight) for t in terms],
+            list(zip(terms, weights, strict=True)),
             skip=SKIP,
             length=length,
             length_weight=LENGTH_WEIGHT,
-            size_power=SIZE_POWER,
+            length_power=LENGTH_POWER,
         )
         signals = tuple(t.name for t in terms) + ("length",)
     meta["band_cells"] = band.area
@@ -353,8 +354,17 @@ def _candidates(
     return r, c, v, best
 
 
+def _term_weights(terms: Sequence[SimilarityTerm]) -> list[float]:
+    """The translation term gets TRANSLATION_WEIGHT when the embedding term is there too."""
+    if len(terms) == 1:
+        return [1.0]
+    return [
+        TRANSLATION_WEIGHT if t.name == "translation" else 1.0 - TRANSLATION_WEIGHT for t in terms
+    ]
+
+
 def _anchors(
-    terms: Sequence[SimilarityTerm], n: int, m: int, weight: float
+    terms: Sequence[SimilarityTerm], n: int, m: int, weights: Sequence[float]
 ) -> list[tuple[int, int]]:
     """Calibrate every term and pick the 1-1 anchor chain from the lead term's candidates."""
     import numpy as np
@@ -372,7 +382,7 @@ def _anchors(
     sample = min(4000, n * m)
     ri, rj = rng.integers(0, n, sample), rng.integers(0, m, sample)
     combined = np.zeros(rows.shape[0])
-    for term in terms:
+    for term, weight in zip(terms, weights, strict=True):
         term.windows(0, 1, np.arange(n))
         term.windows(1, 1, np.arange(m))
         random = float(np.mean(term.cosine((1, 1), ri + 1, rj + 1)))

@@ -87,10 +87,13 @@ class LengthTerm:
     name: str = "length"
     _src_cum: np.ndarray = field(init=False, repr=False)
     _tgt_cum: np.ndarray = field(init=False, repr=False)
+    typical: float = field(init=False)  # mean target-side chars of a sentence
 
     def __post_init__(self) -> None:
         self._src_cum = window_sums(self.src_len)
         self._tgt_cum = window_sums(self.tgt_len)
+        n_sents = len(self.src_len) + len(self.tgt_len)
+        self.typical = float(self._tgt_cum[-1] * 2) / max(n_sents, 1) or 1.0
         if self.ratio <= 0:
             total_src = float(self._src_cum[-1])
             total_tgt = float(self._tgt_cum[-1])
@@ -220,10 +223,13 @@ class SimilarityTerm:
 class BeadScorer:
     """Weighted sum of terms for a bead, plus calibrated skip scores.
 
-    ``skip`` is the score of a 1-0 or 0-1 bead. A bead of shape (a, b) earns its
-    similarity times ``((a + b) / 2) ** size_power``: with 0 the sum over beads
-    prefers splitting (two 1-1 beads score twice), with 1 it prefers merging
-    (a merged window is rarely less similar than its parts); 0.5 sits between.
+    ``skip`` is the score of a 1-0 or 0-1 bead. With ``length_power`` p, a bead
+    earns its similarity times (its characters / a typical sentence pair's) ** p
+    (a skip keeps its constant score): with p = 0 the
+    sum over beads prefers splitting (two 1-1 beads score twice), with p = 1 it
+    prefers merging (a merged window is rarely less similar than its parts);
+    0.5 sits between, and a short fragment (OCR debris, a caption) adds little
+    to the bead it would join.
     """
 
     terms: Sequence[tuple[Any, float]]
@@ -232,7 +238,7 @@ class BeadScorer:
     length_weight: float = 0.0
     prior_weight: float = 0.0
     length_skips: bool = False  # score skips by length too (plain Gale-Church)
-    size_power: float = 0.0  # credit a bead ((a + b) / 2) ** size_power times its similarity
+    length_power: float = 0.0  # credit a bead (its length / a typical pair's) ** length_power
 
     def similarity(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
         """What a bead's ``score`` reports: the weighted rescaled similarity (0 ~ unrelated,
@@ -268,8 +274,10 @@ class BeadScorer:
         total = np.zeros(ii.shape, dtype=np.float64)
         for term, weight in self.terms:
             total += weight * term.scores(shape, ii, jj)
-        if self.size_power:
-            total *= ((a + b) / 2.0) ** self.size_power
+        if self.length_power and self.length is not None:
+            ls, lt = self.length.lengths(shape, ii, jj)
+            rel = (ls * self.length.ratio + lt) / (2.0 * self.length.typical)
+            total *= np.maximum(rel, 0.05) ** self.length_power
         if self.length is not None and self.length_weight:
             total += self.length_weight * self.length.scores(shape, ii, jj)
         if self.prior_weight:
