@@ -5,9 +5,10 @@ every metric is a sacrebleu metric object (BLEU, chrF, chrF++, TER) and this
 module never does a metric's arithmetic itself. What it adds is around them:
 
 - **Per-segment statistics, computed once.** Each metric's sufficient
-  statistics are extracted per segment with sacrebleu's own extraction
-  (``Metric._extract_corpus_statistics``), on all cores for big inputs (TER is
-  pure Python and slow), deduplicated across systems, and kept. Corpus scores
+  statistics are extracted per segment by sacrebleu's own hooks (the calls its
+  ``_extract_corpus_statistics`` makes, references analysed once per segment),
+  on all cores for big inputs (TER is pure Python and slow), deduplicated
+  across systems, and kept. Corpus scores
   are sacrebleu's aggregation of those statistics in segment order, so they are
   bit-identical to ``sacrebleu``; significance tests, confidence intervals and
   segment-level scores reuse them instead of recomputing.
