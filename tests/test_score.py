@@ -309,6 +309,7 @@ def test_bad_files_exit_2_with_one_line(wmt: dict[str, Path], tmp_path: Path, ki
 def test_duplicate_system_names_and_naming() -> None:
     assert scoring.system_names(["d/hyp.A.en", "d/hyp.B-2.en"]) == ["A", "B-2"]
     assert scoring.system_names(["d/out.txt"]) == ["out.txt"]
+    assert scoring.system_names(["-"]) == ["stdin"]
     assert scoring.system_names(["a/x.en", "b/x.en"]) == ["x.en", "x.en"]
     assert scoring.parse_hyp_spec("base=runs/a.en") == ("base", "runs/a.en")
     assert scoring.parse_hyp_spec("runs/a.en") == (None, "runs/a.en")

@@ -705,8 +705,10 @@ def _paired_test(
 # --------------------------------------------------------------------------- files
 
 
-def sha256_file(path: str | os.PathLike[str]) -> str:
-    """The SHA-256 of a file's bytes, for the record of what was scored."""
+def sha256_file(path: str | os.PathLike[str]) -> str | None:
+    """The SHA-256 of a file's bytes, for the record of what was scored (None for stdin)."""
+    if str(path) == "-":
+        return None
     h = hashlib.sha256()
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
@@ -725,7 +727,7 @@ def parse_hyp_spec(spec: str) -> tuple[str | None, str]:
 
 def system_names(paths: Sequence[str]) -> list[str]:
     """Names for systems from their file names: the parts that differ (``hyp.X.en`` -> ``X``)."""
-    bases = [Path(p).name for p in paths]
+    bases = ["stdin" if p == "-" else Path(p).name for p in paths]
     if len(bases) < 2:
         return bases
     parts = [b.split(".") for b in bases]
