@@ -54,10 +54,10 @@ TOP_K = 3  # candidates per source sentence for the anchor pass
 ANCHOR_MIN = 0.5  # a candidate must score above this to be an anchor
 BAND_RADIUS = 4  # cells kept on each side of the anchor path
 SKIP = -0.1  # score of a 1-0 or 0-1 bead
-MARGIN = 1.0  # weight of the window's mean similarity to random sentences, subtracted
+MARGIN = 1.5  # weight of the window's mean similarity to random sentences, subtracted
 LENGTH_POWER = 0.5  # a bead earns its similarity times (its length / a typical pair's) ** this
-TRANSLATION_WEIGHT = 0.25  # of the translation term, when the embedding term is there too
-LENGTH_WEIGHT = 0.05  # weight of the Gale-Church log-probability when similarity is there
+TRANSLATION_WEIGHT = 0.1  # of the translation term, when the embedding term is there too
+LENGTH_WEIGHT = 0.03  # weight of the Gale-Church log-probability when similarity is there
 # Where random pairs and best matches sit (cosine after the margin) for de-fr and zh-en
 # alike; short texts are calibrated towards these.
 TYPICAL = Calibration(0.0, 0.56)
