@@ -135,7 +135,7 @@ def main() -> int:
         r["speedup_vs_argos_api"] = by["argos-api"]["seconds"] / r["seconds"]
         r["time_vs_ct2_bare"] = r["seconds"] / by["ct2-bare"]["seconds"]
     print(
-        f"zh->en, first {len(src)} lines, best of {args.repeats} runs of WMT23 src.zh, {os.cpu_count()} cores, package {pkg.name}\n"
+        f"zh->en, first {len(src)} lines of WMT23 src.zh, best of {args.repeats} runs, {os.cpu_count()} cores, package {pkg.name}\n"
     )
     print(
         "| system | seconds | lines/s | peak RSS MiB | BLEU | chrF | speed vs argos API | time vs bare CT2 |"
