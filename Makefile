@@ -16,12 +16,12 @@ DOWNLOADS := .cache/downloads
 
 install: $(VENV)/.installed
 
+# argostranslate's declared dependencies (stanza -> torch, spacy) are never used here:
+# it is installed without them, after the project, whose pyproject lists its few real needs.
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	# argostranslate's declared dependencies (stanza -> torch, spacy) are never used here:
-	# install it without them, and its few real needs through our own pyproject.
-	$(BIN)/pip install -q --no-deps 'argostranslate==1.11.0'
 	$(BIN)/pip install -q -e '.[dev]'
+	$(BIN)/pip install -q --no-deps 'argostranslate==1.11.0'
 	@touch $@
 
 models: install models/.zh_en-installed

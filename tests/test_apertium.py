@@ -363,9 +363,9 @@ def test_failing_pipeline_names_mode_and_stderr(
     assert translator.signature.endswith(f"|datadir:{tmp_path / 'data'}")
     with pytest.raises(EngineError) as info:
         translator.translate(["Hello world.", "Goodbye."])
-    assert str(info.value).startswith(
-        "apertium mode eng-spa failed: 2 sentences in, 0 out: Error: Cannot open file"
-    )
+    # exit 0 with no output, or exit 141 (SIGPIPE), depending on timing: same message otherwise
+    assert str(info.value).startswith("apertium mode eng-spa failed")
+    assert "Error: Cannot open file" in str(info.value)
 
 
 @pytest.mark.apertium
@@ -382,9 +382,10 @@ def test_cli_failing_pipeline_exit_1_no_output(
     assert result.exit_code == 1
     lines = result.stderr.strip().splitlines()
     assert len(lines) == 1
-    assert lines[0].startswith(
-        "align: error: apertium mode eng-spa failed: 2 sentences in, 0 out: Error: Cannot open file"
-    )
+    # The apertium script exits 0 or 141 (SIGPIPE) for the same failure, depending on timing:
+    # either way the one line names the mode and apertium's own stderr line.
+    assert lines[0].startswith("align: error: apertium mode eng-spa failed")
+    assert "Error: Cannot open file" in lines[0] and "eng-spa.automorf.bin" in lines[0]
     assert not out.exists() or not any(out.iterdir())
 
 
