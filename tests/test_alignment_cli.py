@@ -244,8 +244,8 @@ def test_textberg_dev_strict_f1(tmp_path: Path) -> None:
         "eval-align", "--gold", str(data / "dev.defr"), "--pred", str(pred), "--format", "json"
     )
     scores = json.loads(scored.stdout)
-    # Measured 0.893 strict / 0.992 lax (bench/bench_align.py); the floor catches regressions.
-    assert scores["f1_strict"] >= 0.88
+    # Measured 0.905 strict / 0.994 lax (bench/bench_align.py); the floor catches regressions.
+    assert scores["f1_strict"] >= 0.9
     assert scores["f1_lax"] >= 0.98
 
 

@@ -191,3 +191,17 @@ def test_synthetic_pairs_gold_covers_every_line_once() -> None:
             ).replace("t", "")
     with pytest.raises(InputError):
         synthetic_pairs(["a"], [], seed=0)
+
+
+def test_skipping_a_fragment_costs_its_share_of_a_typical_sentence() -> None:
+    from align.alignment.costs import BeadScorer, LengthTerm
+
+    # Typical sentence: 40 chars; target 1 is a 4-char fragment, target 2 a long sentence.
+    length = LengthTerm(np.array([40.0, 40.0, 40.0]), np.array([40.0, 4.0, 76.0]))
+    flat = BeadScorer([], skip=-0.1, length=length)
+    scaled = BeadScorer([], skip=-0.1, length=length, skip_power=1.0)
+    jj = np.array([2, 3])  # 0-1 beads ending after target 1 (the fragment) and target 2
+    assert flat((0, 1), np.array([0, 0]), jj).tolist() == [-0.1, -0.1]
+    fragment, long = scaled((0, 1), np.array([0, 0]), jj).tolist()
+    assert fragment == pytest.approx(-0.1 * 4 / 40)
+    assert long == pytest.approx(-0.1)  # never more than a whole sentence's skip

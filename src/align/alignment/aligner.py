@@ -55,6 +55,7 @@ ANCHOR_MIN = 0.5  # a candidate must score above this to be an anchor
 BAND_RADIUS = 4  # cells kept on each side of the anchor path
 SKIP = -0.1  # score of a 1-0 or 0-1 bead
 MARGIN = 1.5  # weight of the window's mean similarity to random sentences, subtracted
+SKIP_POWER = 1.0  # a skipped sentence shorter than a typical one costs SKIP x its share of one
 LENGTH_POWER = 0.5  # a bead earns its similarity times (its length / a typical pair's) ** this
 TRANSLATION_WEIGHT = 0.1  # of the translation term, when the embedding term is there too
 LENGTH_WEIGHT = 0.03  # weight of the Gale-Church log-probability when similarity is there
@@ -65,6 +66,7 @@ CALIBRATION_SENTENCES = 50
 FULL_SEARCH_CELLS = 40_000_000  # n*m above this: candidate search in a diagonal window
 SEARCH_RADIUS = 2_000  # ... of this many target sentences (plus the length difference)
 LENGTH_RADIUS = 200  # band half-width for length-only alignment
+MAX_MERGE = 5  # default: the most sentences on one side of a bead (shapes a + b <= 6)
 
 
 @dataclass
@@ -90,7 +92,7 @@ def align_texts(
     src_lang: str,
     tgt_lang: str,
     method: str = "auto",
-    max_merge: int = 4,
+    max_merge: int = MAX_MERGE,
     models_dir: str | os.PathLike[str] | None = None,
     engine: str = "auto",
     translator: Translator | None = None,
@@ -233,6 +235,7 @@ def _align(
             length=length,
             length_weight=LENGTH_WEIGHT,
             length_power=LENGTH_POWER,
+            skip_power=SKIP_POWER,
         )
         signals = tuple(t.name for t in terms) + ("length",)
     meta["band_cells"] = band.area

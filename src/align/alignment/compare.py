@@ -14,7 +14,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
-from align.alignment.aligner import Alignment, _char_lengths, align_texts
+from align.alignment.aligner import MAX_MERGE, Alignment, _char_lengths, align_texts
 from align.alignment.io import joined
 
 LOW_SCORE = 0.35  # below this calibrated similarity a pair is doubtful (1 ~ a typical match)
@@ -81,7 +81,7 @@ def compare_texts(
     src_lang: str,
     tgt_lang: str,
     method: str = "auto",
-    max_merge: int = 4,
+    max_merge: int = MAX_MERGE,
     models_dir: str | os.PathLike[str] | None = None,
     top: int = 10,
     on_stage: Callable[[str], None] | None = None,

@@ -239,6 +239,7 @@ class BeadScorer:
     prior_weight: float = 0.0
     length_skips: bool = False  # score skips by length too (plain Gale-Church)
     length_power: float = 0.0  # credit a bead (its length / a typical pair's) ** length_power
+    skip_power: float = 0.0  # a skip shorter than a typical sentence: skip x (its share) ** this
 
     def similarity(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
         """What a bead's ``score`` reports: the weighted rescaled similarity (0 ~ unrelated,
@@ -266,6 +267,12 @@ class BeadScorer:
         a, b = shape
         if a == 0 or b == 0:
             out = np.full(ii.shape, self.skip, dtype=np.float64)
+            if self.skip_power and self.length is not None:
+                # Leaving out a fragment (OCR debris, a stray number) costs its share of a
+                # typical sentence: the counterpart of the length credit of a bead.
+                ls, lt = self.length.lengths(shape, ii, jj)
+                share = (ls * self.length.ratio + lt) / self.length.typical
+                out *= np.minimum(share, 1.0) ** self.skip_power
             if self.prior_weight:
                 out += self.prior_weight * gc_log_prior(shape)
             if self.length is not None and self.length_skips:

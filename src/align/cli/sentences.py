@@ -48,7 +48,7 @@ def language_options(f: click.decorators.FC) -> click.decorators.FC:
             click.option(
                 "--max-merge",
                 type=click.IntRange(1, 8),
-                default=4,
+                default=5,
                 show_default=True,
                 help="Most sentences on one side of a bead.",
             ),
