@@ -45,6 +45,16 @@ def _decode(data: bytes, name: str) -> str:
     return text.replace("\r\n", "\n").replace("\r", "\n")
 
 
+def _existing_file(path: str | os.PathLike[str]) -> Path:
+    """``path`` as a Path, or an :class:`InputError` when it is missing or a directory."""
+    p = Path(path)
+    if not p.exists():
+        raise InputError(f"{path}: no such file")
+    if p.is_dir():
+        raise InputError(f"{path}: is a directory, not a file")
+    return p
+
+
 def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str:
     """Read a whole text file (or ``-`` for stdin) as normalised UTF-8 text.
 
@@ -57,11 +67,7 @@ def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str
         data = sys.stdin.buffer.read()
         name = "<stdin>"
     else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{name}: no such file")
-        if p.is_dir():
-            raise InputError(f"{name}: is a directory, not a file")
+        p = _existing_file(path)
         try:
             data = p.read_bytes()
         except OSError as exc:
@@ -84,12 +90,7 @@ def iter_lines(path: str | os.PathLike[str]) -> Iterator[str]:
         fh: IO[bytes] = sys.stdin.buffer
         name = "<stdin>"
     else:
-        p = Path(path)
-        if not p.exists():
-            raise InputError(f"{name}: no such file")
-        if p.is_dir():
-            raise InputError(f"{name}: is a directory, not a file")
-        fh = p.open("rb")
+        fh = _existing_file(path).open("rb")
     seen_text = False
     try:
         head = fh.read(_SNIFF_BYTES)

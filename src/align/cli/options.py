@@ -39,6 +39,17 @@ def models_dir_option(f: F) -> F:
     )(f)
 
 
+def engine_option(f: F) -> F:
+    """``--engine``: which translation engine(s) may be used."""
+    return click.option(
+        "--engine",
+        type=click.Choice(["auto", "argos", "apertium"]),
+        default="auto",
+        show_default=True,
+        help="Translation engine; auto prefers Argos, then Apertium, then a chain.",
+    )(f)
+
+
 def show_progress(quiet: bool) -> bool:
     """Progress goes to stderr only when it is a terminal and --quiet is off."""
     return not quiet and sys.stderr.isatty()

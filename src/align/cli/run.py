@@ -9,6 +9,7 @@ import click
 
 from align.cli.options import (
     Progress,
+    engine_option,
     format_option,
     models_dir_option,
     quiet_option,
@@ -44,13 +45,7 @@ from align.cli.options import (
 @click.option(
     "-o", "--outdir", default=None, help="Output directory  [default: out/INPUT]", metavar="OUTDIR"
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "argos", "apertium"]),
-    default="auto",
-    show_default=True,
-    help="Translation engine; auto prefers Argos, then Apertium, then a chain.",
-)
+@engine_option
 @click.option(
     "--method",
     default="auto",

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 import click
 
-from align.cli.options import Progress, models_dir_option, quiet_option, show_progress
+from align.cli.options import (
+    Progress,
+    engine_option,
+    models_dir_option,
+    quiet_option,
+    show_progress,
+)
 
 
 @click.command()
@@ -33,13 +39,7 @@ from align.cli.options import Progress, models_dir_option, quiet_option, show_pr
     show_default=True,
     help="Unit: sentences of paragraphs (structure kept), whole paragraphs, or one line per unit.",
 )
-@click.option(
-    "--engine",
-    type=click.Choice(["auto", "argos", "apertium"]),
-    default="auto",
-    show_default=True,
-    help="Translation engine; auto prefers Argos, then Apertium, then a chain.",
-)
+@engine_option
 @click.option(
     "--pivot",
     default="auto",
