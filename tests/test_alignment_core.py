@@ -205,3 +205,30 @@ def test_skipping_a_fragment_costs_its_share_of_a_typical_sentence() -> None:
     fragment, long = scaled((0, 1), np.array([0, 0]), jj).tolist()
     assert fragment == pytest.approx(-0.1 * 4 / 40)
     assert long == pytest.approx(-0.1)  # never more than a whole sentence's skip
+
+
+class _TableTerm:
+    """A similarity term that looks a bead up by its shape and its last target sentence."""
+
+    def __init__(self, table: dict[tuple[tuple[int, int], int], float]) -> None:
+        self.table = table
+
+    def scores(self, shape: tuple[int, int], ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        return np.array([self.table[(shape, int(j))] for j in jj])
+
+
+def test_a_whole_sentence_that_lowers_a_beads_similarity_costs_the_difference() -> None:
+    from align.alignment.costs import BeadScorer, LengthTerm
+
+    # Source 0 matches target 0 (1.0), not target 1 (0.0); with both it scores 0.6.
+    term = _TableTerm({((1, 1), 1): 1.0, ((1, 1), 2): 0.0, ((1, 2), 2): 0.6})
+    ii, jj = np.array([1]), np.array([2])  # the 1-2 bead of source 0 and targets 0, 1
+    # Typical sentence (target scale): 2 x target chars / sentences; the 1-1 part is 0.4 better.
+    whole = LengthTerm(np.array([40.0]), np.array([40.0, 40.0]))  # typical 53.3
+    fragment = LengthTerm(np.array([22.0]), np.array([40.0, 4.0]))  # typical 29.3
+    for length, dropped in ((whole, 40.0), (fragment, 4.0)):
+        scorer = BeadScorer([(term, 1.0)], skip=-0.1, length=length, part_weight=1.0, part_power=3)
+        expected = 0.6 - 0.4 * min(1.0, dropped / length.typical) ** 3
+        assert scorer((1, 2), ii, jj)[0] == pytest.approx(expected)
+        plain = BeadScorer([(term, 1.0)], skip=-0.1, length=length)
+        assert plain((1, 2), ii, jj)[0] == pytest.approx(0.6)

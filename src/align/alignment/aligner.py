@@ -55,6 +55,11 @@ ANCHOR_MIN = 0.5  # a candidate must score above this to be an anchor
 BAND_RADIUS = 4  # cells kept on each side of the anchor path
 SKIP = -0.1  # score of a 1-0 or 0-1 bead
 MARGIN = 1.5  # weight of the window's mean similarity to random sentences, subtracted
+# A bead whose similarity rises without one of its edge sentences loses the difference,
+# counted by (that sentence's share of a typical sentence) ** PART_POWER: an unrelated whole
+# sentence is left out rather than merged; a fragment (a citation's tail) hardly counts.
+PART_WEIGHT = 1.0
+PART_POWER = 3.0
 SKIP_POWER = 1.0  # a skipped sentence shorter than a typical one costs SKIP x its share of one
 LENGTH_POWER = 0.5  # a bead earns its similarity times (its length / a typical pair's) ** this
 TRANSLATION_WEIGHT = 0.1  # of the translation term, when the embedding term is there too
@@ -236,6 +241,8 @@ def _align(
             length_weight=LENGTH_WEIGHT,
             length_power=LENGTH_POWER,
             skip_power=SKIP_POWER,
+            part_weight=PART_WEIGHT,
+            part_power=PART_POWER,
         )
         signals = tuple(t.name for t in terms) + ("length",)
     meta["band_cells"] = band.area

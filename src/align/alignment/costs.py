@@ -239,6 +239,10 @@ class BeadScorer:
     prior_weight: float = 0.0
     length_skips: bool = False  # score skips by length too (plain Gale-Church)
     length_power: float = 0.0  # credit a bead (its length / a typical pair's) ** length_power
+    # A bead loses part_weight x its part gap (see _part_gap); part_power: how fast a
+    # sentence's weight in that test falls as it gets shorter than a typical sentence.
+    part_weight: float = 0.0
+    part_power: float = 1.0
     skip_power: float = 0.0  # a skip shorter than a typical sentence: skip x (its share) ** this
 
     def similarity(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
@@ -278,9 +282,9 @@ class BeadScorer:
             if self.length is not None and self.length_skips:
                 out += self.length_weight * self.length.scores(shape, ii, jj)
             return out
-        total = np.zeros(ii.shape, dtype=np.float64)
-        for term, weight in self.terms:
-            total += weight * term.scores(shape, ii, jj)
+        total = self._weighted(shape, ii, jj)
+        if self.part_weight and self.length is not None and (a > 1 or b > 1):
+            total -= self.part_weight * self._part_gap(shape, ii, jj, total)
         if self.length_power and self.length is not None:
             ls, lt = self.length.lengths(shape, ii, jj)
             rel = (ls * self.length.ratio + lt) / (2.0 * self.length.typical)
@@ -290,3 +294,39 @@ class BeadScorer:
         if self.prior_weight:
             total += self.prior_weight * gc_log_prior(shape)
         return total
+
+    def _weighted(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        total = np.zeros(ii.shape, dtype=np.float64)
+        for term, weight in self.terms:
+            total += weight * term.scores(shape, ii, jj)
+        return total
+
+    def _part_gap(
+        self, shape: Shape, ii: np.ndarray, jj: np.ndarray, full: np.ndarray
+    ) -> np.ndarray:
+        """How much more similar each many-sentence bead is without its first or last
+        sentence on one side, times (that sentence's share of a typical one) ** part_power.
+
+        Positive when a whole sentence makes the bead less similar: it is unrelated to the
+        other side and belongs in a skip or in the next bead. Fragments hardly count.
+        """
+        import numpy as np
+
+        assert self.length is not None
+        a, b = shape
+        src, tgt, ratio = self.length.src_len, self.length.tgt_len, self.length.ratio
+        # (shape without the sentence, its end cell, the sentence's length on the target scale)
+        parts: list[tuple[Shape, np.ndarray, np.ndarray, np.ndarray]] = []
+        if a > 1:
+            parts.append(((a - 1, b), ii, jj, src[ii - a] * ratio))  # without the first
+            parts.append(((a - 1, b), ii - 1, jj, src[ii - 1] * ratio))  # without the last
+        if b > 1:
+            parts.append(((a, b - 1), ii, jj, tgt[jj - b]))
+            parts.append(((a, b - 1), ii, jj - 1, tgt[jj - 1]))
+        gap = np.zeros(ii.shape, dtype=np.float64)
+        for part, pi, pj, dropped in parts:
+            share = np.minimum(dropped / self.length.typical, 1.0) ** self.part_power
+            gap = np.maximum(gap, (self._weighted(part, pi, pj) - full) * share)
+        return gap
