@@ -46,7 +46,11 @@ _GC_OTHER = 0.001
 
 def gc_log_prior(shape: Shape) -> float:
     """Gale & Church's log prior probability of a bead shape."""
-    return math.log(_GC_PRIOR.get(shape, _GC_OTHER))
+    a, b = shape
+    # Lengths alone hardly tell a 3-3 bead from 1-1 + 2-2: beads beyond Bertalign's shapes
+    # (a + b > 5) are a thousand times rarer per extra sentence.
+    other = _GC_OTHER * 0.001 ** max(0, a + b - 5)
+    return math.log(_GC_PRIOR.get(shape, other))
 
 
 def _log_erfc(x: np.ndarray) -> np.ndarray:
