@@ -7,13 +7,11 @@ import sys
 import click
 
 from align.cli.options import (
-    Progress,
     format_option,
     models_dir_option,
     quiet_option,
-    show_progress,
 )
-from align.cli.sentences import language_options
+from align.cli.sentences import language_options, with_progress
 
 DOUBT_COLUMNS = ["kind", "src", "tgt", "score", "ratio", "src_text", "tgt_text"]
 
@@ -80,23 +78,18 @@ def compare(
 
     src_sents, src_code = read_sentences(a, lang=src_lang, presplit=presplit)
     tgt_sents, tgt_code = read_sentences(b, lang=tgt_lang, presplit=presplit)
-    verbose = show_progress(quiet)
-    # Only the translation term takes long enough to need a progress line.
-    progress = Progress("translating", len(src_sents), verbose)
-    result = compare_texts(
+    result = with_progress(
+        compare_texts,
         src_sents,
         tgt_sents,
+        quiet=quiet,
         src_lang=src_code,
         tgt_lang=tgt_code,
         method=method,
         max_merge=max_merge,
         models_dir=models_dir,
         top=top,
-        on_stage=(lambda msg: click.echo(f"align: {msg}...", err=True)) if verbose else None,
-        on_progress=progress.update,
     )
-    if progress.done:
-        progress.close()
     summary = result.summary()
     doubts = [d.as_row() for d in result.doubts]
     out = sys.stdout

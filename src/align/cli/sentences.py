@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import contextlib
 import sys
-from collections.abc import Iterator
-from typing import IO
+from collections.abc import Callable, Iterator
+from typing import IO, Any, TypeVar
 
 import click
 
 from align.cli.options import Progress, models_dir_option, quiet_option, show_progress
+
+T = TypeVar("T")
 
 METHOD_CHOICE = click.Choice(["auto", "embedding", "length", "translation"])
 
@@ -25,6 +27,30 @@ def output_stream(output: str | None) -> Iterator[IO[str]]:
 
     with atomic_write(output) as fh:
         yield fh
+
+
+def with_progress(
+    func: Callable[..., T],
+    src_sents: list[str],
+    tgt_sents: list[str],
+    *,
+    quiet: bool,
+    **kwargs: Any,
+) -> T:
+    """Run an alignment function with stage messages and the translation progress line on stderr."""
+    verbose = show_progress(quiet)
+    # Only the translation term takes long enough to need a progress line.
+    progress = Progress("translating", len(src_sents), verbose)
+    result = func(
+        src_sents,
+        tgt_sents,
+        on_stage=(lambda msg: click.echo(f"align: {msg}...", err=True)) if verbose else None,
+        on_progress=progress.update,
+        **kwargs,
+    )
+    if progress.done:
+        progress.close()
+    return result
 
 
 def language_options(f: click.decorators.FC) -> click.decorators.FC:
@@ -102,22 +128,17 @@ def sentences(
 
     src_sents, src_code = read_sentences(src, lang=src_lang, presplit=presplit)
     tgt_sents, tgt_code = read_sentences(tgt, lang=tgt_lang, presplit=presplit)
-    verbose = show_progress(quiet)
-    # Only the translation term takes long enough to need a progress line.
-    progress = Progress("translating", len(src_sents), verbose)
-    result = align_texts(
+    result = with_progress(
+        align_texts,
         src_sents,
         tgt_sents,
+        quiet=quiet,
         src_lang=src_code,
         tgt_lang=tgt_code,
         method=method,
         max_merge=max_merge,
         models_dir=models_dir,
-        on_stage=(lambda msg: click.echo(f"align: {msg}...", err=True)) if verbose else None,
-        on_progress=progress.update,
     )
-    if progress.done:
-        progress.close()
     props = {"method": result.description, **_translation_prop(result.meta)}
     with output_stream(output) as out:
         write_beads(
