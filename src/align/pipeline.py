@@ -41,6 +41,7 @@ from align.text import (
     join_segments,
     read_text,
     segment_text,
+    sentence_separator,
     split_sentences,
     write_text_atomic,
 )
@@ -251,8 +252,7 @@ def _hash(*parts: Any) -> str:
 
 
 def _join(texts: Sequence[str], lang: str) -> str:
-    sep = "" if langs.base(lang) in ("zh", "ja", "th", "lo", "my", "km") else " "
-    return sep.join(texts)
+    return sentence_separator(langs.base(lang)).join(texts)
 
 
 def _cut(text: str, lang: str) -> list[str]:

@@ -224,7 +224,13 @@ def segment_text(text: str, lang: str | None = None, by: str = "sentence") -> li
     ]
 
 
+# Languages written without a space between sentences.
 _NO_SPACE_LANGS = {"zh", "ja", "th", "lo", "my", "km"}
+
+
+def sentence_separator(lang: str | None) -> str:
+    """What joins two sentences of ``lang``: a space, or nothing for zh, ja, th, lo, my, km."""
+    return "" if (lang or "").split("-")[0].lower() in _NO_SPACE_LANGS else " "
 
 
 def join_segments(
@@ -244,7 +250,7 @@ def join_segments(
             paras.append([])
             last = seg.para
         paras[-1].append(t)
-    sep = "" if (lang or "").split("-")[0] in _NO_SPACE_LANGS else " "
+    sep = sentence_separator(lang)
     return "\n\n".join(sep.join(p) for p in paras) + ("\n" if paras else "")
 
 

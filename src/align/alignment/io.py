@@ -7,9 +7,9 @@ from typing import IO, Any
 
 from align import languages as langs
 from align.alignment.dp import Bead
+from align.text import sentence_separator
 
 FORMATS = ("beads", "tsv", "jsonl", "tmx")
-_NO_SPACE = {"zh", "ja", "th", "lo", "my", "km"}
 
 
 def bead_line(bead: Bead, with_score: bool = True) -> str:
@@ -22,8 +22,7 @@ def bead_line(bead: Bead, with_score: bool = True) -> str:
 
 def joined(sentences: Sequence[str], idx: Sequence[int], lang: str) -> str:
     """The text of a bead side: sentences joined by a space (by nothing for zh, ja, th...)."""
-    sep = "" if langs.base(lang) in _NO_SPACE else " "
-    return sep.join(sentences[i] for i in idx)
+    return sentence_separator(langs.base(lang)).join(sentences[i] for i in idx)
 
 
 def rows(

@@ -20,7 +20,14 @@ from typing import IO
 
 from align import languages as langs
 from align.errors import InputError
-from align.text import Segment, atomic_write, iter_lines, iter_paragraphs, split_sentences
+from align.text import (
+    Segment,
+    atomic_write,
+    iter_lines,
+    iter_paragraphs,
+    sentence_separator,
+    split_sentences,
+)
 from align.translate import get_translator
 from align.translate.engine import DecodeOptions, Translator
 
@@ -117,7 +124,7 @@ class _Writer:
         )
         if fmt == "tsv":
             out.write("id\tsource\ttranslation\n")
-        self.sep = "" if langs.base(target) in ("zh", "ja", "th") else " "
+        self.sep = sentence_separator(target)
 
     def write(self, unit: Segment, translation: str) -> None:
         fmt, out = self.fmt, self.out
