@@ -33,24 +33,17 @@ import tempfile
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench_translate import CT2_SCRIPT, DATA, MODELS, PYTHON, ROOT, run  # noqa: E402
+from bench_translate import CT2_SCRIPT, MODELS, PYTHON, ROOT, run, wmt_slice  # noqa: E402
 
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=200)
     args = parser.parse_args()
-    if not (DATA / "src.zh").is_file():
-        print(f"skipped: {DATA} is absent (../shared data is not on this machine)")
+    inputs = wmt_slice(args.lines)
+    if inputs is None:
         return 0
-    pkgs = sorted(MODELS.glob("translate-zh_en*/metadata.json"))
-    if not pkgs:
-        print(f"skipped: the zh->en package is not installed in {MODELS} (run: make models)")
-        return 0
-    pkg = pkgs[0].parent
-
-    src = (DATA / "src.zh").read_text(encoding="utf-8").split("\n")[: args.lines]
-    ref = (DATA / "ref.en").read_text(encoding="utf-8").split("\n")[: args.lines]
+    pkg, src, ref = inputs
     tmp = Path(tempfile.mkdtemp(prefix="bench-run-"))
     (tmp / "doc.zh.txt").write_text("\n\n".join(src) + "\n", encoding="utf-8")
     (tmp / "refs").mkdir()

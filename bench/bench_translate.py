@@ -79,6 +79,21 @@ with open(sys.argv[3], "w", encoding="utf-8") as out:
 """
 
 
+def wmt_slice(lines: int) -> tuple[Path, list[str], list[str]] | None:
+    """The zh->en package and the first ``lines`` WMT23 source/reference lines, or None
+    (after saying why) when ../shared or the package is absent."""
+    if not (DATA / "src.zh").is_file():
+        print(f"skipped: {DATA} is absent (../shared data is not on this machine)")
+        return None
+    pkgs = sorted(MODELS.glob("translate-zh_en*/metadata.json"))
+    if not pkgs:
+        print(f"skipped: the zh->en package is not installed in {MODELS} (run: make models)")
+        return None
+    src = (DATA / "src.zh").read_text(encoding="utf-8").split("\n")[:lines]
+    ref = (DATA / "ref.en").read_text(encoding="utf-8").split("\n")[:lines]
+    return pkgs[0].parent, src, ref
+
+
 def run(cmd: list[str], env: dict[str, str] | None = None) -> tuple[float, float]:
     """Run a command in a fresh process: (wall seconds, peak RSS in MiB of that process)."""
     start = time.perf_counter()
@@ -99,18 +114,12 @@ def main() -> int:
         "--repeats", type=int, default=2, help="runs per system; the fastest is reported"
     )
     args = parser.parse_args()
-    if not (DATA / "src.zh").is_file():
-        print(f"skipped: {DATA} is absent (../shared data is not on this machine)")
+    inputs = wmt_slice(args.lines)
+    if inputs is None:
         return 0
-    pkgs = sorted(MODELS.glob("translate-zh_en*/metadata.json"))
-    if not pkgs:
-        print(f"skipped: the zh->en package is not installed in {MODELS} (run: make models)")
-        return 0
-    pkg = pkgs[0].parent
+    pkg, src, ref = inputs
     import sacrebleu
 
-    src = (DATA / "src.zh").read_text(encoding="utf-8").split("\n")[: args.lines]
-    ref = (DATA / "ref.en").read_text(encoding="utf-8").split("\n")[: args.lines]
     tmp = Path(tempfile.mkdtemp(prefix="bench-translate-"))
     src_file = tmp / "src.zh"
     src_file.write_text("\n".join(src) + "\n", encoding="utf-8")
