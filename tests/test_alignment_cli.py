@@ -81,7 +81,7 @@ def test_sentences_finds_the_known_beads(pair: tuple[Path, Path], tmp_path: Path
     assert _beads(result.stdout) == GOLD
     # the languages were detected; no model, so auto used embedding + length
     assert result.stderr == (
-        "align: 10 en x 10 de sentences -> 10 beads (auto: embedding+length)\n"
+        "align: 10 en x 10 de sentences -> 10 beads (auto: embedding+lexical+length)\n"
     )
 
 
@@ -114,7 +114,7 @@ def test_output_formats_and_atomic_file(pair: tuple[Path, Path], tmp_path: Path)
     tmx = _run(*common, "--format", "tmx", "-o", str(out))
     assert tmx.exit_code == 0 and tmx.stdout == ""
     text = out.read_text(encoding="utf-8")
-    assert '<prop type="x-method">embedding: embedding+length</prop>' in text
+    assert '<prop type="x-method">embedding: embedding+lexical+length</prop>' in text
     assert text.count("<tu>") == 8  # the insertion and the deletion have no translation unit
     assert not list(tmp_path.glob(".memory.tmx.*"))  # no temporary file left behind
 
@@ -269,7 +269,7 @@ def test_zh_en_auto_uses_the_translation_model(tmp_path: Path, models_dir: Path)
         "--models-dir", str(models_dir), "-o", str(tmp_path / "pred"),
     )  # fmt: skip
     assert result.exit_code == 0, result.output
-    assert result.stderr.endswith("(auto: translation+embedding+length)\n")
+    assert result.stderr.endswith("(auto: translation+embedding+lexical+length)\n")
     assert "zh-Hans x" in result.stderr
     scored = _run(
         "eval-align",
@@ -298,7 +298,7 @@ def test_short_texts_fall_back_on_typical_calibration() -> None:
         method="embedding",
     )
     assert [(b.src, b.tgt) for b in two.beads] == [((), (0,)), ((0,), (1,))]
-    assert two.signals == ("embedding", "length")
+    assert two.signals == ("embedding", "lexical", "length")
     assert two.meta["calibration"]["embedding"]["match"] > 0.3
 
 

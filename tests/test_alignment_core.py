@@ -232,3 +232,66 @@ def test_a_whole_sentence_that_lowers_a_beads_similarity_costs_the_difference() 
         assert scorer((1, 2), ii, jj)[0] == pytest.approx(expected)
         plain = BeadScorer([(term, 1.0)], skip=-0.1, length=length)
         assert plain((1, 2), ii, jj)[0] == pytest.approx(0.6)
+
+
+def test_shared_tokens_are_numbers_and_capitalised_words() -> None:
+    from align.alignment.costs import shared_tokens
+
+    de, zh = shared_tokens(
+        ["Am 9.Mai erreichte Imanishi ( Sherpa-Liste Nr.57 ) den Gipfel .", "2023年GDP增长5%"]
+    )
+    assert de == {"9", "mai", "am", "imanishi", "sherpa", "liste", "nr", "57", "gipfel"}
+    assert zh == {"2023", "gdp", "5"}  # Han runs are not words that a translation spells alike
+
+
+def test_a_number_links_two_sentences_only_when_it_is_unique_nearby() -> None:
+    from align.alignment.costs import LexicalTerm
+    from align.alignment.dp import full_band
+
+    src = ["Im Jahre 1950 kamen sie an .", "Es regnete .", "1950 war ein gutes Jahr ."]
+    tgt = ["Ils arrivèrent en 1950 .", "Il pleuvait .", "Mount Everest , 8848 m ."]
+    far = ["Mount Everest ( 8848 m ) ."] + ["..."] * 12 + ["Der Everest , 8848 m ."]
+    # "1950" twice in the source within reach: which one is the French 1950 is a guess.
+    assert len(LexicalTerm(src, tgt, full_band(3, 3), reach=5)) == 0
+    assert len(LexicalTerm(src[:2], tgt, full_band(2, 3), reach=5)) == 1  # (0, 0): 1950
+    # "Everest" and "8848" link source 13 and target 2, not source 0: target 2 is out of its
+    # reach in the band ("Mount" links nothing for the same reason).
+    band = full_band(14, 3)
+    band.lo[:] = np.minimum(np.arange(15) // 5, 3)  # row i only reaches columns near i / 5
+    band.hi[:] = np.minimum(np.arange(15) // 5 + 1, 3)
+    band.hi[-1] = 3
+    term = LexicalTerm(far, tgt, band, reach=1)
+    assert term.pairs(np.array([13, 0]), np.array([2, 2])).tolist() == [2.0, 0.0]
+    assert len(term) == 2
+
+
+def test_a_split_that_cuts_a_number_from_its_counterpart_loses_the_link() -> None:
+    from align.alignment.costs import BeadScorer, LexicalTerm
+    from align.alignment.dp import full_band
+
+    # The French sentence boundary falls elsewhere: "1960" crosses a 1-1 + 1-1 split.
+    src = ["Um 1950 begann es .", "Um 1960 ging es weiter , 1970 war es vorbei ."]
+    tgt = ["Cela commença en 1950 et continua en 1960 .", "En 1970 , tout était fini ."]
+    term = LexicalTerm(src, tgt, full_band(2, 2), reach=2)
+    assert len(term) == 3
+    scorer = BeadScorer([], skip=-1.0, additive=[(term, 1.0)])
+    beads = run_dp(full_band(2, 2), bead_shapes(3), scorer)
+    assert [(b.src, b.tgt) for b in beads] == [((0, 1), (0, 1))]
+    # Without the crossing number the two 1-1 beads keep every link: no reason to merge.
+    tgt[0] = "Cela commença en 1950 ."
+    term = LexicalTerm(src, tgt, full_band(2, 2), reach=2)
+    one_one = term.scores((1, 1), np.array([1, 2]), np.array([1, 2])).sum()
+    merged = term.scores((2, 2), np.array([2]), np.array([2])).sum()
+    assert one_one == merged == 2
+
+
+def test_a_bead_that_leaves_a_bracket_open_pays_on_that_side() -> None:
+    from align.alignment.costs import BracketTerm
+
+    src = ["Dyhrenfurth : « Dämon Himalaya » ( Basel :", "Benno Schwabe 1935 ) .", "Ende ."]
+    tgt = ["Dyhrenfurth , Dämon Himalaya .", "Benno Schwabe , Basel 1935 .", "Fin ."]
+    term = BracketTerm(src, tgt)
+    one_one = term.scores((1, 1), np.array([1, 2, 3]), np.array([1, 2, 3]))
+    assert one_one.tolist() == [-1.0, -1.0, 0.0]  # opened in source 0, closed in source 1
+    assert term.scores((2, 2), np.array([2]), np.array([2])).tolist() == [0.0]
+    assert term.scores((1, 0), np.array([1]), np.array([0])).tolist() == [-1.0]

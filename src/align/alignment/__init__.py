@@ -5,7 +5,7 @@ Python API::
     from align.alignment import align_texts, score_alignments
     result = align_texts(src_sentences, tgt_sentences, src_lang="de", tgt_lang="fr")
     result.beads      # [Bead(src=(0,), tgt=(0, 1), score=0.87), ...]
-    result.signals    # ("embedding", "length")
+    result.signals    # ("embedding", "lexical", "length")
 
 Nothing heavy is imported here: numpy and the embedding model load on first use.
 """

@@ -26,8 +26,10 @@ from typing import TYPE_CHECKING, Any
 from align import languages as langs
 from align.alignment.costs import (
     BeadScorer,
+    BracketTerm,
     Calibration,
     LengthTerm,
+    LexicalTerm,
     SimilarityTerm,
 )
 from align.alignment.dp import (
@@ -54,16 +56,18 @@ TOP_K = 3  # candidates per source sentence for the anchor pass
 ANCHOR_MIN = 0.5  # a candidate must score above this to be an anchor
 BAND_RADIUS = 4  # cells kept on each side of the anchor path
 SKIP = -0.1  # score of a 1-0 or 0-1 bead
-MARGIN = 1.5  # weight of the window's mean similarity to random sentences, subtracted
+MARGIN = 1.0  # weight of the window's mean similarity to random sentences, subtracted
 # A bead whose similarity rises without one of its edge sentences loses the difference,
 # counted by (that sentence's share of a typical sentence) ** PART_POWER: an unrelated whole
 # sentence is left out rather than merged; a fragment (a citation's tail) hardly counts.
 PART_WEIGHT = 1.0
-PART_POWER = 3.0
+PART_POWER = 2.0
 SKIP_POWER = 1.0  # a skipped sentence shorter than a typical one costs SKIP x its share of one
 LENGTH_POWER = 0.5  # a bead earns its similarity times (its length / a typical pair's) ** this
 TRANSLATION_WEIGHT = 0.1  # of the translation term, when the embedding term is there too
 LENGTH_WEIGHT = 0.03  # weight of the Gale-Church log-probability when similarity is there
+LEXICAL_WEIGHT = 0.6  # per number or name shared by two sentences of a bead (LexicalTerm)
+BRACKET_WEIGHT = 0.1  # per side of a bead that leaves a bracket open (BracketTerm)
 # Where random pairs and best matches sit (cosine after the margin) for de-fr and zh-en
 # alike; short texts are calibrated towards these.
 TYPICAL = Calibration(0.0, 0.56)
@@ -244,7 +248,13 @@ def _align(
             part_weight=PART_WEIGHT,
             part_power=PART_POWER,
         )
-        signals = tuple(t.name for t in terms) + ("length",)
+        lexical = LexicalTerm(src_sents, tgt_sents, band, max_merge)
+        meta["lexical_links"] = len(lexical)
+        scorer.additive = [
+            (lexical, LEXICAL_WEIGHT),
+            (BracketTerm(src_sents, tgt_sents), BRACKET_WEIGHT),
+        ]
+        signals = tuple(t.name for t in terms) + ("lexical", "length")
     meta["band_cells"] = band.area
     beads = rescore(run_dp(band, shapes, scorer), scorer)
     return Alignment(beads, src_code, tgt_code, method, signals, meta)

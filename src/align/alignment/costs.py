@@ -11,6 +11,12 @@ magic constants that only fit one language pair:
 - :class:`LengthTerm` — Gale & Church (1993): the log-probability of the
   target length given the source length, with the length ratio measured on the
   texts themselves.
+- :class:`LexicalTerm` — numbers and capitalised words (names) spelled alike on
+  both sides: a bead earns one point per link between its sentences, so a
+  split that separates a number from its counterpart loses it.
+- :class:`BracketTerm` — a bead whose sentences on one side open a bracket they
+  do not close (or close one they did not open) loses a point: beads are
+  self-contained units.
 
 :class:`BeadScorer` sums weighted terms and adds the skip (insertion/deletion)
 score, which is calibrated from the same rescaled similarities.
@@ -248,6 +254,9 @@ class BeadScorer:
     part_weight: float = 0.0
     part_power: float = 1.0
     skip_power: float = 0.0  # a skip shorter than a typical sentence: skip x (its share) ** this
+    # Terms added to a bead's score as they are, after the length credit: (term, weight),
+    # each with scores(shape, ii, jj) (LexicalTerm, BracketTerm).
+    additive: Sequence[tuple[Any, float]] = ()
 
     def similarity(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
         """What a bead's ``score`` reports: the weighted rescaled similarity (0 ~ unrelated,
@@ -297,6 +306,8 @@ class BeadScorer:
             total += self.length_weight * self.length.scores(shape, ii, jj)
         if self.prior_weight:
             total += self.prior_weight * gc_log_prior(shape)
+        for term, weight in self.additive:
+            total += weight * term.scores(shape, ii, jj)
         return total
 
     def _weighted(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
@@ -334,3 +345,141 @@ class BeadScorer:
             share = np.minimum(dropped / self.length.typical, 1.0) ** self.part_power
             gap = np.maximum(gap, (self._weighted(part, pi, pj) - full) * share)
         return gap
+
+
+# Digit runs, and runs of two or more letters outside the CJK blocks (whose words are not
+# separated, and whose names are not spelled like the other side's anyway).
+_TOKEN = r"\d+|[^\W\d_\u2e80-\u9fff\uac00-\ud7af\u3040-\u30ff\uf900-\ufaff]{2,}"
+
+
+def shared_tokens(sentences: Sequence[str]) -> list[set[str]]:
+    """Per sentence: what a translation is likely to spell alike — its digit runs and,
+    lower-cased, its words with an upper-case letter (names; in German every noun)."""
+    import re
+
+    pattern = re.compile(_TOKEN)
+    return [
+        {tok.lower() for tok in pattern.findall(sentence) if tok[0].isdigit() or not tok.islower()}
+        for sentence in sentences
+    ]
+
+
+class LexicalTerm:
+    """Links between source and target sentences that share a number or a name.
+
+    A token links source sentence i and target sentence j when it occurs in both,
+    in no other sentence within ``reach`` of either (so "1956" mentioned in three
+    neighbouring sentences links nothing: which of them matches which is a guess),
+    and j is the only target sentence with it in the band's reach of row i. A bead
+    scores the number of links among its sentences: merging beads gains nothing,
+    while a split that cuts a sentence from its counterpart (the French sentence
+    boundary falling elsewhere) loses the links across the cut.
+
+    Only the links near the band are kept: memory grows with the band, not n x m.
+    """
+
+    name = "lexical"
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str], band: Any, reach: int) -> None:
+        import numpy as np
+
+        n, m = len(src), len(tgt)
+        self.stride = m + 1
+        src_index = _token_index(shared_tokens(src))
+        tgt_index = _token_index(shared_tokens(tgt))
+        lo, hi = np.asarray(band.lo, dtype=np.int64), np.asarray(band.hi, dtype=np.int64)
+        # The target sentences that can share a bead with source sentence i.
+        first = np.maximum(lo[:n] - reach, 0)
+        last = hi[np.minimum(np.arange(n) + reach, n)]
+        keys: list[np.ndarray] = []
+        for tok, rows in src_index.items():
+            cols = tgt_index.get(tok)
+            if cols is None:
+                continue
+            r = np.asarray(rows, dtype=np.int64)  # increasing, both
+            c = np.asarray(cols, dtype=np.int64)
+            near_r = np.searchsorted(r, r + reach, "right") - np.searchsorted(r, r - reach, "left")
+            near_c = np.searchsorted(c, c + reach, "right") - np.searchsorted(c, c - reach, "left")
+            s = np.searchsorted(c, first[r], "left")
+            e = np.searchsorted(c, last[r], "right")
+            at = np.minimum(s, len(c) - 1)
+            ok = (e - s == 1) & (near_r == 1) & (near_c[at] == 1)
+            if ok.any():
+                keys.append(r[ok] * self.stride + c[at[ok]])
+        if keys:
+            self.keys, self.links = np.unique(np.concatenate(keys), return_counts=True)
+        else:
+            self.keys, self.links = np.zeros(0, dtype=np.int64), np.zeros(0, dtype=np.int64)
+
+    def __len__(self) -> int:
+        """The number of links."""
+        return int(self.links.sum())
+
+    def pairs(self, i: np.ndarray, j: np.ndarray) -> np.ndarray:
+        """Links between source sentences ``i`` and target sentences ``j`` (element-wise)."""
+        import numpy as np
+
+        if not len(self.keys):
+            return np.zeros(i.shape, dtype=np.float64)
+        q = i * self.stride + j
+        pos = np.minimum(np.searchsorted(self.keys, q), len(self.keys) - 1)
+        out: np.ndarray = np.where(self.keys[pos] == q, self.links[pos], 0).astype(np.float64)
+        return out
+
+    def scores(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        """Links inside each bead of ``shape`` ending at ``(ii, jj)``."""
+        import numpy as np
+
+        a, b = shape
+        out = np.zeros(ii.shape, dtype=np.float64)
+        if not len(self.keys):
+            return out
+        for p in range(1, a + 1):
+            for q in range(1, b + 1):
+                out += self.pairs(ii - p, jj - q)
+        return out
+
+
+def _token_index(per_sentence: list[set[str]]) -> dict[str, list[int]]:
+    """token -> the sentences it occurs in, in order."""
+    index: dict[str, list[int]] = {}
+    for k, tokens in enumerate(per_sentence):
+        for tok in tokens:
+            index.setdefault(tok, []).append(k)
+    return index
+
+
+_OPEN = "([{（［｛"
+_CLOSE = ")]}）］｝"
+
+
+class BracketTerm:
+    """-1 for each side of a bead whose sentences open a bracket they do not close, or
+    close one they did not open: "( Basel :" belongs with the sentence that closes it."""
+
+    name = "brackets"
+
+    def __init__(self, src: Sequence[str], tgt: Sequence[str]) -> None:
+        self.src_depth = window_sums(_bracket_balance(src))
+        self.tgt_depth = window_sums(_bracket_balance(tgt))
+
+    def scores(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        a, b = shape
+        out = np.zeros(ii.shape, dtype=np.float64)
+        if a:
+            out -= (self.src_depth[ii] - self.src_depth[ii - a]) != 0
+        if b:
+            out -= (self.tgt_depth[jj] - self.tgt_depth[jj - b]) != 0
+        return out
+
+
+def _bracket_balance(sentences: Sequence[str]) -> np.ndarray:
+    """Opening minus closing brackets, per sentence."""
+    import numpy as np
+
+    return np.array(
+        [sum(s.count(ch) for ch in _OPEN) - sum(s.count(ch) for ch in _CLOSE) for s in sentences],
+        dtype=np.float64,
+    )
