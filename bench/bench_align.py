@@ -20,7 +20,7 @@ Side by side, in one run:
 
 Prints markdown tables with ratios; writes bench/results/align.json.
 Skips (exit 0) with a message when ../shared is absent.
-Usage: python bench/bench_align.py [--zh-lines 300] [--zh-starts 0,600,1200]
+Usage: python bench/bench_align.py [--zh-lines 300] [--zh-starts 0,600,1200] [--zh-seed 1]
        [--sizes 10000,50000] [--skip-memory]
 """
 
@@ -89,8 +89,9 @@ def textberg() -> list[dict[str, Any]]:
     return rows
 
 
-def zh_en(lines: int, starts: list[int]) -> list[dict[str, Any]]:
-    """Per method: F1 on each slice of ``lines`` lines (seed = slice number + 1) and the mean."""
+def zh_en(lines: int, starts: list[int], seed: int = 1) -> list[dict[str, Any]]:
+    """Per method: F1 on each slice of ``lines`` lines (seeds ``seed``, ``seed`` + 1, ...) and
+    the mean."""
     from align.alignment.evaluate import synthetic_pairs
     from align.text import read_lines
 
@@ -99,7 +100,7 @@ def zh_en(lines: int, starts: list[int]) -> list[dict[str, Any]]:
     slices = []
     for k, start in enumerate(starts):
         zh, en = zh_all[start : start + lines], en_all[start : start + lines]
-        slices.append(synthetic_pairs(zh, en, seed=k + 1, src_joiner=""))
+        slices.append(synthetic_pairs(zh, en, seed=seed + k, src_joiner=""))
     plans = [("embedding", "embedding"), ("length", "length (Gale-Church)")]
     if _has_model():
         plans[1:1] = [("translation", "translation"), ("auto", "auto (translation+embedding)")]
@@ -185,6 +186,9 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--zh-lines", type=int, default=300)
     parser.add_argument("--zh-starts", default="0,600,1200", help="first line of each slice")
+    parser.add_argument(
+        "--zh-seed", type=int, default=1, help="seed of the first slice (the next ones: +1, +2..)"
+    )
     parser.add_argument("--sizes", default="10000,50000")
     parser.add_argument("--skip-memory", action="store_true")
     parser.add_argument("--worker", nargs=2, metavar=("KIND", "SIZE"), help=argparse.SUPPRESS)
@@ -216,11 +220,17 @@ def main() -> int:
     print(table(tb + ref_rows, cols + ["vs Bertalign"]) + "\n")
 
     starts = [int(x) for x in args.zh_starts.split(",") if x]
-    zh = zh_en(args.zh_lines, starts)
-    results["wmt23_zh_en_synthetic"] = {"lines": args.zh_lines, "starts": starts, "rows": zh}
+    zh = zh_en(args.zh_lines, starts, args.zh_seed)
+    results["wmt23_zh_en_synthetic"] = {
+        "lines": args.zh_lines,
+        "starts": starts,
+        "seed": args.zh_seed,
+        "rows": zh,
+    }
     print(
         f"## WMT23 zh-en synthetic: {len(starts)} slices of {args.zh_lines} lines "
-        f"(starting at {', '.join(map(str, starts))}; seeds 1..{len(starts)}); means\n"
+        f"(starting at {', '.join(map(str, starts))}; "
+        f"seeds {args.zh_seed}..{args.zh_seed + len(starts) - 1}); means\n"
     )
     print(table(zh, cols + [f"f1_strict@{k}" for k in starts]) + "\n")
     print(
