@@ -242,6 +242,9 @@ def test_shared_tokens_are_numbers_and_capitalised_words() -> None:
     )
     assert de == {"9", "mai", "am", "imanishi", "sherpa", "liste", "nr", "57", "gipfel"}
     assert zh == {"2023", "gdp", "5"}  # Han runs are not words that a translation spells alike
+    wide, arabic = shared_tokens(["１９５６年ＧＤＰ", "عام ٢٠٢٤ في Paris"])
+    assert wide == {"1956", "gdp"}
+    assert arabic == {"2024", "paris"}  # no case in Arabic: only numbers and Latin names
 
 
 def test_a_number_links_two_sentences_only_when_it_is_unique_nearby() -> None:

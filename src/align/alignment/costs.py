@@ -353,15 +353,26 @@ _TOKEN = r"\d+|[^\W\d_\u2e80-\u9fff\uac00-\ud7af\u3040-\u30ff\uf900-\ufaff]{2,}"
 
 
 def shared_tokens(sentences: Sequence[str]) -> list[set[str]]:
-    """Per sentence: what a translation is likely to spell alike — its digit runs and,
-    lower-cased, its words with an upper-case letter (names; in German every noun)."""
+    """Per sentence: what a translation is likely to spell alike — its numbers and,
+    lower-cased, its words with an upper-case letter (names; in German every noun).
+
+    Full-width forms are folded (NFKC: "１９５６" and "ＧＤＰ" as "1956" and "gdp") and digits
+    of other scripts written as ASCII digits ("٢٠٢٤" as "2024").
+    """
     import re
+    import unicodedata
 
     pattern = re.compile(_TOKEN)
-    return [
-        {tok.lower() for tok in pattern.findall(sentence) if tok[0].isdigit() or not tok.islower()}
-        for sentence in sentences
-    ]
+    out: list[set[str]] = []
+    for sentence in sentences:
+        tokens: set[str] = set()
+        for tok in pattern.findall(unicodedata.normalize("NFKC", sentence)):
+            if tok[0].isdigit():
+                tokens.add("".join(str(unicodedata.decimal(ch, 0)) for ch in tok))
+            elif any(ch.isupper() for ch in tok):
+                tokens.add(tok.lower())
+        out.append(tokens)
+    return out
 
 
 class LexicalTerm:
