@@ -201,22 +201,26 @@ def _align(
         stage("embedding")
         embedder = Embedder()
         meta["embedder"] = embedder.signature
-    if use_embedding:
-        assert embedder is not None
-        terms.append(
-            SimilarityTerm(
-                "embedding", embedder, embedder.pool(src_sents), embedder.pool(tgt_sents)
-            )
-        )
-    if translated is not None:
-        assert embedder is not None
-        side, text, _into = translated
-        pooled_text = embedder.pool(text)
-        if side == 0:  # source translated into the target language
-            term = SimilarityTerm("translation", embedder, pooled_text, embedder.pool(tgt_sents))
-        else:
-            term = SimilarityTerm("translation", embedder, embedder.pool(src_sents), pooled_text)
-        terms.insert(0, term)  # the sharper signal leads the candidate search
+    if embedder is not None:
+        # Each list is encoded once (the translation term shares a side with the embedding
+        # term), the lists side by side on the cores.
+        texts: dict[str, Sequence[str]] = {}
+        if use_embedding or (translated is not None and translated[0] == 1):
+            texts["src"] = src_sents
+        if use_embedding or (translated is not None and translated[0] == 0):
+            texts["tgt"] = tgt_sents
+        if translated is not None:
+            texts["translated"] = translated[1]
+        pooled = dict(zip(texts, embedder.pool_many(list(texts.values())), strict=True))
+        if use_embedding:
+            terms.append(SimilarityTerm("embedding", embedder, pooled["src"], pooled["tgt"]))
+        if translated is not None:
+            if translated[0] == 0:  # source translated into the target language
+                pair = (pooled["translated"], pooled["tgt"])
+            else:
+                pair = (pooled["src"], pooled["translated"])
+            # The sharper signal leads the candidate search.
+            terms.insert(0, SimilarityTerm("translation", embedder, *pair))
 
     shapes = bead_shapes(max_merge)
     stage("aligning")

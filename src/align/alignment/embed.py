@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from itertools import chain
@@ -301,6 +302,16 @@ class Embedder:
         if len(unique) == len(order):
             return pooled
         return pooled.select(np.asarray(order, dtype=np.int64))
+
+    def pool_many(self, lists: Sequence[Sequence[str]]) -> list[Pooled | list[str]]:
+        """:meth:`pool` for several lists at once, one thread per core: the encoder's
+        matrix products release the GIL, and BLAS stays at one thread each."""
+        if len(lists) < 2 or (os.cpu_count() or 1) < 2:
+            return [self.pool(sents) for sents in lists]
+        from concurrent.futures import ThreadPoolExecutor
+
+        with ThreadPoolExecutor(max_workers=min(len(lists), os.cpu_count() or 1)) as ex:
+            return list(ex.map(self.pool, lists))
 
     def embed_windows(
         self, pooled: Pooled | list[str], starts: np.ndarray, size: int
