@@ -63,6 +63,22 @@ def test_duplicate_sentences_are_encoded_once_and_kept_in_order() -> None:
     assert np.allclose(emb[0], emb[2]) and not np.allclose(emb[0], emb[1])
 
 
+def test_pool_many_encodes_lists_side_by_side_as_pool_does_one_by_one() -> None:
+    from align.alignment.embed import Pooled
+
+    embedder = Embedder()
+    numbered = [f"{s} ({k})" for k in range(40) for s in SENTENCES]  # several encoder batches
+    lists = [numbered, numbered[::-1][:150], SENTENCES[:2]]
+    with blas_threads(1):
+        together = embedder.pool_many(lists)
+        alone = [embedder.pool(sents) for sents in lists]
+    assert len(together) == 3
+    for a, b in zip(together, alone, strict=True):
+        assert isinstance(a, Pooled) and isinstance(b, Pooled)
+        for field in ("inner", "bos", "eos", "lens"):
+            assert np.array_equal(getattr(a, field), getattr(b, field))
+
+
 def test_language_support() -> None:
     assert embedding_supported("zh") and embedding_supported("zh-Hant")
     assert embedding_supported("DE") and embedding_supported("pt-BR")
