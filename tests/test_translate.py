@@ -332,3 +332,43 @@ def test_chains_share_their_first_hop_through_the_cache() -> None:
     to_gl.translate(sents)
     first_hop_of_gl = to_gl.inner.steps[0]  # type: ignore[attr-defined]
     assert first_hop_of_gl.hits == 2 and first_hop_of_gl.misses == 0
+
+
+def test_traditional_chinese_goes_through_opencc_then_the_model(tmp_path: Path) -> None:
+    zh_en_model_dir()
+    chain = plan("zh-Hant", "en")
+    assert [(p.engine, p.source, p.target, p.name) for p in chain] == [
+        ("opencc", "zh-Hant", "zh-Hans", "t2s"),
+        ("argos", "zh-Hans", "en", "translate-zh_en"),
+    ]
+    # Whatever engine is named, the conversion joins the chain.
+    assert [p.engine for p in plan("zh-Hant", "en", engine="argos")] == ["opencc", "argos"]
+    traditional = ["阿里巴巴集團在杭州。", "臺灣的經濟發展與國際關係密切相關。"]
+    simplified = ["阿里巴巴集团在杭州。", "台湾的经济发展与国际关系密切相关。"]
+    t = get_translator("zh-Hant", "en", cache=False)
+    assert t.translate(traditional) == get_translator("zh", "en", cache=False).translate(simplified)
+    assert "engine:opencc|src:zh-Hant|tgt:zh-Hans|package:t2s" in t.signature
+    # From the command line, with the source detected as Traditional.
+    doc = tmp_path / "doc.txt"
+    doc.write_text("".join(traditional), encoding="utf-8")
+    result = CliRunner().invoke(cli, ["translate", str(doc), "--to", "en", "-v"])
+    assert result.exit_code == 0, result.output
+    assert "source language: zh-Hant" in result.stderr
+    assert "Hangzhou" in result.stdout
+
+
+def test_script_conversion_is_listed_but_not_a_to_all_target() -> None:
+    from align.pipeline import reachable_targets
+
+    zh_en_model_dir()
+    assert "zh-Hant" not in reachable_targets("zh") and "en" in reachable_targets("zh")
+    assert reachable_targets("zh-Hant")[0] == "en"
+
+    def listed(engine: str) -> list[str]:
+        args = ["models", "list", "--engine", engine, "--format", "json"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        return [r["pair"] for r in json.loads(result.stdout) if r["engine"] == "opencc"]
+
+    assert listed("all") == ["zh-Hans->zh-Hant", "zh-Hant->zh-Hans"]
+    assert listed("argos") == []

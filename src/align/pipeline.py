@@ -307,7 +307,8 @@ def detect_source(text: str) -> tuple[str, float, list[LangScore], list[LangScor
 def reachable_targets(
     source: str, *, engine: str = "auto", models_dir: str | None = None
 ) -> list[str]:
-    """Every language the installed engines reach from ``source``, fewest hops first."""
+    """Every other language the installed engines reach from ``source``, fewest hops first
+    (not ``source`` in another script: zh-Hant is not a translation of zh-Hans)."""
     from align.translate import available_pairs
 
     pairs = available_pairs(engine=engine, models_dir=models_dir)
@@ -324,8 +325,9 @@ def reachable_targets(
                     hops[p.target] = depth
                     nxt.append(p.target)
         frontier = nxt
-    seen.discard(src)
-    return sorted(seen, key=lambda code: (hops[code], code))
+    # The source's own language in another script or region is not a translation target.
+    same = {code for code in seen if langs.base(code) == langs.base(src)}
+    return sorted(seen - same, key=lambda code: (hops[code], code))
 
 
 def resolve_targets(

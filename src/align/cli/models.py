@@ -32,7 +32,7 @@ def list_cmd(models_dir: str | None, engine: str, fmt: str) -> None:
     from align.formats import render
     from align.translate.engine import load_engines
 
-    engines = load_engines("auto" if engine == "all" else engine, models_dir)
+    engines = load_engines("auto" if engine == "all" else engine, models_dir, scripts=False)
     rows = [
         {
             "pair": f"{p.source}->{p.target}",

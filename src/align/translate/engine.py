@@ -76,9 +76,13 @@ class Engine(Protocol):
 ENGINES: dict[str, str] = {
     "argos": "align.translate.argos:ArgosEngine",
     "apertium": "align.translate.apertium:ApertiumEngine",
+    "opencc": "align.translate.script:OpenCCEngine",
 }
 # Preference when several engines offer the same hop: neural first.
-PREFERENCE: tuple[str, ...] = ("argos", "apertium")
+PREFERENCE: tuple[str, ...] = ("argos", "apertium", "opencc")
+# Script conversions (Traditional <-> Simplified Chinese), not translations: they join the
+# chains of whichever engine is chosen.
+SCRIPT_ENGINES: tuple[str, ...] = ("opencc",)
 
 
 def load_engine(name: str, models_dir: str | None = None) -> Engine:
@@ -94,15 +98,21 @@ def load_engine(name: str, models_dir: str | None = None) -> Engine:
     return engine
 
 
-def load_engines(engine: str = "auto", models_dir: str | None = None) -> list[Engine]:
-    """The engines to plan with: all available ones for ``auto``, else the one named."""
-    names = PREFERENCE if engine == "auto" else (engine,)
+def load_engines(
+    engine: str = "auto", models_dir: str | None = None, *, scripts: bool = True
+) -> list[Engine]:
+    """The engines to plan with: all available ones for ``auto``, else the one named, plus
+    the script conversions (:data:`SCRIPT_ENGINES`) unless ``scripts`` is false."""
+    if engine == "auto":
+        names = PREFERENCE
+    else:
+        names = (engine,) + tuple(s for s in SCRIPT_ENGINES if scripts and s != engine)
     out = []
     for name in names:
         try:
             eng = load_engine(name, models_dir)
         except NoTranslationPath:
-            if engine == "auto":
+            if engine == "auto" or name != engine:
                 continue  # an engine whose code is missing simply offers no pairs
             raise
         if eng.available():
