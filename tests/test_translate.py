@@ -372,3 +372,22 @@ def test_script_conversion_is_listed_but_not_a_to_all_target() -> None:
 
     assert listed("all") == ["zh-Hans->zh-Hant", "zh-Hant->zh-Hans"]
     assert listed("argos") == []
+
+
+def test_a_regional_variant_without_pairs_of_its_own_reads_as_its_language() -> None:
+    pairs = [
+        Pair("apertium", "pt", "es", "pt-es", kind="rule-based"),
+        Pair("apertium", "es", "pt-BR", "es-pt_BR", kind="rule-based"),
+        Pair("argos", "zh-Hans", "en", "translate-zh_en"),
+    ]
+    assert [p.name for p in plan_chain(pairs, "pt-BR", "es")] == ["pt-es"]
+    assert [p.name for p in plan_chain(pairs, "pt", "es")] == ["pt-es"]
+    # Never a script: Traditional Chinese is not read as Simplified.
+    with pytest.raises(NoTranslationPath, match="zh-Hant -> en"):
+        plan_chain(pairs, "zh-Hant", "en")
+    # Nor into itself: pt-BR -> pt is still a translation nobody offers.
+    with pytest.raises(NoTranslationPath, match="pt-BR -> pt"):
+        plan_chain(pairs, "pt-BR", "pt")
+    # A pair of its own comes first.
+    own = [*pairs, Pair("argos", "pt-BR", "es", "translate-pb_es")]
+    assert [p.name for p in plan_chain(own, "pt-BR", "es")] == ["translate-pb_es"]

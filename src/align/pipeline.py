@@ -310,9 +310,10 @@ def reachable_targets(
     """Every other language the installed engines reach from ``source``, fewest hops first
     (not ``source`` in another script: zh-Hant is not a translation of zh-Hans)."""
     from align.translate import available_pairs
+    from align.translate.engine import source_for
 
     pairs = available_pairs(engine=engine, models_dir=models_dir)
-    src = langs.normalize(source)
+    src = source_for(pairs, source)
     seen = {src}
     hops = {src: 0}
     frontier = [src]

@@ -128,17 +128,35 @@ def _same(a: str, b: str) -> bool:
     return langs.normalize(a) == langs.normalize(b)
 
 
+def source_for(pairs: Sequence[Pair], source: str) -> str:
+    """The code to plan from: ``source``, or its language when no pair leaves a regional
+    variant (pt-BR text reads as Portuguese, ca-valencia as Catalan; never a script:
+    zh-Hant is not zh-Hans)."""
+    src = langs.normalize(source)
+    if any(p.source == src for p in pairs):
+        return src
+    general = langs.normalize(langs.base(src))
+    same_script = langs.get(general).script == langs.get(src).script
+    if general != src and same_script and any(p.source == general for p in pairs):
+        return general
+    return src
+
+
 def plan_chain(
     pairs: Sequence[Pair], source: str, target: str, pivot: str | None = "auto"
 ) -> list[Pair]:
     """The chain of hops from ``source`` to ``target``.
 
     Fewest hops first; among chains of equal length, the one with more neural
-    hops, then the engine preference order. ``pivot``: ``"auto"`` allows any
+    hops, then the engine preference order. A regional variant with no pair of its
+    own plans from its language (:func:`source_for`). ``pivot``: ``"auto"`` allows any
     intermediate language, ``None``/``"none"`` allows only a direct pair, a
     language code allows only chains through that language.
     """
-    src, tgt = langs.normalize(source), langs.normalize(target)
+    tgt = langs.normalize(target)
+    src = source_for(pairs, source)
+    if src == tgt:  # pt-BR -> pt is not "nothing to do"
+        src = langs.normalize(source)
     rank = {name: i for i, name in enumerate(PREFERENCE)}
 
     def hop_cost(p: Pair) -> tuple[int, int]:
