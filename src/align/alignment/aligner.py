@@ -204,18 +204,19 @@ def _align(
     if embedder is not None:
         # Each list is encoded once (the translation term shares a side with the embedding
         # term), the lists side by side on the cores.
+        side = translated[0] if translated is not None else None  # the side translated
         texts: dict[str, Sequence[str]] = {}
-        if use_embedding or (translated is not None and translated[0] == 1):
+        if use_embedding or side == 1:
             texts["src"] = src_sents
-        if use_embedding or (translated is not None and translated[0] == 0):
+        if use_embedding or side == 0:
             texts["tgt"] = tgt_sents
         if translated is not None:
             texts["translated"] = translated[1]
         pooled = dict(zip(texts, embedder.pool_many(list(texts.values())), strict=True))
         if use_embedding:
             terms.append(SimilarityTerm("embedding", embedder, pooled["src"], pooled["tgt"]))
-        if translated is not None:
-            if translated[0] == 0:  # source translated into the target language
+        if side is not None:
+            if side == 0:  # source translated into the target language
                 pair = (pooled["translated"], pooled["tgt"])
             else:
                 pair = (pooled["src"], pooled["translated"])

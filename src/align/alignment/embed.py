@@ -306,11 +306,12 @@ class Embedder:
     def pool_many(self, lists: Sequence[Sequence[str]]) -> list[Pooled | list[str]]:
         """:meth:`pool` for several lists at once, one thread per core: the encoder's
         matrix products release the GIL, and BLAS stays at one thread each."""
-        if len(lists) < 2 or (os.cpu_count() or 1) < 2:
+        workers = min(len(lists), os.cpu_count() or 1)
+        if workers < 2:
             return [self.pool(sents) for sents in lists]
         from concurrent.futures import ThreadPoolExecutor
 
-        with ThreadPoolExecutor(max_workers=min(len(lists), os.cpu_count() or 1)) as ex:
+        with ThreadPoolExecutor(max_workers=workers) as ex:
             return list(ex.map(self.pool, lists))
 
     def embed_windows(

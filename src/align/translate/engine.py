@@ -112,7 +112,7 @@ def load_engines(
         try:
             eng = load_engine(name, models_dir)
         except NoTranslationPath:
-            if engine == "auto" or name != engine:
+            if name != engine:  # with auto, or a script engine added to the one named:
                 continue  # an engine whose code is missing simply offers no pairs
             raise
         if eng.available():
