@@ -59,5 +59,9 @@ class EngineError(AlignError):
     """A translation engine failed while running (e.g. an external pipeline)."""
 
 
+class OutputError(AlignError):
+    """An output could not be written while working (a full disk, a vanished directory)."""
+
+
 class GateFailed(AlignError):
     """A quality gate (threshold or baseline) was not met."""

@@ -8,6 +8,7 @@ same guarantee that an output file is either complete or absent.
 from __future__ import annotations
 
 import contextlib
+import errno
 import os
 import re
 import sys
@@ -17,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import IO
 
-from align.errors import InputError
+from align.errors import InputError, OutputError
 
 STDIN = "-"
 
@@ -259,10 +260,21 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[s
     """Write a file atomically: to a temporary file beside it, renamed into place on success.
 
     If the block raises, the temporary file is removed and ``path`` is untouched.
+    The temporary file is named ``.NAME.PID.XXXXXXXX.tmp``: one that a killed
+    process left behind is removed by the next write of the same file (only when
+    that process is gone). A path that cannot be created (a missing or read-only
+    directory, a file in the way) is an :class:`InputError`; a write that fails
+    midway (a full disk) is an :class:`OutputError`.
     """
     target = Path(path)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        _remove_dead_temporaries(target)
+        fd, tmp = tempfile.mkstemp(
+            prefix=f".{target.name}.{os.getpid()}.", suffix=".tmp", dir=target.parent
+        )
+    except OSError as exc:
+        raise InputError(f"{path}: cannot write it ({exc.strerror or exc})") from exc
     try:
         with os.fdopen(fd, mode, encoding="utf-8", newline="\n") as fh:
             yield fh
@@ -270,10 +282,47 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[s
             os.fsync(fh.fileno())
         os.chmod(tmp, 0o666 & ~_umask())  # mkstemp makes 0600; give the file normal permissions
         os.replace(tmp, target)
-    except BaseException:
+    except BaseException as exc:
         with contextlib.suppress(FileNotFoundError):
             os.unlink(tmp)
+        if isinstance(exc, OSError) and exc.errno in _WRITE_ERRNOS:
+            raise OutputError(f"{path}: writing failed ({exc.strerror or exc})") from exc
         raise
+
+
+# Errors of the disk under a write (not of the code inside the block): an OutputError.
+_WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
+
+
+def _pid_alive(pid: int) -> bool:
+    if pid <= 0:
+        return False
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, another user's
+        return True
+    return True
+
+
+def _remove_dead_temporaries(target: Path) -> None:
+    """Remove ``.NAME.PID.*.tmp`` files beside ``target`` whose writing process is gone."""
+    prefix = f".{target.name}."
+    try:
+        entries = list(target.parent.iterdir())
+    except OSError:
+        return
+    for entry in entries:
+        name = entry.name
+        if not (name.startswith(prefix) and name.endswith(".tmp")):
+            continue
+        pid, _, rest = name[len(prefix) : -len(".tmp")].partition(".")
+        if not pid.isdigit() or not rest or "." in rest or _pid_alive(int(pid)):
+            continue
+        with contextlib.suppress(OSError):
+            if entry.is_file() and not entry.is_symlink():
+                entry.unlink()
 
 
 def _umask() -> int:

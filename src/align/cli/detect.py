@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
 from collections.abc import Iterator
-from typing import IO, Any
+from typing import Any
 
 import click
 
@@ -69,10 +67,12 @@ def detect(
     """
     from align.detect import as_row, detect_segments, summarize
     from align.formats import render
-    from align.text import atomic_write, read_text
+    from align.outputs import check_output_file, open_output
+    from align.text import read_text
 
     candidates = [c.strip() for c in langs.split(",")] if langs is not None else None
     inputs = list(paths) or ["-"]
+    check_output_file(output, inputs=inputs)
     texts = [(path, read_text(path)) for path in inputs]  # bad input fails before any output
 
     def rows() -> Iterator[dict[str, Any]]:
@@ -112,8 +112,5 @@ def detect(
                 progress.update()
             progress.close()
 
-    with contextlib.ExitStack() as stack:
-        out: IO[str] = (
-            stack.enter_context(atomic_write(output)) if output not in (None, "-") else sys.stdout
-        )
+    with open_output(output, inputs=inputs) as out:
         render(rows(), fmt, out)

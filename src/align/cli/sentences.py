@@ -2,10 +2,8 @@
 
 from __future__ import annotations
 
-import contextlib
-import sys
-from collections.abc import Callable, Iterator
-from typing import IO, Any, TypeVar
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import click
 
@@ -14,19 +12,6 @@ from align.cli.options import Progress, models_dir_option, quiet_option, show_pr
 T = TypeVar("T")
 
 METHOD_CHOICE = click.Choice(["auto", "embedding", "length", "translation"])
-
-
-@contextlib.contextmanager
-def output_stream(output: str | None) -> Iterator[IO[str]]:
-    """stdout for None or ``-``, else the file, written atomically (complete or absent)."""
-    if output in (None, "-"):
-        yield sys.stdout
-        sys.stdout.flush()
-        return
-    from align.text import atomic_write
-
-    with atomic_write(output) as fh:
-        yield fh
 
 
 def with_progress(
@@ -125,7 +110,9 @@ def sentences(
     """
     from align.alignment import align_texts
     from align.alignment.io import read_sentences, write_beads
+    from align.outputs import check_output_file, open_output
 
+    check_output_file(output, inputs=[src, tgt])
     src_sents, src_code = read_sentences(src, lang=src_lang, presplit=presplit)
     tgt_sents, tgt_code = read_sentences(tgt, lang=tgt_lang, presplit=presplit)
     result = with_progress(
@@ -140,7 +127,7 @@ def sentences(
         models_dir=models_dir,
     )
     props = {"method": result.description, **_translation_prop(result.meta)}
-    with output_stream(output) as out:
+    with open_output(output, inputs=[src, tgt]) as out:
         write_beads(
             out,
             fmt,

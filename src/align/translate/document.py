@@ -175,6 +175,30 @@ class TranslationReport:
     translated: dict[str, int] = field(default_factory=dict)
 
 
+def _output_paths(
+    input_path: str, output: str | None, src: str, targets: Sequence[str], fmt: str
+) -> dict[str, Path]:
+    """Each target's output file (none for stdout), checked before anything is translated."""
+    from align.outputs import check_output_dir, check_output_file, check_outputs_distinct, is_stdout
+
+    if is_stdout(output):
+        return {}
+    assert output is not None
+    out = Path(output)
+    if len(targets) > 1 or out.is_dir() or output.endswith(os.sep):
+        if out.exists() and not out.is_dir():
+            raise InputError(
+                f"{output}: is a file, but {len(targets)} targets need a directory",
+                "give -o DIR (one NAME.LANG.EXT per target), or one --to",
+            )
+        check_output_dir(out)
+        paths = {t: out / output_name(input_path, src, t, fmt) for t in targets}
+        check_outputs_distinct(paths.values(), [input_path])
+        return paths
+    check_output_file(out, inputs=[input_path])
+    return {targets[0]: out}
+
+
 def translate_document(
     input_path: str,
     *,
@@ -221,6 +245,7 @@ def translate_document(
     same = [t for t in target_codes if langs.base(t) == langs.base(src) and t == src]
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
+    paths = _output_paths(input_path, output, src, target_codes, fmt)
     translators: dict[str, Translator] = {
         t: get_translator(
             src,
@@ -236,16 +261,6 @@ def translate_document(
     }
     report = TranslationReport(source=src)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
-
-    paths: dict[str, Path] = {}
-    if not to_stdout:
-        assert output is not None
-        out = Path(output)
-        if len(target_codes) > 1 or out.is_dir() or output.endswith(os.sep):
-            for t in target_codes:
-                paths[t] = out / output_name(input_path, src, t, fmt)
-        else:
-            paths[target_codes[0]] = out
 
     with ExitStack() as stack:
         writers: dict[str, _Writer] = {}
