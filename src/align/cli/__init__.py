@@ -15,7 +15,7 @@ from typing import Any
 import click
 
 from align import __version__
-from align.errors import AlignError
+from align.errors import EXIT_FAILURE, EXIT_USAGE, AlignError
 
 # command name -> "module:attribute". Adding a command is adding a module and a line here.
 COMMANDS: dict[str, str] = {
@@ -71,6 +71,35 @@ class LazyGroup(click.Group):
         except KeyboardInterrupt:
             click.echo("align: interrupted", err=True)
             ctx.exit(130)
+        except BrokenPipeError:
+            raise
+        except OSError as exc:
+            # The last net under the library's own checks: an OS error is one line too.
+            where = f"{exc.filename}: " if exc.filename else ""
+            click.echo(f"align: error: {where}{exc.strerror or exc}", err=True)
+            ctx.exit(EXIT_FAILURE)
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        """Run, with click's usage errors as one line like every other error (exit 2)."""
+        standalone = kwargs.pop("standalone_mode", True)
+        try:
+            rv = super().main(*args, standalone_mode=False, **kwargs)  # type: ignore[call-overload]
+            # Without standalone mode click returns ctx.exit()'s code instead of exiting.
+            code = rv if isinstance(rv, int) else 0
+        except click.exceptions.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx is not None else "align"
+            message = exc.format_message().rstrip(".")
+            click.echo(f"align: error: {message} (see: {command} --help)", err=True)
+            code = EXIT_USAGE
+        except click.exceptions.Abort:
+            click.echo("align: interrupted", err=True)
+            code = 130
+        except click.exceptions.ClickException as exc:
+            click.echo(f"align: error: {exc.format_message()}", err=True)
+            code = exc.exit_code
+        if standalone:
+            sys.exit(code)
+        return code
 
 
 @click.group(cls=LazyGroup, context_settings={"help_option_names": ["-h", "--help"]})
