@@ -45,6 +45,11 @@ EMBED_DIM = 512
 # Tokens per encoder micro-batch: big enough to amortise the weight reads, small
 # enough that the token-level working set stays a few MB.
 _TOKEN_BUDGET = 512
+# Tokens of one sentence the encoder reads (the rest is cut, as sentence encoders do):
+# the token-level working set is ~5 KB a token, so a 5 MB line with no sentence end would
+# need gigabytes. Far above any real sentence (the dev sets' longest is ~300 tokens); the
+# length and lexical terms still see the whole sentence.
+MAX_SENTENCE_TOKENS = 1024
 # Largest magnitude kept in float16 (its limit is 65504; windows add up to N of these).
 _HALF_MAX = 8000.0
 # Windows per block when applying the head.
@@ -150,7 +155,12 @@ class _Fast:
         self.np = np
 
     def tokens(self, text: str) -> list[int]:
-        ids: list[int] = self.sp.encode(text, out_type=int, add_bos=True, add_eos=True)
+        # A very long text is cut before it is tokenised too (tokens are >= 1 character).
+        ids: list[int] = self.sp.encode(
+            text[: MAX_SENTENCE_TOKENS * 16], out_type=int, add_bos=True, add_eos=True
+        )
+        if len(ids) > MAX_SENTENCE_TOKENS:
+            ids = ids[: MAX_SENTENCE_TOKENS - 1] + ids[-1:]  # keep the end marker
         return ids
 
     def pool(self, token_lists: Sequence[Sequence[int]]) -> Pooled:
@@ -328,7 +338,9 @@ class Embedder:
                 block = starts[b0 : b0 + _HEAD_BLOCK]
                 out[b0 : b0 + len(block)] = self.fast.head(*pooled.take(block, size))
             return out
-        texts = [" ".join(pooled[s : s + size]) for s in starts.tolist()]
+        texts = [
+            " ".join(pooled[s : s + size])[: MAX_SENTENCE_TOKENS * 16] for s in starts.tolist()
+        ]
         if not texts:
             return np.zeros((0, EMBED_DIM), dtype=np.float32)
         return _normalize(np.asarray(_use().encode(texts), dtype=np.float32))
