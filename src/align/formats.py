@@ -166,11 +166,23 @@ def write_tmx(
 
 
 def read_tmx(path: str) -> tuple[dict[str, str], list[dict[str, str]]]:
-    """Read a TMX file back: (header attributes and props, one {lang: text} dict per ``tu``)."""
+    """Read a TMX file back: (header attributes and props, one {lang: text} dict per ``tu``).
+
+    Raises :class:`InputError` for a missing file or one that is not TMX.
+    """
     import xml.etree.ElementTree as ET
 
+    from align.errors import InputError
+
     lang_attr = "{http://www.w3.org/XML/1998/namespace}lang"
-    root = ET.parse(path).getroot()
+    try:
+        root = ET.parse(path).getroot()
+    except FileNotFoundError as exc:
+        raise InputError(f"{path}: no such file") from exc
+    except (ET.ParseError, OSError, ValueError) as exc:
+        raise InputError(f"{path}: not a valid TMX (XML) file ({exc})") from exc
+    if root.tag != "tmx":
+        raise InputError(f"{path}: not a TMX file (root element <{root.tag}>, want <tmx>)")
     header_el = root.find("header")
     header: dict[str, str] = dict(header_el.attrib) if header_el is not None else {}
     if header_el is not None:
