@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from align import languages as langs
+from align.alignment.beads import Bead
 from align.alignment.costs import (
     BeadScorer,
     BracketTerm,
@@ -34,7 +35,6 @@ from align.alignment.costs import (
 )
 from align.alignment.dp import (
     Band,
-    Bead,
     anchor_chain,
     band_around,
     bead_shapes,

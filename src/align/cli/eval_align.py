@@ -29,7 +29,8 @@ def eval_align(gold: tuple[str, ...], pred: tuple[str, ...], fmt: str) -> None:
     """
     import json
 
-    from align.alignment.evaluate import read_beads, score_alignments
+    from align.alignment.beads import read_beads
+    from align.alignment.evaluate import score_alignments
     from align.errors import InputError
     from align.formats import render
 

@@ -124,7 +124,7 @@ def sentences(
     in the TMX header. Exit codes: 0 done, 2 bad input or options, 1 failure.
     """
     from align.alignment import align_texts
-    from align.alignment.io import read_sentences, write_beads
+    from align.alignment.io import read_sentences, write_alignment
 
     src_sents, src_code = read_sentences(src, lang=src_lang, presplit=presplit)
     tgt_sents, tgt_code = read_sentences(tgt, lang=tgt_lang, presplit=presplit)
@@ -141,7 +141,7 @@ def sentences(
     )
     props = {"method": result.description, **_translation_prop(result.meta)}
     with output_stream(output) as out:
-        write_beads(
+        write_alignment(
             out,
             fmt,
             result.beads,
