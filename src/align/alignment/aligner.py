@@ -46,7 +46,7 @@ from align.errors import InputError, LanguageError, NoTranslationPath
 if TYPE_CHECKING:
     import numpy as np
 
-    from align.translate.engine import Translator
+    from align.translate.engine import Engines, Translator
 
 METHODS = ("auto", "embedding", "length", "translation")
 
@@ -104,6 +104,7 @@ def align_texts(
     max_merge: int = MAX_MERGE,
     models_dir: str | os.PathLike[str] | None = None,
     engine: str = "auto",
+    engines: Engines | None = None,
     translator: Translator | None = None,
     on_stage: Callable[[str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -113,7 +114,8 @@ def align_texts(
     ``method``: ``auto`` (every signal available for the pair), ``embedding``,
     ``translation`` (translation + embedding of the translation; needs a model
     for the pair in either direction) or ``length`` (Gale-Church only).
-    ``translator`` overrides the model lookup for the translation signal.
+    ``engines``: the command's engine set for the translation signal (else one is
+    built from ``engine`` and ``models_dir``); ``translator`` overrides the model lookup.
     ``on_stage`` hears "translating", "embedding", "aligning"; ``on_progress``
     the number of sentences translated since the last call.
     Raises :class:`InputError` for an empty side, :class:`LanguageError` when
@@ -130,6 +132,7 @@ def align_texts(
             tgt_lang=tgt_lang,
             method=method,
             max_merge=max_merge,
+            engines=engines,
             models_dir=models_dir,
             engine=engine,
             translator=translator,
@@ -146,6 +149,7 @@ def _align(
     tgt_lang: str,
     method: str,
     max_merge: int,
+    engines: Engines | None,
     models_dir: str | os.PathLike[str] | None,
     engine: str,
     translator: Translator | None,
@@ -177,13 +181,14 @@ def _align(
     translated: tuple[int, list[str], str] | None = None  # (side translated, text, into lang)
     if method in ("auto", "translation"):
         stage("translating")
+        from align.translate.engine import Engines
+
         translated = _translate_one_side(
             src_sents,
             tgt_sents,
             src_code,
             tgt_code,
-            models_dir,
-            engine,
+            engines or Engines(engine, models_dir),
             translator,
             method,
             meta,
@@ -303,8 +308,7 @@ def _translate_one_side(
     tgt: Sequence[str],
     src_code: str,
     tgt_code: str,
-    models_dir: str | os.PathLike[str] | None,
-    engine: str,
+    engines: Engines,
     translator: Translator | None,
     method: str,
     meta: dict[str, Any],
@@ -326,9 +330,7 @@ def _translate_one_side(
             try:
                 from align.translate import get_translator
 
-                t = get_translator(
-                    frm, into, engine=engine, models_dir=models_dir, on_progress=on_progress
-                )
+                t = get_translator(frm, into, engines=engines, on_progress=on_progress)
             except (NoTranslationPath, ImportError) as exc:
                 errors.append(str(exc))
                 continue

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from align.cli.options import format_option, models_dir_option
+from align.cli.options import engine_names, format_option, models_dir_option
 
 
 @click.group()
@@ -21,7 +21,7 @@ def models() -> None:
 @models_dir_option
 @click.option(
     "--engine",
-    type=click.Choice(["all", "argos", "apertium"]),
+    type=click.Choice(["all", *engine_names()]),
     default="all",
     show_default=True,
     help="Which engines' pairs to list.",
@@ -30,9 +30,9 @@ def models() -> None:
 def list_cmd(models_dir: str | None, engine: str, fmt: str) -> None:
     """List installed translation pairs (Argos packages and Apertium modes)."""
     from align.formats import render
-    from align.translate.engine import load_engines
+    from align.translate.engine import Engines
 
-    engines = load_engines("auto" if engine == "all" else engine, models_dir, scripts=False)
+    engines = Engines("auto" if engine == "all" else engine, models_dir, scripts=False)
     rows = [
         {
             "pair": f"{p.source}->{p.target}",
@@ -45,8 +45,8 @@ def list_cmd(models_dir: str | None, engine: str, fmt: str) -> None:
             "size_mb": round(p.size / 1e6, 1) if p.size else None,
             "path": p.path,
         }
-        for e in engines
-        for p in sorted(e.pairs(), key=lambda p: (p.source, p.target))
+        for e in engines.engines
+        for p in sorted(engines.pairs_of(e), key=lambda p: (p.source, p.target))
     ]
     cols = ["pair", "engine", "package", "version", "size_mb", "path"]
     if fmt == "table" and not rows:

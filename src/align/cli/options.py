@@ -29,21 +29,29 @@ def quiet_option(f: F) -> F:
 
 
 def models_dir_option(f: F) -> F:
-    """``--models-dir``: where translation packages live (see align.store)."""
+    """``--models-dir``: where translation packages live. Only the flag is read here: the
+    precedence (flag, ``$ALIGN_MODELS_DIR``, per-user dir) is ``align.store.models_dir``'s."""
     return click.option(
         "--models-dir",
         type=click.Path(file_okay=False),
         default=None,
-        envvar="ALIGN_MODELS_DIR",
         help="Models directory (default: $ALIGN_MODELS_DIR, else a per-user data dir).",
     )(f)
+
+
+def engine_names() -> list[str]:
+    """The translation engines of the registry a user chooses among (script conversions
+    join every chain and are not a choice)."""
+    from align.translate.engine import ENGINES, SCRIPT_ENGINES
+
+    return [name for name in ENGINES if name not in SCRIPT_ENGINES]
 
 
 def engine_option(f: F) -> F:
     """``--engine``: which translation engine(s) may be used."""
     return click.option(
         "--engine",
-        type=click.Choice(["auto", "argos", "apertium"]),
+        type=click.Choice(["auto", *engine_names()]),
         default="auto",
         show_default=True,
         help="Translation engine; auto prefers Argos, then Apertium, then a chain.",

@@ -29,7 +29,7 @@ from align.text import (
     split_sentences,
 )
 from align.translate import get_translator
-from align.translate.engine import DecodeOptions, Translator
+from align.translate.engine import DecodeOptions, Engines, Translator
 
 UNITS = ("sentence", "line", "paragraph")
 FORMATS = ("txt", "jsonl", "tsv", "tmx")
@@ -221,12 +221,12 @@ def translate_document(
     same = [t for t in target_codes if langs.base(t) == langs.base(src) and t == src]
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
+    engines = Engines(engine, models_dir)  # one engine set, scanned once, for every target
     translators: dict[str, Translator] = {
         t: get_translator(
             src,
             t,
-            engine=engine,
-            models_dir=models_dir,
+            engines=engines,
             options=options,
             pivot=pivot,
             cache=cache,
