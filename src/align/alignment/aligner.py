@@ -116,8 +116,9 @@ def align_texts(
     for the pair in either direction) or ``length`` (Gale-Church only).
     ``engines``: the command's engine set for the translation signal (else one is
     built from ``engine`` and ``models_dir``); ``translator`` overrides the model lookup.
-    ``on_stage`` hears "translating", "embedding", "aligning"; ``on_progress``
-    the number of sentences translated since the last call.
+    ``on_stage`` hears "translating FRM -> INTO" (only when a side is translated),
+    "embedding", "aligning"; ``on_progress`` the number of sentences translated since
+    the last call.
     Raises :class:`InputError` for an empty side, :class:`LanguageError` when
     the chosen method does not cover the languages, :class:`NoTranslationPath`
     when ``translation`` is asked for and no model covers the pair.
@@ -180,7 +181,6 @@ def _align(
     meta: dict[str, Any] = {}
     translated: tuple[int, list[str], str] | None = None  # (side translated, text, into lang)
     if method in ("auto", "translation"):
-        stage("translating")
         from align.translate.engine import Engines
 
         translated = _translate_one_side(
@@ -192,6 +192,7 @@ def _align(
             translator,
             method,
             meta,
+            stage,
             on_progress,
         )
 
@@ -312,9 +313,12 @@ def _translate_one_side(
     translator: Translator | None,
     method: str,
     meta: dict[str, Any],
+    stage: Callable[[str], None],
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[int, list[str], str] | None:
-    """Translate the side a model covers (source first); None when auto finds no model."""
+    """Translate the side a model covers (source first); None when auto finds no model.
+
+    ``stage`` hears ``translating FRM -> INTO`` only when a side is translated."""
     from align.alignment.embed import embedding_supported
 
     attempts: list[tuple[int, str, str]] = [(0, src_code, tgt_code), (1, tgt_code, src_code)]
@@ -334,6 +338,7 @@ def _translate_one_side(
             except (NoTranslationPath, ImportError) as exc:
                 errors.append(str(exc))
                 continue
+        stage(f"translating {frm} -> {into}")
         text = t.translate(list(src if side == 0 else tgt))
         meta["translation"] = {"direction": f"{frm}->{into}", "signature": t.signature}
         return side, text, into

@@ -39,17 +39,28 @@ def with_progress(
 ) -> T:
     """Run an alignment function with stage messages and the translation progress line on stderr."""
     verbose = show_progress(quiet)
-    # Only the translation term takes long enough to need a progress line.
+    # Only the translation term takes long enough to need a progress line; its total is the
+    # side the aligner translates ("translating FRM -> INTO": the source unless FRM is the
+    # target's language).
     progress = Progress("translating", len(src_sents), verbose)
+
+    def stage(msg: str) -> None:
+        if msg.startswith("translating "):
+            frm = msg.split()[1]
+            if frm != kwargs.get("src_lang") and frm == kwargs.get("tgt_lang"):
+                progress.total = len(tgt_sents)
+            progress.label = msg
+            return  # the progress line says it
+        click.echo(f"align: {msg}...", err=True)
+
     result = func(
         src_sents,
         tgt_sents,
-        on_stage=(lambda msg: click.echo(f"align: {msg}...", err=True)) if verbose else None,
+        on_stage=stage if verbose else None,
         on_progress=progress.update,
         **kwargs,
     )
-    if progress.done:
-        progress.close()
+    progress.close()  # prints nothing when nothing was translated
     return result
 
 

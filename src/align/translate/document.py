@@ -190,6 +190,7 @@ def translate_document(
     cache: bool = True,
     stdout: IO[str] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
     group_units: int = GROUP_UNITS,
 ) -> TranslationReport:
     """Translate a document into each target language.
@@ -197,6 +198,9 @@ def translate_document(
     ``output``: ``None`` writes to ``stdout`` (one target, or jsonl for several);
     a directory (or several targets) gets ``NAME.LANG.EXT`` per target; otherwise
     the file itself. Outputs are written atomically: complete, or not at all.
+    ``on_progress`` hears the number of units translated since its last call (per
+    batch); ``on_total``, when given and the input is a file, hears first how many
+    there are in all (units x targets; counting them is a pass over the file).
     """
     if by not in UNITS:
         raise InputError(f"unknown unit {by!r}", f"use one of {', '.join(UNITS)}")
@@ -247,6 +251,8 @@ def translate_document(
         else:
             paths[target_codes[0]] = out
 
+    if on_total is not None and input_path != "-":
+        on_total(sum(1 for _ in iter_units(iter_lines(input_path), by, src)) * len(target_codes))
     with ExitStack() as stack:
         writers: dict[str, _Writer] = {}
         for t in target_codes:
