@@ -30,9 +30,9 @@ def models() -> None:
 def list_cmd(models_dir: str | None, engine: str, fmt: str) -> None:
     """List installed translation pairs (Argos packages and Apertium modes)."""
     from align.formats import render
-    from align.translate.engine import Engines
+    from align.translate.engine import load_engines
 
-    engines = Engines("auto" if engine == "all" else engine, models_dir, scripts=False)
+    engines = load_engines("auto" if engine == "all" else engine, models_dir, scripts=False)
     rows = [
         {
             "pair": f"{p.source}->{p.target}",
@@ -45,8 +45,8 @@ def list_cmd(models_dir: str | None, engine: str, fmt: str) -> None:
             "size_mb": round(p.size / 1e6, 1) if p.size else None,
             "path": p.path,
         }
-        for e in engines.engines
-        for p in sorted(engines.pairs_of(e), key=lambda p: (p.source, p.target))
+        for e in engines
+        for p in sorted(e.pairs(), key=lambda p: (p.source, p.target))
     ]
     cols = ["pair", "engine", "package", "version", "size_mb", "path"]
     if fmt == "table" and not rows:

@@ -124,10 +124,6 @@ def load_engines(
     return out
 
 
-def all_pairs(engines: Sequence[Engine]) -> list[Pair]:
-    return [p for e in engines for p in e.pairs()]
-
-
 def _same(a: str, b: str) -> bool:
     return langs.normalize(a) == langs.normalize(b)
 
