@@ -78,3 +78,24 @@ def test_eval_align_refuses_invalid_beads_in_one_line(tmp_path: Path, bad: str) 
     assert result.stdout == ""
     [line] = result.stderr.splitlines()
     assert line.startswith(f"align: error: {pred}:")
+
+
+def test_eval_align_refuses_indices_beyond_the_documents(tmp_path: Path) -> None:
+    data = shared_path("data", "textberg-dev")
+    gold = str(data / "dev.defr")
+    pred = tmp_path / "pred"  # the gold itself as the prediction
+    pred.write_text((data / "dev.defr").read_text(encoding="utf-8"), encoding="utf-8")
+    args = ["eval-align", "--gold", gold, "--pred", str(pred), "--format", "json"]
+    de, fr = str(data / "dev.de"), str(data / "dev.fr")
+    ok = CliRunner().invoke(cli, [*args, "--src", de, "--tgt", fr])
+    assert ok.exit_code == 0, ok.output
+    assert '"f1_strict": 1.0' in ok.stdout
+    # read against a target document that is too short (dev.de has 468 lines, dev.fr 554)
+    short = CliRunner().invoke(cli, [*args, "--src", de, "--tgt", de])
+    assert short.exit_code == 2
+    [line] = short.stderr.splitlines()
+    assert line.startswith(f"align: error: {gold}:")
+    assert "target sentence 468 is beyond the document (468 sentences" in line
+    unpaired = CliRunner().invoke(cli, [*args, "--src", de, "--src", de])
+    assert unpaired.exit_code == 2
+    assert unpaired.stderr.startswith("align: error: 1 --gold file(s) but 2 --src file(s)")
