@@ -80,3 +80,25 @@ def test_translate_into_several_targets_scans_each_engine_once(
     assert result.exit_code == 0, result.output
     assert len(list((tmp_path / "o").iterdir())) == 3
     assert dict(scans) == {"argos": 1, "apertium": 1, "opencc": 1}
+
+
+def test_models_dir_precedence_at_the_edge(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """--models-dir > $ALIGN_MODELS_DIR > per-user dir, decided by align.store.models_dir alone."""
+    monkeypatch.setenv("ALIGN_MODELS_DIR", str(tmp_path / "env"))
+    flag = CliRunner().invoke(cli, ["models", "path", "--models-dir", str(tmp_path / "flag")])
+    assert flag.exit_code == 0 and flag.stdout.strip() == str(tmp_path / "flag")
+    env = CliRunner().invoke(cli, ["models", "path"])
+    assert env.exit_code == 0 and env.stdout.strip() == str(tmp_path / "env")
+    monkeypatch.delenv("ALIGN_MODELS_DIR")
+    default = CliRunner().invoke(cli, ["models", "path"])
+    assert default.exit_code == 0 and "align" in default.stdout
+
+
+def test_engine_choices_come_from_the_registry() -> None:
+    from align.cli.options import engine_names
+    from align.translate.engine import ENGINES, SCRIPT_ENGINES
+
+    assert engine_names() == [n for n in ENGINES if n not in SCRIPT_ENGINES]
+    result = CliRunner().invoke(cli, ["run", "x.txt", "--to", "en", "--engine", "nope"])
+    assert result.exit_code == 2
+    assert "'auto', " + ", ".join(repr(n) for n in engine_names()) in result.output
