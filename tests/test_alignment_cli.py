@@ -251,9 +251,8 @@ def test_textberg_dev_strict_f1(tmp_path: Path) -> None:
 
 @pytest.mark.model
 def test_zh_en_auto_uses_the_translation_model(tmp_path: Path, models_dir: Path) -> None:
-    from align.alignment.dp import Bead
+    from align.alignment.beads import Bead, format_bead
     from align.alignment.evaluate import synthetic_pairs
-    from align.alignment.io import bead_line
     from align.text import read_lines
 
     data = shared_path("data", "wmt23-zh-en")
@@ -262,7 +261,7 @@ def test_zh_en_auto_uses_the_translation_model(tmp_path: Path, models_dir: Path)
     (tmp_path / "a.zh").write_text("\n".join(src) + "\n", encoding="utf-8")
     (tmp_path / "b.en").write_text("\n".join(tgt) + "\n", encoding="utf-8")
     (tmp_path / "gold").write_text(
-        "".join(bead_line(Bead(s, t), with_score=False) + "\n" for s, t in gold), encoding="utf-8"
+        "".join(format_bead(Bead(s, t), with_score=False) + "\n" for s, t in gold), encoding="utf-8"
     )
     result = _run(
         "sentences", str(tmp_path / "a.zh"), str(tmp_path / "b.en"), "--presplit",

@@ -7,8 +7,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from align.alignment.beads import Bead, format_bead, parse_bead_line
 from align.alignment.dp import (
-    Bead,
     anchor_chain,
     band_around,
     bead_shapes,
@@ -18,11 +18,9 @@ from align.alignment.dp import (
 )
 from align.alignment.evaluate import (
     match_counts,
-    parse_bead_line,
     score_alignments,
     synthetic_pairs,
 )
-from align.alignment.io import bead_line
 from align.errors import InputError
 
 
@@ -130,11 +128,11 @@ def test_every_sentence_in_exactly_one_bead_and_beads_are_monotonic(
         assert list(b.src) == list(range(b.src[0], b.src[0] + len(b.src))) if b.src else True
 
 
-def test_bead_line_round_trip() -> None:
+def test_format_bead_round_trip() -> None:
     bead = Bead((3, 4), (), 0.25)
-    assert bead_line(bead) == "[3, 4]:[]:0.2500"
-    assert parse_bead_line(bead_line(bead)) == (((3, 4), ()), 0.25)
-    assert parse_bead_line("[]:[7]") == (((), (7,)), None)
+    assert format_bead(bead) == "[3, 4]:[]:0.2500"
+    assert parse_bead_line(format_bead(bead)) == Bead((3, 4), (), 0.25)
+    assert parse_bead_line("[]:[7]") == Bead((), (7,), None)
     for bad in ("[1]-[2]", "1:2", "[a]:[2]", "[1]:[2]:high"):
         with pytest.raises(InputError):
             parse_bead_line(bad)

@@ -14,20 +14,15 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from align.alignment.beads import Bead, format_bead
 from align.cli import cli
 from align.errors import InputError
 from align.formats import read_tmx
-from align.pipeline import (
-    Bead,
-    Row,
-    compose_rows,
-    exact_beads,
-    format_bead,
-    output_name,
-    parse_refs,
-    result_from_dict,
-    run_pipeline,
-)
+from align.run.inputs import parse_refs
+from align.run.model import Row, result_from_dict
+from align.run.outputs import output_name
+from align.run.pipeline import run_pipeline
+from align.run.rows import compose_rows, exact_beads
 from align.text import segment_text
 from conftest import CORPORA, MODELS_DIR, zh_en_model_dir
 
@@ -285,9 +280,9 @@ def test_to_all_reaches_every_installed_target(speech: tuple[Path, Path], tmp_pa
     src, ref = speech
     src.write_text(opening(SPEECH_ZH, 3), encoding="utf-8")
     ref.write_text(opening(SPEECH_EN, 3), encoding="utf-8")
-    from align.pipeline import reachable_targets
+    from align.translate.engine import Engines
 
-    reachable = reachable_targets("zh", models_dir=str(MODELS_DIR))
+    reachable = Engines(models_dir=MODELS_DIR).reachable("zh")
     assert reachable[0] == "en" and "es" in reachable
     run = run_pipeline(
         str(src),

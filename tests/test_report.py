@@ -14,17 +14,17 @@ from pathlib import Path
 
 import pytest
 
-from align.pipeline import (
+from align.report import bucket, render_report
+from align.run.analyse import analyse_target
+from align.run.model import (
     SCHEMA,
     Row,
     RunResult,
     Scores,
     SourceInfo,
     TargetResult,
-    analyse_target,
     result_from_dict,
 )
-from align.report import bucket, render_report
 from conftest import shared_path
 
 N_LINES = 24

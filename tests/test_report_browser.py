@@ -19,8 +19,9 @@ from typing import Any
 
 import pytest
 
-from align.pipeline import RunResult, analyse_target
 from align.report import render_report
+from align.run.analyse import analyse_target
+from align.run.model import RunResult
 from conftest import CORPORA, zh_en_model_dir
 from test_report import INJECTED, make_run, make_source, system_name, wmt
 
@@ -204,7 +205,7 @@ def test_report_in_chromium_without_a_model(browser: Any, tmp_path: Path) -> Non
 @pytest.mark.model
 def test_report_of_a_real_run_in_chromium(browser: Any, tmp_path: Path) -> None:
     """``align run`` on the demo's opening paragraphs, with the reference, opened in the browser."""
-    from align.pipeline import run_pipeline
+    from align.run.pipeline import run_pipeline
 
     models = zh_en_model_dir().parent
     lines = (CORPORA / "yunqi-2024" / "speech.zh.txt").read_text(encoding="utf-8").split("\n")

@@ -358,7 +358,10 @@ def test_traditional_chinese_goes_through_opencc_then_the_model(tmp_path: Path) 
 
 
 def test_script_conversion_is_listed_but_not_a_to_all_target() -> None:
-    from align.pipeline import reachable_targets
+    from align.translate.engine import Engines
+
+    def reachable_targets(source: str) -> list[str]:
+        return Engines().reachable(source)
 
     zh_en_model_dir()
     assert "zh-Hant" not in reachable_targets("zh") and "en" in reachable_targets("zh")

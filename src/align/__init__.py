@@ -2,7 +2,7 @@
 
 Importing this package has no side effects and imports nothing heavy; the
 public Python API lives in the submodules (``align.translate``, ``align.detect``,
-``align.alignment``, ``align.score``, ``align.pipeline``).
+``align.alignment``, ``align.score``, ``align.run``).
 """
 
 __version__ = "0.1.0"

@@ -13,8 +13,9 @@ Nothing heavy is imported here: numpy and the embedding model load on first use.
 from __future__ import annotations
 
 from align.alignment.aligner import METHODS, Alignment, align_texts
-from align.alignment.dp import Bead, bead_shapes
-from align.alignment.evaluate import Scores, read_beads, score_alignments
+from align.alignment.beads import Bead, format_bead, read_beads, write_beads
+from align.alignment.dp import bead_shapes
+from align.alignment.evaluate import Scores, score_alignments
 
 __all__ = [
     "METHODS",
@@ -23,6 +24,8 @@ __all__ = [
     "Scores",
     "align_texts",
     "bead_shapes",
+    "format_bead",
     "read_beads",
     "score_alignments",
+    "write_beads",
 ]

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from align import languages as langs
+from align.alignment.beads import Bead
 from align.alignment.costs import (
     BeadScorer,
     BracketTerm,
@@ -34,7 +35,6 @@ from align.alignment.costs import (
 )
 from align.alignment.dp import (
     Band,
-    Bead,
     anchor_chain,
     band_around,
     bead_shapes,
@@ -46,7 +46,7 @@ from align.errors import InputError, LanguageError, NoTranslationPath
 if TYPE_CHECKING:
     import numpy as np
 
-    from align.translate.engine import Translator
+    from align.translate.engine import Engines, Translator
 
 METHODS = ("auto", "embedding", "length", "translation")
 
@@ -104,6 +104,7 @@ def align_texts(
     max_merge: int = MAX_MERGE,
     models_dir: str | os.PathLike[str] | None = None,
     engine: str = "auto",
+    engines: Engines | None = None,
     translator: Translator | None = None,
     on_stage: Callable[[str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
@@ -113,9 +114,11 @@ def align_texts(
     ``method``: ``auto`` (every signal available for the pair), ``embedding``,
     ``translation`` (translation + embedding of the translation; needs a model
     for the pair in either direction) or ``length`` (Gale-Church only).
-    ``translator`` overrides the model lookup for the translation signal.
-    ``on_stage`` hears "translating", "embedding", "aligning"; ``on_progress``
-    the number of sentences translated since the last call.
+    ``engines``: the command's engine set for the translation signal (else one is
+    built from ``engine`` and ``models_dir``); ``translator`` overrides the model lookup.
+    ``on_stage`` hears "translating FRM -> INTO" (only when a side is translated),
+    "embedding", "aligning"; ``on_progress`` the number of sentences translated since
+    the last call.
     Raises :class:`InputError` for an empty side, :class:`LanguageError` when
     the chosen method does not cover the languages, :class:`NoTranslationPath`
     when ``translation`` is asked for and no model covers the pair.
@@ -130,6 +133,7 @@ def align_texts(
             tgt_lang=tgt_lang,
             method=method,
             max_merge=max_merge,
+            engines=engines,
             models_dir=models_dir,
             engine=engine,
             translator=translator,
@@ -146,6 +150,7 @@ def _align(
     tgt_lang: str,
     method: str,
     max_merge: int,
+    engines: Engines | None,
     models_dir: str | os.PathLike[str] | None,
     engine: str,
     translator: Translator | None,
@@ -176,17 +181,18 @@ def _align(
     meta: dict[str, Any] = {}
     translated: tuple[int, list[str], str] | None = None  # (side translated, text, into lang)
     if method in ("auto", "translation"):
-        stage("translating")
+        from align.translate.engine import Engines
+
         translated = _translate_one_side(
             src_sents,
             tgt_sents,
             src_code,
             tgt_code,
-            models_dir,
-            engine,
+            engines or Engines(engine, models_dir),
             translator,
             method,
             meta,
+            stage,
             on_progress,
         )
 
@@ -303,14 +309,16 @@ def _translate_one_side(
     tgt: Sequence[str],
     src_code: str,
     tgt_code: str,
-    models_dir: str | os.PathLike[str] | None,
-    engine: str,
+    engines: Engines,
     translator: Translator | None,
     method: str,
     meta: dict[str, Any],
+    stage: Callable[[str], None],
     on_progress: Callable[[int], None] | None = None,
 ) -> tuple[int, list[str], str] | None:
-    """Translate the side a model covers (source first); None when auto finds no model."""
+    """Translate the side a model covers (source first); None when auto finds no model.
+
+    ``stage`` hears ``translating FRM -> INTO`` only when a side is translated."""
     from align.alignment.embed import embedding_supported
 
     attempts: list[tuple[int, str, str]] = [(0, src_code, tgt_code), (1, tgt_code, src_code)]
@@ -326,12 +334,11 @@ def _translate_one_side(
             try:
                 from align.translate import get_translator
 
-                t = get_translator(
-                    frm, into, engine=engine, models_dir=models_dir, on_progress=on_progress
-                )
+                t = get_translator(frm, into, engines=engines, on_progress=on_progress)
             except (NoTranslationPath, ImportError) as exc:
                 errors.append(str(exc))
                 continue
+        stage(f"translating {frm} -> {into}")
         text = t.translate(list(src if side == 0 else tgt))
         meta["translation"] = {"direction": f"{frm}->{into}", "signature": t.signature}
         return side, text, into

@@ -128,17 +128,18 @@ def compare_texts(
             continue
         aligned_src += len(bead.src)
         aligned_tgt += len(bead.tgt)
-        weighted += min(max(bead.score, 0.0), 1.0) * (len(bead.src) + len(bead.tgt))
+        score = 0.0 if bead.score is None else bead.score  # the aligner scores every bead
+        weighted += min(max(score, 0.0), 1.0) * (len(bead.src) + len(bead.tgt))
         ls = float(sum(src_len[i] for i in bead.src))
         lt = float(sum(tgt_len[j] for j in bead.tgt))
         ratio = (lt + 1.0) / (expected * ls + 1.0)
         if abs(math.log(ratio)) > math.log(LENGTH_FACTOR):
             kind = "length ratio"
-        elif bead.score < LOW_SCORE:
+        elif score < LOW_SCORE:
             kind = "low score"
         else:
             continue
-        doubt = Doubt(kind, bead.src, bead.tgt, bead.score, ratio, *text(bead.src, bead.tgt))
+        doubt = Doubt(kind, bead.src, bead.tgt, score, ratio, *text(bead.src, bead.tgt))
         (found if kind == "length ratio" else low).append((pos, doubt))
     low.sort(key=lambda item: item[1].score)
     found.extend(low[:top])

@@ -18,6 +18,8 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from align.alignment.beads import Bead
+
 if TYPE_CHECKING:
     import numpy as np
 
@@ -26,19 +28,6 @@ Shape = tuple[int, int]
 ScoreFn = Callable[[Shape, "np.ndarray", "np.ndarray"], "np.ndarray"]
 
 NEG = -1e30
-
-
-@dataclass(frozen=True)
-class Bead:
-    """One alignment bead: source and target sentence indices (0-based, consecutive), a score."""
-
-    src: tuple[int, ...]
-    tgt: tuple[int, ...]
-    score: float = 0.0
-
-    @property
-    def shape(self) -> Shape:
-        return (len(self.src), len(self.tgt))
 
 
 def bead_shapes(max_merge: int) -> list[Shape]:

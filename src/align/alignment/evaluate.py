@@ -18,9 +18,14 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
+from align.alignment.beads import Bead
 from align.errors import InputError
 
 BeadPair = tuple[tuple[int, ...], tuple[int, ...]]
+
+
+def _pairs(beads: Sequence[BeadPair | Bead]) -> list[BeadPair]:
+    return [(b.src, b.tgt) if isinstance(b, Bead) else b for b in beads]
 
 
 @dataclass
@@ -93,11 +98,14 @@ def match_counts(gold: Sequence[BeadPair], test: Sequence[BeadPair]) -> Counts:
     return counts
 
 
-def score_alignments(pairs: Iterable[tuple[Sequence[BeadPair], Sequence[BeadPair]]]) -> Scores:
+def score_alignments(
+    pairs: Iterable[tuple[Sequence[BeadPair | Bead], Sequence[BeadPair | Bead]]],
+) -> Scores:
     """Score ``(gold, predicted)`` bead lists, one pair per document, micro-averaged."""
     prec, rec = Counts(), Counts()
     files = n_gold = n_pred = 0
-    for gold, pred in pairs:
+    for gold_beads, pred_beads in pairs:
+        gold, pred = _pairs(gold_beads), _pairs(pred_beads)
         files += 1
         n_gold += len(gold)
         n_pred += len(pred)
@@ -108,41 +116,6 @@ def score_alignments(pairs: Iterable[tuple[Sequence[BeadPair], Sequence[BeadPair
     ps, rs = prec.ratio(lax=False), rec.ratio(lax=False)
     pl, rl = prec.ratio(lax=True), rec.ratio(lax=True)
     return Scores(ps, rs, _f1(ps, rs), pl, rl, _f1(pl, rl), files, n_gold, n_pred)
-
-
-def parse_bead_line(line: str, where: str = "") -> tuple[BeadPair, float | None]:
-    """Parse ``[0, 1]:[2]`` or ``[0, 1]:[2]:0.93`` into ((0, 1), (2,)) and the score."""
-    parts = line.strip().split(":")
-    if len(parts) not in (2, 3):
-        raise InputError(f"{where}not a bead line: {line.strip()!r}", "expected [i, j]:[k]")
-    sides = []
-    for part in parts[:2]:
-        part = part.strip()
-        if not (part.startswith("[") and part.endswith("]")):
-            raise InputError(f"{where}not a bead line: {line.strip()!r}", "expected [i, j]:[k]")
-        inner = part[1:-1].strip()
-        try:
-            sides.append(tuple(int(x) for x in inner.split(",")) if inner else ())
-        except ValueError as exc:
-            raise InputError(f"{where}bad sentence index in {line.strip()!r}") from exc
-    score = None
-    if len(parts) == 3 and parts[2].strip():
-        try:
-            score = float(parts[2])
-        except ValueError as exc:
-            raise InputError(f"{where}bad score in {line.strip()!r}") from exc
-    return (sides[0], sides[1]), score
-
-
-def read_beads(path: str) -> list[BeadPair]:
-    """Read a beads file (one ``[i, j]:[k]`` per line; blank lines ignored)."""
-    from align.text import read_lines
-
-    out = []
-    for n, line in enumerate(read_lines(path), start=1):
-        if line.strip():
-            out.append(parse_bead_line(line, f"{path}:{n}: ")[0])
-    return out
 
 
 def synthetic_pairs(

@@ -1,4 +1,4 @@
-"""Writing beads: the ``beads`` line format the published scorers read, TSV, JSON lines, TMX."""
+"""Writing an alignment: the ``beads`` line format (:mod:`align.alignment.beads`), TSV, JSON lines, TMX."""
 
 from __future__ import annotations
 
@@ -6,18 +6,10 @@ from collections.abc import Iterator, Sequence
 from typing import IO, Any
 
 from align import languages as langs
-from align.alignment.dp import Bead
+from align.alignment.beads import Bead, write_beads
 from align.text import sentence_separator
 
 FORMATS = ("beads", "tsv", "jsonl", "tmx")
-
-
-def bead_line(bead: Bead, with_score: bool = True) -> str:
-    """``[0, 1]:[2]:0.873`` (0-based indices, ``[]`` for an empty side)."""
-    src = ", ".join(str(i) for i in bead.src)
-    tgt = ", ".join(str(j) for j in bead.tgt)
-    line = f"[{src}]:[{tgt}]"
-    return f"{line}:{bead.score:.4f}" if with_score else line
 
 
 def joined(sentences: Sequence[str], idx: Sequence[int], lang: str) -> str:
@@ -39,7 +31,7 @@ def rows(
         }
 
 
-def write_beads(
+def write_alignment(
     out: IO[str],
     fmt: str,
     beads: Sequence[Bead],
@@ -56,8 +48,7 @@ def write_beads(
     both); ``props`` go into its header (method, signals).
     """
     if fmt == "beads":
-        for bead in beads:
-            out.write(bead_line(bead) + "\n")
+        write_beads(out, beads)
     elif fmt in ("tsv", "jsonl"):
         from align.formats import render
 

@@ -6,7 +6,7 @@ import sys
 
 import click
 
-from align.cli.options import format_option, models_dir_option
+from align.cli.options import engine_names, format_option, models_dir_option
 
 
 @click.group()
@@ -21,7 +21,7 @@ def models() -> None:
 @models_dir_option
 @click.option(
     "--engine",
-    type=click.Choice(["all", "argos", "apertium"]),
+    type=click.Choice(["all", *engine_names()]),
     default="all",
     show_default=True,
     help="Which engines' pairs to list.",

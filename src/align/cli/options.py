@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import sys
+import time
 from collections.abc import Callable, Sequence
-from typing import Any, TypeVar
+from typing import IO, Any, TypeVar
 
 import click
 
@@ -29,21 +30,29 @@ def quiet_option(f: F) -> F:
 
 
 def models_dir_option(f: F) -> F:
-    """``--models-dir``: where translation packages live (see align.store)."""
+    """``--models-dir``: where translation packages live. Only the flag is read here: the
+    precedence (flag, ``$ALIGN_MODELS_DIR``, per-user dir) is ``align.store.models_dir``'s."""
     return click.option(
         "--models-dir",
         type=click.Path(file_okay=False),
         default=None,
-        envvar="ALIGN_MODELS_DIR",
         help="Models directory (default: $ALIGN_MODELS_DIR, else a per-user data dir).",
     )(f)
+
+
+def engine_names() -> list[str]:
+    """The translation engines of the registry a user chooses among (script conversions
+    join every chain and are not a choice)."""
+    from align.translate.engine import ENGINES, SCRIPT_ENGINES
+
+    return [name for name in ENGINES if name not in SCRIPT_ENGINES]
 
 
 def engine_option(f: F) -> F:
     """``--engine``: which translation engine(s) may be used."""
     return click.option(
         "--engine",
-        type=click.Choice(["auto", "argos", "apertium"]),
+        type=click.Choice(["auto", *engine_names()]),
         default="auto",
         show_default=True,
         help="Translation engine; auto prefers Argos, then Apertium, then a chain.",
@@ -55,29 +64,80 @@ def show_progress(quiet: bool) -> bool:
     return not quiet and sys.stderr.isatty()
 
 
-class Progress:
-    """A minimal progress line on stderr: ``label  done/total`` (``done`` when total is 0).
+def _duration(seconds: float) -> str:
+    """``42s``, ``3m05s``, ``1h02m``."""
+    s = int(round(seconds))
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{s % 3600 // 60:02d}m"
 
-    Silent when disabled.
+
+class Progress:
+    """The one progress line of every long command, on stderr (silent when disabled):
+
+    ``translate zh-Hans -> en  120/480  25.0%  14.2/s  ETA 25s`` (without a total:
+    ``translating  120  14.2/s``). Redrawn in place at each update (each batch the
+    translator reports), at most every :attr:`EVERY` seconds but always at the end;
+    :meth:`close` draws the last state with the time taken and ends the line. A
+    progress that never started (no update) prints nothing.
     """
 
-    def __init__(self, label: str, total: int, enabled: bool) -> None:
+    EVERY = 0.1  # seconds between redraws
+
+    def __init__(
+        self,
+        label: str,
+        total: int,
+        enabled: bool,
+        *,
+        stream: IO[str] | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
         self.label = label
         self.total = total
         self.done = 0
         self.enabled = enabled
+        self.stream = stream
+        self.clock = clock
+        self.start = clock()
+        self._drawn = 0  # length of the last line drawn
+        self._last = -1.0  # time of the last draw
+
+    def line(self, final: bool = False) -> str:
+        """The progress line for the current state."""
+        elapsed = self.clock() - self.start
+        rate = self.done / elapsed if elapsed > 0 else 0.0
+        parts = [self.label, f"{self.done}/{self.total}" if self.total else str(self.done)]
+        if self.total:
+            parts.append(f"{100.0 * self.done / self.total:5.1f}%")
+        if rate > 0:
+            parts.append(f"{rate:.1f}/s")
+        if final:
+            parts.append(_duration(elapsed))
+        elif self.total and rate > 0 and self.done < self.total:
+            parts.append(f"ETA {_duration((self.total - self.done) / rate)}")
+        return "  ".join(parts)
 
     def update(self, n: int = 1) -> None:
         self.done += n
-        if self.enabled:
-            if self.total:
-                pct = 100.0 * self.done / self.total
-                sys.stderr.write(f"\r{self.label}  {self.done}/{self.total}  {pct:5.1f}%")
-            else:
-                sys.stderr.write(f"\r{self.label}  {self.done}")
-            sys.stderr.flush()
+        if not self.enabled:
+            return
+        now = self.clock()
+        if now - self._last >= self.EVERY or (self.total and self.done >= self.total):
+            self._draw(self.line())
+            self._last = now
 
     def close(self) -> None:
-        if self.enabled:
-            sys.stderr.write("\n")
-            sys.stderr.flush()
+        if self.enabled and self._last >= 0:
+            self._draw(self.line(final=True))
+            out = self.stream or sys.stderr
+            out.write("\n")
+            out.flush()
+
+    def _draw(self, text: str) -> None:
+        out = self.stream or sys.stderr
+        out.write("\r" + text + " " * max(0, self._drawn - len(text)))
+        out.flush()
+        self._drawn = len(text)

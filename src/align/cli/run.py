@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -15,6 +16,9 @@ from align.cli.options import (
     quiet_option,
     show_progress,
 )
+
+if TYPE_CHECKING:
+    from align.run.model import RunResult
 
 
 @click.command()
@@ -82,7 +86,9 @@ def run(
     run resumes. Exit codes: 0 done, 1 failure, 2 bad input or usage.
     """
     from align.formats import render
-    from align.pipeline import parse_refs, run_pipeline, summary_rows
+    from align.run.inputs import parse_refs
+    from align.run.pipeline import run_pipeline
+    from align.translate.engine import Engines
 
     enabled = show_progress(quiet)
     result = run_pipeline(
@@ -91,8 +97,7 @@ def run(
         refs=parse_refs(refs),
         source=source,
         outdir=outdir,
-        engine=engine,
-        models_dir=models_dir,
+        engines=Engines(engine, models_dir),
         align_method=method,
         progress=lambda label, total: Progress(label, total, enabled),
     )
@@ -106,3 +111,28 @@ def run(
     render(rows, fmt, sys.stdout)
     if fmt != "json":
         click.echo(f"\nreport: {report}")
+
+
+def summary_rows(run: RunResult) -> list[dict[str, Any]]:
+    """One row per target for the summary on stdout (what the report's summary table shows)."""
+    rows = []
+    for t in run.targets:
+        metrics = " ".join(
+            f"{m.name} {m.score:.{2 if m.name == 'similarity' else 1}f}" for m in t.scores.metrics
+        )
+        rows.append(
+            {
+                "source": run.source.lang,
+                "target": t.lang,
+                "engine": t.engine,
+                "sentences": len(t.sentences),
+                "rows": len(t.rows),
+                "seconds": round(sum(v for k, v in t.timings.items() if k != "total"), 1),
+                "scores": metrics or "-",
+                "kind": {"reference": "reference", "estimate": "estimate (no reference)"}.get(
+                    t.scores.kind, "none"
+                ),
+                "reused": t.reused,
+            }
+        )
+    return rows

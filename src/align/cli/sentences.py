@@ -24,17 +24,28 @@ def with_progress(
 ) -> T:
     """Run an alignment function with stage messages and the translation progress line on stderr."""
     verbose = show_progress(quiet)
-    # Only the translation term takes long enough to need a progress line.
+    # Only the translation term takes long enough to need a progress line; its total is the
+    # side the aligner translates ("translating FRM -> INTO": the source unless FRM is the
+    # target's language).
     progress = Progress("translating", len(src_sents), verbose)
+
+    def stage(msg: str) -> None:
+        if msg.startswith("translating "):
+            frm = msg.split()[1]
+            if frm != kwargs.get("src_lang") and frm == kwargs.get("tgt_lang"):
+                progress.total = len(tgt_sents)
+            progress.label = msg
+            return  # the progress line says it
+        click.echo(f"align: {msg}...", err=True)
+
     result = func(
         src_sents,
         tgt_sents,
-        on_stage=(lambda msg: click.echo(f"align: {msg}...", err=True)) if verbose else None,
+        on_stage=stage if verbose else None,
         on_progress=progress.update,
         **kwargs,
     )
-    if progress.done:
-        progress.close()
+    progress.close()  # prints nothing when nothing was translated
     return result
 
 
@@ -109,7 +120,7 @@ def sentences(
     in the TMX header. Exit codes: 0 done, 2 bad input or options, 1 failure.
     """
     from align.alignment import align_texts
-    from align.alignment.io import read_sentences, write_beads
+    from align.alignment.io import read_sentences, write_alignment
     from align.outputs import check_output_file, open_output
 
     check_output_file(output, inputs=[src, tgt])
@@ -128,7 +139,7 @@ def sentences(
     )
     props = {"method": result.description, **_translation_prop(result.meta)}
     with open_output(output, inputs=[src, tgt]) as out:
-        write_beads(
+        write_alignment(
             out,
             fmt,
             result.beads,

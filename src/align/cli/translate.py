@@ -94,6 +94,10 @@ def translate(
 
     options = DecodeOptions(beam=beam, compute_type=compute_type, threads=threads)
     progress = Progress("translating", 0, show_progress(quiet))
+
+    def set_total(total: int) -> None:
+        progress.total = total
+
     report = translate_document(
         path,
         targets=targets,
@@ -107,6 +111,7 @@ def translate(
         models_dir=models_dir,
         cache=not no_cache,
         on_progress=progress.update,
+        on_total=set_total if progress.enabled else None,
     )
     progress.close()
     if verbose:

@@ -1,6 +1,6 @@
 """The HTML report of ``align run``: one self-contained file (inline CSS, JS and SVG).
 
-:func:`render_report` turns a :class:`align.pipeline.RunResult` (or the
+:func:`render_report` turns a :class:`align.run.model.RunResult` (or the
 content of ``scores.json``) into HTML. All text is escaped here, in Python,
 and the page is fully rendered without JavaScript; the small inline script
 only reorders and filters rows. A Content-Security-Policy allows no network
@@ -22,7 +22,7 @@ from typing import Any
 
 from align import __version__
 from align import languages as langs
-from align.pipeline import Row, RunResult, TargetResult, result_from_dict
+from align.run.model import Row, RunResult, TargetResult, result_from_dict
 
 RATIO_TICKS = (0.125, 0.25, 0.5, 0.75, 1, 1.5, 2, 3, 4, 6, 8, 12, 16)
 BUCKETS = 5  # colour classes b0 (worst) .. b4 (best)

@@ -18,15 +18,12 @@ import os
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
-from align import languages as langs
 from align.translate.engine import (
     ChainTranslator,
     DecodeOptions,
+    Engines,
     Pair,
     Translator,
-    all_pairs,
-    load_engines,
-    plan_chain,
 )
 
 if TYPE_CHECKING:
@@ -34,6 +31,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "DecodeOptions",
+    "Engines",
     "Pair",
     "Translator",
     "available_pairs",
@@ -46,10 +44,14 @@ _CACHE: dict[str, SentenceCache] = {}
 
 
 def available_pairs(
-    *, engine: str = "auto", models_dir: str | os.PathLike[str] | None = None
+    *,
+    engine: str = "auto",
+    models_dir: str | os.PathLike[str] | None = None,
+    engines: Engines | None = None,
 ) -> list[Pair]:
-    """Every direct pair the chosen engines offer."""
-    return all_pairs(load_engines(engine, str(models_dir) if models_dir else None))
+    """Every direct pair the chosen engines offer (``engines``: the command's engine set,
+    else one built from ``engine`` and ``models_dir``)."""
+    return (engines or Engines(engine, models_dir)).pairs()
 
 
 def plan(
@@ -59,10 +61,10 @@ def plan(
     engine: str = "auto",
     models_dir: str | os.PathLike[str] | None = None,
     pivot: str | None = "auto",
+    engines: Engines | None = None,
 ) -> list[Pair]:
     """The chain of hops that would translate ``source`` into ``target`` (fewest hops, neural first)."""
-    pairs = available_pairs(engine=engine, models_dir=models_dir)
-    return plan_chain(pairs, langs.normalize(source), langs.normalize(target), pivot)
+    return (engines or Engines(engine, models_dir)).plan(source, target, pivot)
 
 
 def _sentence_cache() -> SentenceCache:
@@ -84,26 +86,28 @@ def get_translator(
     pivot: str | None = "auto",
     cache: bool = True,
     on_progress: Callable[[int], None] | None = None,
+    engines: Engines | None = None,
+    chain: Sequence[Pair] | None = None,
 ) -> Translator:
     """A translator from ``source`` to ``target`` (edge codes), pivoting when needed.
 
+    ``engines``: the command's engine set (else one is built from ``engine`` and
+    ``models_dir``); ``chain``: a chain already planned with it (else planned here).
     Raises :class:`align.errors.NoTranslationPath` when no engine or chain covers the pair,
     :class:`align.errors.LanguageError` for an unknown code.
     """
     from align.translate.cache import CachedTranslator
-    from align.translate.engine import load_engine
 
     options = options or DecodeOptions()
-    md = str(models_dir) if models_dir else None
-    chain = plan(source, target, engine=engine, models_dir=md, pivot=pivot)
-    engines = {p.engine: load_engine(p.engine, md) for p in chain}
+    engines = engines or Engines(engine, models_dir)
+    hops = list(chain) if chain is not None else engines.plan(source, target, pivot)
     store = _sentence_cache() if cache else None
-    steps: list[Translator] = [engines[p.engine].translator(p, options) for p in chain]
+    steps: list[Translator] = [engines.engine(p.engine).translator(p, options) for p in hops]
     if len(steps) == 1:
         return CachedTranslator(steps[0], store, on_progress)
     # Each hop is cached on its own too, so zh->en->es and zh->en->fr share the zh->en hop.
-    hops: list[Translator] = [CachedTranslator(step, store) for step in steps]
-    return CachedTranslator(ChainTranslator(hops), store, on_progress)
+    cached: list[Translator] = [CachedTranslator(step, store) for step in steps]
+    return CachedTranslator(ChainTranslator(cached), store, on_progress)
 
 
 def translate_sentences(

@@ -29,7 +29,7 @@ from align.text import (
     split_sentences,
 )
 from align.translate import get_translator
-from align.translate.engine import DecodeOptions, Translator
+from align.translate.engine import DecodeOptions, Engines, Translator
 
 UNITS = ("sentence", "line", "paragraph")
 FORMATS = ("txt", "jsonl", "tsv", "tmx")
@@ -214,6 +214,7 @@ def translate_document(
     cache: bool = True,
     stdout: IO[str] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    on_total: Callable[[int], None] | None = None,
     group_units: int = GROUP_UNITS,
 ) -> TranslationReport:
     """Translate a document into each target language.
@@ -221,6 +222,9 @@ def translate_document(
     ``output``: ``None`` writes to ``stdout`` (one target, or jsonl for several);
     a directory (or several targets) gets ``NAME.LANG.EXT`` per target; otherwise
     the file itself. Outputs are written atomically: complete, or not at all.
+    ``on_progress`` hears the number of units translated since its last call (per
+    batch); ``on_total``, when given and the input is a file, hears first how many
+    there are in all (units x targets; counting them is a pass over the file).
     """
     if by not in UNITS:
         raise InputError(f"unknown unit {by!r}", f"use one of {', '.join(UNITS)}")
@@ -246,12 +250,12 @@ def translate_document(
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, fmt)
+    engines = Engines(engine, models_dir)  # one engine set, scanned once, for every target
     translators: dict[str, Translator] = {
         t: get_translator(
             src,
             t,
-            engine=engine,
-            models_dir=models_dir,
+            engines=engines,
             options=options,
             pivot=pivot,
             cache=cache,
@@ -262,6 +266,8 @@ def translate_document(
     report = TranslationReport(source=src)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
 
+    if on_total is not None and input_path != "-":
+        on_total(sum(1 for _ in iter_units(iter_lines(input_path), by, src)) * len(target_codes))
     with ExitStack() as stack:
         writers: dict[str, _Writer] = {}
         for t in target_codes:

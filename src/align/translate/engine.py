@@ -5,12 +5,14 @@ and builds a :class:`Translator` for one of them. Everything else in the
 project — ``align translate``, ``align run``, the alignment's translation
 term — talks only to these types. Adding an engine is adding a module that
 defines a class with ``name``, ``kind``, ``pairs()`` and ``translator()`` and
-a line in :data:`ENGINES`.
+a line in :data:`ENGINES`. One :class:`Engines` per command holds the engines
+chosen and scans each one's pairs once; planning and translators use it.
 """
 
 from __future__ import annotations
 
 import importlib
+import os
 from collections import deque
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -83,6 +85,8 @@ PREFERENCE: tuple[str, ...] = ("argos", "apertium", "opencc")
 # Script conversions (Traditional <-> Simplified Chinese), not translations: they join the
 # chains of whichever engine is chosen.
 SCRIPT_ENGINES: tuple[str, ...] = ("opencc",)
+# The longest chain planned (and the farthest target ``--to all`` reaches), in hops.
+MAX_HOPS = 4
 
 
 def load_engine(name: str, models_dir: str | None = None) -> Engine:
@@ -118,10 +122,6 @@ def load_engines(
         if eng.available():
             out.append(eng)
     return out
-
-
-def all_pairs(engines: Sequence[Engine]) -> list[Pair]:
-    return [p for e in engines for p in e.pairs()]
 
 
 def _same(a: str, b: str) -> bool:
@@ -173,7 +173,7 @@ def plan_chain(
     frontier = deque([src])
     found: list[list[Pair]] = []
     depth = 0
-    while frontier and not found and depth < 4:
+    while frontier and not found and depth < MAX_HOPS:
         depth += 1
         next_frontier: deque[str] = deque()
         new_best: dict[str, list[list[Pair]]] = {}
@@ -196,6 +196,28 @@ def plan_chain(
     if not found:
         raise _no_path(pairs, src, tgt, "no engine or chain of engines covers it")
     return min(found, key=lambda chain: [hop_cost(p) for p in chain])
+
+
+def reachable_targets(pairs: Sequence[Pair], source: str) -> list[str]:
+    """Every other language ``pairs`` reach from ``source`` in up to :data:`MAX_HOPS` hops
+    (what :func:`plan_chain` can plan), fewest hops first (not ``source`` in another
+    script or region: zh-Hant is not a translation of zh-Hans)."""
+    src = source_for(pairs, source)
+    seen = {src}
+    hops = {src: 0}
+    frontier = [src]
+    for depth in range(1, MAX_HOPS + 1):
+        nxt = []
+        for lang in frontier:
+            for p in pairs:
+                if p.source == lang and p.target not in seen:
+                    seen.add(p.target)
+                    hops[p.target] = depth
+                    nxt.append(p.target)
+        frontier = nxt
+    # The source's own language in another script or region is not a translation target.
+    same = {code for code in seen if langs.base(code) == langs.base(src)}
+    return sorted(seen - same, key=lambda code: (hops[code], code))
 
 
 def _no_path(pairs: Sequence[Pair], src: str, tgt: str, why: str) -> NoTranslationPath:
@@ -246,3 +268,77 @@ def signature_of(pair: Pair, options: DecodeOptions | None = None) -> str:
         parts += [f"beam:{options.beam}", f"compute:{options.compute_type}"]
     parts.append(f"align:{__version__}")
     return "|".join(parts)
+
+
+def chain_engines(chain: Sequence[Pair]) -> str:
+    """The engines of a chain, in order: ``argos → apertium``."""
+    return " → ".join(p.engine for p in chain)
+
+
+def chain_models(chain: Sequence[Pair], options: DecodeOptions | None = None) -> list[str]:
+    """One readable line per hop: ``argos: translate-zh_en 1.9 (beam 4, compute int8)``."""
+    lines = []
+    for p in chain:
+        line = f"{p.engine}: {p.name}"
+        if p.version:
+            line += f" {p.version}"
+        if options is not None and p.kind == "neural":
+            line += f" (beam {options.beam}, compute {options.compute_type})"
+        lines.append(line)
+    return lines
+
+
+class Engines:
+    """The engine set of one command: chosen once (``engine``, ``models_dir``), scanned once.
+
+    ``engine`` is ``auto`` (every available engine) or one name of :data:`ENGINES`
+    (plus the script conversions unless ``scripts`` is false); ``models_dir`` is
+    passed to each engine as given (``align.store.models_dir`` resolves it). The
+    engines are loaded on first use and each one's :meth:`Engine.pairs` is scanned
+    at most once; plans, reachable targets and translators all come from here.
+    """
+
+    def __init__(
+        self,
+        engine: str = "auto",
+        models_dir: str | os.PathLike[str] | None = None,
+        *,
+        scripts: bool = True,
+    ) -> None:
+        self.choice = engine
+        self.models_dir = str(models_dir) if models_dir else None
+        self.scripts = scripts
+        self._engines: list[Engine] | None = None
+        self._pairs: dict[str, list[Pair]] = {}
+
+    @property
+    def engines(self) -> list[Engine]:
+        """The available engines chosen, loaded once."""
+        if self._engines is None:
+            self._engines = load_engines(self.choice, self.models_dir, scripts=self.scripts)
+        return self._engines
+
+    def engine(self, name: str) -> Engine:
+        """The loaded engine called ``name`` (the engine of a planned hop)."""
+        for eng in self.engines:
+            if eng.name == name:
+                return eng
+        raise NoTranslationPath(f"engine {name!r} is not available")
+
+    def pairs_of(self, engine: Engine) -> list[Pair]:
+        """``engine.pairs()``, scanned once."""
+        if engine.name not in self._pairs:
+            self._pairs[engine.name] = engine.pairs()
+        return self._pairs[engine.name]
+
+    def pairs(self) -> list[Pair]:
+        """Every direct pair the engines offer."""
+        return [p for e in self.engines for p in self.pairs_of(e)]
+
+    def plan(self, source: str, target: str, pivot: str | None = "auto") -> list[Pair]:
+        """The chain from ``source`` to ``target`` (:func:`plan_chain`)."""
+        return plan_chain(self.pairs(), langs.normalize(source), langs.normalize(target), pivot)
+
+    def reachable(self, source: str) -> list[str]:
+        """Every target reachable from ``source`` (:func:`reachable_targets`)."""
+        return reachable_targets(self.pairs(), langs.normalize(source))

@@ -1,0 +1,208 @@
+"""Align and score one target of ``align run``.
+
+One translation (a string per source sentence) is cut into sentences (the
+source <-> translation beads are exact), aligned with its reference by the
+alignment room and scored by :mod:`align.score`: sacrebleu against the reference
+over the aligned rows, else the reference-free estimate, clearly labelled.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Mapping, Sequence
+from dataclasses import replace
+
+from align import languages as langs
+from align.errors import AlignError, LanguageError
+from align.run.model import Bead, Metric, Scores, SourceInfo, TargetResult
+from align.run.rows import compose_rows, exact_beads, flag_rows
+from align.text import sentence_separator, split_sentences
+
+
+def join_texts(texts: Sequence[str], lang: str) -> str:
+    return sentence_separator(langs.base(lang)).join(texts)
+
+
+def cut_sentences(text: str, lang: str) -> list[str]:
+    return split_sentences(text, langs.base(lang)) if text.strip() else []
+
+
+def analyse_target(
+    source: SourceInfo,
+    target: str,
+    translations: Sequence[str],
+    *,
+    reference: Sequence[str] | None = None,
+    reference_path: str | None = None,
+    signature: str = "",
+    engine: str = "",
+    models: Sequence[str] = (),
+    align_method: str = "auto",
+    timings: Mapping[str, float] | None = None,
+) -> TargetResult:
+    """Align and score one translation of ``source`` (one translated string per source sentence).
+
+    With ``reference`` (its sentences), the translation is aligned to it and
+    scored with sacrebleu over the aligned rows; without, each pair gets the
+    aligner's cross-lingual similarity as a reference-free estimate.
+    """
+    if len(translations) != len(source.sentences):
+        raise AlignError(
+            f"{len(translations)} translations for {len(source.sentences)} source sentences"
+        )
+    tgt = langs.normalize(target)
+    pieces = [cut_sentences(t, tgt) for t in translations]
+    sentences = [s for p in pieces for s in p]
+    beads = exact_beads(pieces)
+    times = dict(timings or {})
+
+    t0 = time.perf_counter()
+    ref_beads: list[Bead] | None = None
+    method = "exact (translated sentence by sentence)"
+    if reference is not None:
+        ref_beads, used = align_sentences(sentences, list(reference), tgt, tgt, align_method)
+        method += f"; translation-reference: {used}"
+    rows = compose_rows(beads, ref_beads)
+    times["align"] = round(time.perf_counter() - t0, 3)
+
+    def text(ids: Sequence[int], sents: Sequence[str], lang: str) -> str:
+        return join_texts([sents[i] for i in ids], lang)
+
+    src_texts = [text(r.src, source.sentences, source.lang) for r in rows]
+    tgt_texts = [text(r.tgt, sentences, tgt) for r in rows]
+    for r, s, t in zip(rows, src_texts, tgt_texts, strict=True):
+        if s and t:
+            r.ratio = round(len(t) / len(s), 4)
+
+    t0 = time.perf_counter()
+    if reference is not None:
+        ref_texts = [text(r.ref or [], reference, tgt) for r in rows]
+        scores, row_scores = score_reference(tgt_texts, ref_texts, tgt)
+    else:
+        scores, row_scores = score_estimate(src_texts, tgt_texts, source.lang, tgt)
+    for r, v in zip(rows, row_scores, strict=True):
+        r.score = None if v is None else round(v, 3)
+    if reference is None:  # one row per bead: the estimate scores the bead
+        beads = [replace(b, score=r.score) for b, r in zip(beads, rows, strict=True)]
+    times["score"] = round(time.perf_counter() - t0, 3)
+    flag_rows(rows, source.lang)
+    return TargetResult(
+        lang=tgt,
+        engine=engine,
+        signature=signature,
+        models=list(models),
+        translations=list(translations),
+        sentences=sentences,
+        beads=beads,
+        reference_path=reference_path,
+        reference=list(reference) if reference is not None else None,
+        ref_beads=ref_beads,
+        align_method=method,
+        rows=rows,
+        scores=scores,
+        timings=times,
+    )
+
+
+def align_sentences(
+    src: list[str], tgt: list[str], src_lang: str, tgt_lang: str, method: str = "auto"
+) -> tuple[list[Bead], str]:
+    """Align two sentence lists with the alignment room; beads with their scores, and the method.
+
+    Two texts in the same language (a translation and its reference) need no
+    translation signal: ``auto`` becomes ``embedding`` (``length`` when the
+    embeddings do not cover the language).
+    """
+    from align.alignment import align_texts
+    from align.alignment.embed import embedding_supported
+
+    if method == "auto" and langs.normalize(src_lang) == langs.normalize(tgt_lang):
+        method = "embedding" if embedding_supported(src_lang) else "length"
+    result = align_texts(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, method=method)
+    beads = [
+        Bead(b.src, b.tgt, None if b.score is None else round(float(b.score), 4))
+        for b in result.beads
+    ]
+    return beads, result.description
+
+
+def score_reference(
+    hyps: Sequence[str], refs: Sequence[str], lang: str
+) -> tuple[Scores, list[float | None]]:
+    """sacrebleu BLEU, chrF, TER over the aligned rows, and sentence chrF per row."""
+    from align.score import score_corpus
+
+    # A reference written all in lower case (as the demo's is) would make every
+    # capital in the translation an error: then both are lowercased (case:lc).
+    lowercase = any(r != r.lower() for r in hyps) and all(r == r.lower() for r in refs)
+    result = score_corpus(
+        list(hyps),
+        [list(refs)],
+        target_lang=langs.base(lang),
+        lowercase=lowercase,
+        jobs=1 if len(hyps) < 5000 else None,
+    )
+    metrics = [Metric(m.name, round(m.score, 2), m.signature) for m in result.metrics]
+    segment = result.segment_scores("hyp")
+    row_scores: list[float | None] = [
+        float(seg["chrf"]) if (h and r) else None
+        for h, r, seg in zip(hyps, refs, segment, strict=True)
+    ]
+    scores = Scores(
+        kind="reference",
+        method="sacrebleu against the reference, one segment per aligned row "
+        "(rows missing a side count as empty)"
+        + ("; lowercased, as the reference has no capitals" if lowercase else ""),
+        metrics=metrics,
+        row_metric="chrF",
+        row_range=(20.0, 70.0),
+        segments=len(hyps),
+        row_signature=result.segment_signatures()["chrf"],
+    )
+    return scores, row_scores
+
+
+def score_estimate(
+    src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str
+) -> tuple[Scores, list[float | None]]:
+    """Reference-free estimate per row and on average (:func:`align.score.estimate_quality`).
+
+    Labelled as an estimate everywhere it is shown; when the embeddings do not
+    cover one of the languages there is no estimate (kind ``none``).
+    """
+    from align.score import estimate_quality
+
+    keep = [n for n, (s, t) in enumerate(zip(src, tgt, strict=True)) if s and t]
+    row_scores: list[float | None] = [None] * len(src)
+    try:
+        qe = estimate_quality(
+            [src[n] for n in keep],
+            {"hyp": [tgt[n] for n in keep]},
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+        )
+    except LanguageError as exc:
+        scores = Scores(
+            kind="none",
+            method=f"no reference, and {exc.message}",
+            metrics=[],
+            row_metric="similarity",
+            row_range=(0.3, 0.8),
+            segments=0,
+        )
+        return scores, row_scores
+    sims = qe.similarity["hyp"]
+    for n, v in zip(keep, sims, strict=True):
+        row_scores[n] = v
+    scores = Scores(
+        kind="estimate",
+        method=qe.method,
+        metrics=[
+            Metric("similarity", round(qe.mean("hyp"), 4), f"{qe.signature}|rows:{len(sims)}")
+        ],
+        row_metric="similarity",
+        row_range=(0.3, 0.8),
+        segments=len(sims),
+        row_signature=qe.signature,
+    )
+    return scores, row_scores
