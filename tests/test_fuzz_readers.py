@@ -111,20 +111,22 @@ BEAD_CHARS = st.sampled_from(list("[]:, 0123456789-.e+x\t"))
 @FUZZ
 @given(line=st.one_of(st.text(max_size=40), st.text(BEAD_CHARS, max_size=40)))
 def test_bead_lines(line: str) -> None:
-    from align.alignment.evaluate import parse_bead_line
+    from align.alignment.beads import format_bead, parse_bead_line
 
     try:
-        (src, tgt), score = parse_bead_line(line)
+        bead = parse_bead_line(line)
     except InputError:
         return
-    assert all(isinstance(i, int) for i in (*src, *tgt))
-    assert score is None or isinstance(score, float)
+    assert all(isinstance(i, int) and i >= 0 for i in (*bead.src, *bead.tgt))
+    assert bead.src or bead.tgt
+    assert bead.score is None or isinstance(bead.score, float)
+    assert parse_bead_line(format_bead(bead, with_score=False)).src == bead.src
 
 
 @FUZZ
 @given(data=encoded_text())
 def test_beads_files(tmp_path: Path, data: bytes) -> None:
-    from align.alignment.evaluate import read_beads
+    from align.alignment.beads import read_beads
 
     path = tmp_path / "x.beads"
     path.write_bytes(data)
