@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from sacrebleu.metrics import BLEU, CHRF, TER
 
 from align import score as scoring
+from align.score import statistics
 from align.cli import cli
 from conftest import shared_path
 
@@ -119,12 +120,9 @@ def test_parallel_statistics_equal_serial(wmt: dict[str, Path]) -> None:
     refs = [lines(wmt["ref.en"])]
     config = scoring.MetricConfig()
     one = scoring.segment_statistics(hyps, refs, ["ter", "chrf"], config, jobs=1)
-    scoring_min = scoring._PARALLEL_MIN_COST
-    try:
-        scoring._PARALLEL_MIN_COST = 0  # force the pool on this small input
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(statistics, "_PARALLEL_MIN_COST", 0)  # force the pool on this small input
         two = scoring.segment_statistics(hyps, refs, ["ter", "chrf"], config, jobs=2)
-    finally:
-        scoring._PARALLEL_MIN_COST = scoring_min
     assert one == two
     assert one["copy"] == one["ANVITA"]
     # the same statistics as sacrebleu's own extraction over the whole corpus
