@@ -79,7 +79,7 @@ def check_output_paths(
             parent = parent.parent
         if not parent.is_dir():
             raise InputError(
-                f"{path}: cannot write it ({os.strerror(errno.ENOTDIR)}: {parent} is a file)"
+                f"{path}: cannot write it ({os.strerror(errno.ENOTDIR)}: {parent} is not a directory)"
             )
         try:
             fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
