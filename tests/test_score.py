@@ -6,6 +6,7 @@ come from sacrebleu's own API on the same lines in the test.
 
 from __future__ import annotations
 
+import hashlib
 import json
 from pathlib import Path
 
@@ -15,6 +16,7 @@ from sacrebleu.metrics import BLEU, CHRF, TER
 
 from align import score as scoring
 from align.cli import cli
+from align.score import statistics
 from conftest import shared_path
 
 N = 60  # lines per slice: big enough for non-trivial scores, small enough to be quick
@@ -119,12 +121,9 @@ def test_parallel_statistics_equal_serial(wmt: dict[str, Path]) -> None:
     refs = [lines(wmt["ref.en"])]
     config = scoring.MetricConfig()
     one = scoring.segment_statistics(hyps, refs, ["ter", "chrf"], config, jobs=1)
-    scoring_min = scoring._PARALLEL_MIN_COST
-    try:
-        scoring._PARALLEL_MIN_COST = 0  # force the pool on this small input
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(statistics, "_PARALLEL_MIN_COST", 0)  # force the pool on this small input
         two = scoring.segment_statistics(hyps, refs, ["ter", "chrf"], config, jobs=2)
-    finally:
-        scoring._PARALLEL_MIN_COST = scoring_min
     assert one == two
     assert one["copy"] == one["ANVITA"]
     # the same statistics as sacrebleu's own extraction over the whole corpus
@@ -383,3 +382,93 @@ def test_importing_the_command_stays_light() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout == "[]\n"
+
+
+# ------------------------------------------------------------------ the registry and the schema
+
+
+def test_every_registry_entry_builds_its_sacrebleu_metric(wmt: dict[str, Path]) -> None:
+    hyp, ref = lines(wmt["hyp.ANVITA.en"]), lines(wmt["ref.en"])
+    for key, spec in scoring.METRICS.items():
+        score = scoring.build_metric(key, scoring.MetricConfig()).corpus_score(hyp, [ref])
+        assert spec.name == score.name  # the display name is sacrebleu's
+        assert scoring.parse_metrics([key.upper(), *spec.aliases]) == (key,)
+        assert (key in scoring.LOWER_IS_BETTER) == (not spec.higher_is_better)
+
+
+def test_adding_a_metric_is_one_registry_entry(
+    wmt: dict[str, Path], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """chrF with beta=1, registered by one entry: parsed, scored, ranked, gated, recorded."""
+    spec = scoring.MetricSpec(
+        key="chrf1",
+        name="chrF1",
+        cls="sacrebleu.metrics.chrf:CHRF",
+        higher_is_better=True,
+        aliases=("chrf-b1",),
+        args={"beta": 1},
+        options={"lowercase": "lowercase"},
+    )
+    monkeypatch.setitem(scoring.METRICS, "chrf1", spec)
+    ref = lines(wmt["ref.en"])
+    hyps = {n: lines(wmt[f"hyp.{n}.en"]) for n in ("ANVITA", "ONLINE-B")}
+    result = scoring.score_corpus(hyps, [ref], metrics="CHRF-B1,bleu", jobs=1)
+    want = {n: CHRF(beta=1).corpus_score(h, [ref]).score for n, h in hyps.items()}
+    assert [s.name for s in result.systems] == sorted(want, key=lambda n: -want[n])
+    record = result.systems[0].scores["chrf1"].to_dict()
+    assert record["score"] == max(want.values()) and record["name"] == "chrF1"
+    assert record["higher_is_better"] is True and "nc:6" in record["signature"]
+    check = scoring.check_thresholds(result, {"chrf1": 99})[0]
+    assert not check.passed and check.describe().startswith("chrf1 ")
+
+
+def test_json_is_the_versioned_schema_and_save_writes_the_same(
+    wmt: dict[str, Path], tmp_path: Path
+) -> None:
+    saved = tmp_path / "saved.json"
+    args = ["--ref", wmt["ref.en"], "--hyp", f"A={wmt['hyp.ANVITA.en']}",
+            "--hyp", f"B={wmt['hyp.ONLINE-B.en']}", "--metrics", "chrf,ter"]  # fmt: skip
+    code, out, err = run(*args, "--format", "json", "--save", saved)
+    assert code == 0, err
+    data = json.loads(out)
+    assert data == json.loads(saved.read_text(encoding="utf-8"))
+    assert data["schema"] == scoring.SCHEMA == "align-score/1"
+    ref = lines(wmt["ref.en"])
+    assert data["references_sha256"] == hashlib.sha256("\n".join(ref).encode()).hexdigest()
+    for system in data["systems"]:
+        hyp = lines(wmt[f"hyp.{'ANVITA' if system['name'] == 'A' else 'ONLINE-B'}.en"])
+        assert list(system["scores"]) == ["chrf", "ter"]
+        chrf, ter = system["scores"]["chrf"], system["scores"]["ter"]
+        assert {k: chrf[k] for k in ("key", "name", "higher_is_better")} == {
+            "key": "chrf", "name": "chrF2", "higher_is_better": True,
+        }  # fmt: skip
+        assert (ter["key"], ter["name"], ter["higher_is_better"]) == ("ter", "TER", False)
+        assert ter["score"] == TER().corpus_score(hyp, [ref]).score
+    # the library hands any other JSON writer the same records
+    result = scoring.score_files(
+        refs=[str(wmt["ref.en"])],
+        hyps=[f"A={wmt['hyp.ANVITA.en']}", f"B={wmt['hyp.ONLINE-B.en']}"],
+        metrics=["chrf", "ter"],
+        jobs=1,
+    )
+    for system in data["systems"]:
+        records = scoring.metric_records(result, system["name"])
+        assert records == list(system["scores"].values())
+
+
+def test_json_reports_the_gates(wmt: dict[str, Path]) -> None:
+    hyp, ref = lines(wmt["hyp.ANVITA.en"]), lines(wmt["ref.en"])
+    chrf = CHRF().corpus_score(hyp, [ref]).score
+    code, out, err = run(
+        "--ref", wmt["ref.en"], "--hyp", wmt["hyp.ANVITA.en"], "--format", "json",
+        "--fail-under", "chrf=99", "--fail-under", "ter=100",
+    )  # fmt: skip
+    assert code == 1 and "quality gate failed" in err
+    gates = json.loads(out)["gates"]
+    assert gates["passed"] is False
+    assert gates["checks"] == [
+        {"system": "hyp.ANVITA.en", "metric": "chrf", "kind": "fail-under", "score": chrf,
+         "limit": 99.0, "passed": False},
+        {"system": "hyp.ANVITA.en", "metric": "ter", "kind": "fail-under",
+         "score": TER().corpus_score(hyp, [ref]).score, "limit": 100.0, "passed": True},
+    ]  # fmt: skip

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
+import os
 import sys
-from collections.abc import Iterator
+import tempfile
+from collections.abc import Iterator, Sequence
+from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
 
 from align.cli.options import Progress, format_option, quiet_option, show_progress
-from align.errors import GateFailed, InputError
+from align.errors import AlignError, GateFailed, InputError
 
 if TYPE_CHECKING:
     from align.score import GateCheck, ScoreResult
@@ -21,14 +25,94 @@ FORMATS = ("table", "json", "jsonl", "tsv", "markdown")
 
 @contextlib.contextmanager
 def _output(path: str | None) -> Iterator[IO[str]]:
-    """stdout, or a file written atomically."""
+    """stdout, or a file written atomically (an OS error: one line, exit 1, nothing left)."""
     if path is None or path == "-":
         yield sys.stdout
         return
     from align.text import atomic_write
 
-    with atomic_write(path) as fh:
-        yield fh
+    try:
+        with atomic_write(path) as fh:
+            yield fh
+    except OSError as exc:
+        raise AlignError(f"{path}: cannot write it ({exc.strerror or exc})") from exc
+
+
+def _same_file(a: str, b: str) -> bool:
+    try:
+        return os.path.samefile(a, b)
+    except OSError:  # one of them does not exist (or cannot be looked at)
+        return os.path.abspath(a) == os.path.abspath(b)
+
+
+def check_output_paths(
+    outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str]]
+) -> None:
+    """Refuse, before any work, an output that cannot or must not be written.
+
+    ``outputs`` and ``inputs`` are ``(option, path)``. An output that is one of
+    the inputs (the same file, through any link),
+    the other output, a directory, a path under a regular file, or in a
+    directory where no file can be created is an :class:`InputError` (exit 2)
+    naming the path and the OS reason; nothing is created. (Stands in for the
+    shared output helper of ``align.outputs``.)
+    """
+    for n, (option, path) in enumerate(outputs):
+        if path == "-":
+            continue
+        for input_option, other in inputs:
+            if other != "-" and _same_file(path, other):
+                raise InputError(
+                    f"{option} {path} is also the {input_option} input; refusing to overwrite it",
+                    "write the output to another file",
+                )
+        for other_option, other in outputs[n + 1 :]:
+            if other != "-" and _same_file(path, other):
+                raise InputError(f"{option} and {other_option} are the same file: {path}")
+        target = Path(path)
+        if target.is_dir():
+            raise InputError(
+                f"{path}: cannot write it ({os.strerror(errno.EISDIR)})", "give a file name"
+            )
+        parent = target.absolute().parent
+        while not parent.exists() and not parent.is_symlink():
+            parent = parent.parent
+        if not parent.is_dir():
+            raise InputError(
+                f"{path}: cannot write it ({os.strerror(errno.ENOTDIR)}: {parent} is not a directory)"
+            )
+        try:
+            fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
+        except OSError as exc:
+            raise InputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
+        os.close(fd)
+        os.unlink(probe)
+
+
+def parse_lang_pair(spec: str) -> tuple[str, str]:
+    """``zh-en`` (or ``zh-Hans-en``, ``pt-BR-en``) -> the two languages; unknown: one-line error.
+
+    The split is the first ``-`` where both sides are language codes
+    :mod:`align.languages` knows; with none, the unknown code is named.
+    """
+    from align import languages as langs
+    from align.errors import LanguageError
+
+    cuts = [i for i, c in enumerate(spec) if c == "-" and 0 < i < len(spec) - 1]
+    if not cuts:
+        raise InputError(f"--lang-pair {spec!r}: expected SRC-TGT", "e.g. zh-en")
+    for i in cuts:
+        src, tgt = spec[:i], spec[i + 1 :]
+        try:
+            langs.get(src)
+            langs.get(tgt)
+        except LanguageError:
+            continue
+        return src, tgt
+    src, tgt = spec[: cuts[0]], spec[cuts[0] + 1 :]
+    langs.get(src)  # raises, naming the unknown code
+    langs.get(tgt)
+    raise InputError(f"--lang-pair {spec!r}: expected SRC-TGT", "e.g. zh-en")  # pragma: no cover
 
 
 @click.command()
@@ -87,6 +171,11 @@ def _output(path: str | None) -> Iterator[IO[str]]:
 @click.option("--save", default=None, help="Write the full result as JSON (for --baseline later).")
 @click.option("--baseline", default=None, help="A result saved with --save to compare against.")
 @click.option(
+    "--allow-different-refs",
+    is_flag=True,
+    help="Compare with a --baseline scored on other references or segments (refused by default).",
+)
+@click.option(
     "--max-drop",
     multiple=True,
     help="Gate METRIC=POINTS vs --baseline (repeatable); exit 1 if more.",
@@ -121,6 +210,7 @@ def score(
     fail_under: tuple[str, ...],
     save: str | None,
     baseline: str | None,
+    allow_different_refs: bool,
     max_drop: tuple[str, ...],
     qe: bool,
     output: str | None,
@@ -151,15 +241,13 @@ def score(
         raise InputError("--worst needs --sentence-level")
     if max_drop and not baseline:
         raise InputError("--max-drop needs --baseline", "give a result saved with --save")
+    if allow_different_refs and not baseline:
+        raise InputError("--allow-different-refs needs --baseline")
     if qe and not src:
         raise InputError("--qe needs --src")
     if not refs and not qe:
         raise InputError("no references given", "give --ref, or --src with --qe for an estimate")
-    src_lang = tgt_lang = None
-    if lang_pair:
-        src_lang, sep, tgt_lang = lang_pair.partition("-")
-        if not sep or not src_lang or not tgt_lang:
-            raise InputError(f"--lang-pair {lang_pair!r}: expected SRC-TGT", "e.g. zh-en")
+    src_lang, tgt_lang = parse_lang_pair(lang_pair) if lang_pair else (None, None)
     seed_value: int | None
     if seed.lower() == "none":
         seed_value = None
@@ -172,6 +260,10 @@ def score(
     thresholds = scoring.parse_gate_specs(fail_under, "--fail-under")
     drops = scoring.parse_gate_specs(max_drop, "--max-drop")
     base = scoring.load_baseline(baseline) if baseline else None
+    inputs = [("--ref", r) for r in refs] + [("--hyp", scoring.parse_hyp_spec(h)[1]) for h in hyps]
+    inputs += [(o, p) for o, p in (("--src", src), ("--baseline", baseline)) if p]
+    outputs = [(o, p) for o, p in (("-o", output), ("--save", save)) if p]
+    check_output_paths(outputs, inputs)
     if sentence_level and ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
         fmt = "jsonl"
 
@@ -205,21 +297,30 @@ def score(
     if thresholds:
         checks += scoring.check_thresholds(result, thresholds)
     deltas: dict[tuple[str, str], float] = {}
-    if base is not None:
+    if base is not None and baseline:
         compared = scoring.compare_baseline(
-            result, base, drops or dict.fromkeys(result.metric_keys, float("inf"))
+            result,
+            base,
+            drops or dict.fromkeys(result.metric_keys, float("inf")),
+            allow_different_refs=allow_different_refs,
+            name=baseline,
         )
+        if allow_different_refs and (why := scoring.references_mismatch(result, base, baseline)):
+            result.notes.append(f"{why}; compared anyway (--allow-different-refs)")
         deltas = {(c.system, c.metric): c.score - (c.baseline or 0.0) for c in compared}
         if drops:
             checks += compared
     if save:
-        scoring.save_result(result, save)
+        try:
+            scoring.save_result(result, save)
+        except OSError as exc:
+            raise AlignError(f"{save}: cannot write it ({exc.strerror or exc})") from exc
 
     with _output(output) as out:
         if sentence_level:
             _write_segments(result, out, fmt, worst)
         else:
-            _write_corpus(result, out, fmt, deltas)
+            _write_corpus(result, out, fmt, deltas, checks)
     failed = [c for c in checks if not c.passed]
     if failed:
         raise GateFailed(scoring.gate_message(result, failed))
@@ -259,12 +360,20 @@ def _columns(rows: list[dict[str, Any]]) -> list[str]:
 
 
 def _write_corpus(
-    result: ScoreResult, out: IO[str], fmt: str, deltas: dict[tuple[str, str], float]
+    result: ScoreResult,
+    out: IO[str],
+    fmt: str,
+    deltas: dict[tuple[str, str], float],
+    checks: Sequence[GateCheck] = (),
 ) -> None:
     from align.formats import render
 
     if fmt == "json":
-        out.write(json.dumps(result.to_dict(), ensure_ascii=False, indent=2) + "\n")
+        doc = result.to_dict()
+        if checks:
+            doc["gates"] = {"passed": all(c.passed for c in checks)}
+            doc["gates"]["checks"] = [c.to_dict() for c in checks]
+        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
         return
     rows = corpus_rows(result, deltas)
     if fmt == "jsonl":
@@ -301,12 +410,12 @@ def _footer(result: ScoreResult) -> list[str]:
 
 def _write_segments(result: ScoreResult, out: IO[str], fmt: str, worst: int | None) -> None:
     from align.formats import render
-    from align.score import LOWER_IS_BETTER
+    from align.score import METRICS
 
     rows = result.segment_rows()
     if worst is not None:
         primary = result.metric_keys[0] if result.metric_keys else "qe_similarity"
-        sign = -1.0 if primary in LOWER_IS_BETTER else 1.0
+        sign = -1.0 if primary in METRICS and not METRICS[primary].higher_is_better else 1.0
         kept = []
         for s in result.systems:
             mine = [r for r in rows if r["system"] == s.name]
