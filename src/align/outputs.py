@@ -20,6 +20,7 @@ from __future__ import annotations
 import contextlib
 import os
 import sys
+import tempfile
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 from typing import IO
@@ -52,8 +53,18 @@ def _writable_ancestor(path: Path, shown: str) -> None:
             f"{shown}: cannot create it, {parent} is a file, not a directory",
             "give a path inside a directory",
         )
-    if not os.access(parent, os.W_OK | os.X_OK):
-        raise InputError(f"{shown}: cannot write in {parent} (permission denied)")
+    _probe(parent, shown)
+
+
+def _probe(directory: Path, shown: str) -> None:
+    """Create and remove a file in ``directory``: the one sure test that it can be written
+    (``os.access`` says yes to root even where an immutable or read-only mount says no)."""
+    try:
+        fd, probe = tempfile.mkstemp(prefix=".align-probe.", suffix=".tmp", dir=directory)
+    except OSError as exc:
+        raise InputError(f"{shown}: cannot write in {directory} ({exc.strerror or exc})") from None
+    os.close(fd)
+    os.unlink(probe)
 
 
 def check_output_file(
@@ -101,8 +112,7 @@ def check_output_dir(
     if p.exists() and not p.is_dir():
         raise InputError(f"{shown}: exists and is not a directory", f"give another {option}")
     if p.is_dir():
-        if not os.access(p, os.W_OK | os.X_OK):
-            raise InputError(f"{shown}: cannot write in it (permission denied)")
+        _probe(p, shown)
     else:
         _writable_ancestor(p, shown)
     for inp in inputs:

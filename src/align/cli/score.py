@@ -3,13 +3,10 @@
 from __future__ import annotations
 
 import contextlib
-import errno
 import json
 import os
 import sys
-import tempfile
 from collections.abc import Iterator, Sequence
-from pathlib import Path
 from typing import IO, TYPE_CHECKING, Any
 
 import click
@@ -57,36 +54,15 @@ def check_output_paths(
     naming the path and the OS reason; nothing is created. (Stands in for the
     shared output helper of ``align.outputs``.)
     """
+    from align.outputs import check_output_file
+
     for n, (option, path) in enumerate(outputs):
         if path == "-":
             continue
-        for input_option, other in inputs:
-            if other != "-" and _same_file(path, other):
-                raise InputError(
-                    f"{option} {path} is also the {input_option} input; refusing to overwrite it",
-                    "write the output to another file",
-                )
         for other_option, other in outputs[n + 1 :]:
             if other != "-" and _same_file(path, other):
                 raise InputError(f"{option} and {other_option} are the same file: {path}")
-        target = Path(path)
-        if target.is_dir():
-            raise InputError(
-                f"{path}: cannot write it ({os.strerror(errno.EISDIR)})", "give a file name"
-            )
-        parent = target.absolute().parent
-        while not parent.exists() and not parent.is_symlink():
-            parent = parent.parent
-        if not parent.is_dir():
-            raise InputError(
-                f"{path}: cannot write it ({os.strerror(errno.ENOTDIR)}: {parent} is not a directory)"
-            )
-        try:
-            fd, probe = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent)
-        except OSError as exc:
-            raise InputError(f"{path}: cannot write it ({exc.strerror or exc})") from None
-        os.close(fd)
-        os.unlink(probe)
+        check_output_file(path, inputs=[other for _, other in inputs], option=option)
 
 
 def parse_lang_pair(spec: str) -> tuple[str, str]:
