@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Mapping, Sequence
-from dataclasses import replace
+from dataclasses import fields, replace
 
 from align import languages as langs
 from align.errors import AlignError, LanguageError
@@ -130,7 +130,7 @@ def score_reference(
     hyps: Sequence[str], refs: Sequence[str], lang: str
 ) -> tuple[Scores, list[float | None]]:
     """sacrebleu BLEU, chrF, TER over the aligned rows, and sentence chrF per row."""
-    from align.score import score_corpus
+    from align.score import metric_records, score_corpus
 
     # A reference written all in lower case (as the demo's is) would make every
     # capital in the translation an error: then both are lowercased (case:lc).
@@ -142,7 +142,8 @@ def score_reference(
         lowercase=lowercase,
         jobs=1 if len(hyps) < 5000 else None,
     )
-    metrics = [Metric(m.name, round(m.score, 2), m.signature) for m in result.metrics]
+    keep = {f.name for f in fields(Metric)}  # a single system has no p_value, mean or ci
+    metrics = [Metric(**{k: v for k, v in r.items() if k in keep}) for r in metric_records(result)]
     segment = result.segment_scores("hyp")
     row_scores: list[float | None] = [
         float(seg["chrf"]) if (h and r) else None
@@ -198,7 +199,13 @@ def score_estimate(
         kind="estimate",
         method=qe.method,
         metrics=[
-            Metric("similarity", round(qe.mean("hyp"), 4), f"{qe.signature}|rows:{len(sims)}")
+            Metric(
+                key="similarity",
+                name="similarity",
+                score=qe.mean("hyp"),
+                higher_is_better=True,
+                signature=f"{qe.signature}|rows:{len(sims)}",
+            )
         ],
         row_metric="similarity",
         row_range=(0.3, 0.8),

@@ -28,7 +28,9 @@ __all__ = [
     "target_from_dict",
 ]
 
-SCHEMA = "align-run/1"
+# align-run/2: metrics are align-score/1 metric records (key, name, score, higher_is_better,
+# signature); align-run/1 had name, score (rounded), signature.
+SCHEMA = "align-run/2"
 
 
 @dataclass
@@ -67,9 +69,15 @@ class Row:
 
 @dataclass
 class Metric:
-    name: str
+    """One corpus score: the metric record of ``align score --format json``
+    (:func:`align.score.metric_records`), so a CI user parses both with one reader."""
+
+    key: str  # registry key: bleu, chrf, chrf++, ter; similarity for the estimate
+    name: str  # sacrebleu's display name: BLEU, chrF2, TER
     score: float
+    higher_is_better: bool
     signature: str
+    verbose: str = ""
 
 
 @dataclass
