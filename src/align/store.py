@@ -643,9 +643,7 @@ def _owner_dead(entry: Path, pid: int) -> bool:
     lock = entry / _OWNER if entry.is_dir() else entry
     try:
         fd = os.open(lock, os.O_RDWR)
-    except FileNotFoundError:
-        return True
-    except OSError:
+    except OSError:  # no lock file: not one of ours (or unreadable): leave it
         return False
     try:
         return _try_flock(fd)
