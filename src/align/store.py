@@ -643,7 +643,9 @@ def _owner_dead(entry: Path, pid: int) -> bool:
     lock = entry / _OWNER if entry.is_dir() else entry
     try:
         fd = os.open(lock, os.O_RDWR)
-    except OSError:  # no lock file: not one of ours (or unreadable): leave it
+    except OSError:  # no lock file: not one of ours (or unreadable): leave it, unless empty
+        with contextlib.suppress(OSError):
+            return entry.is_dir() and not any(entry.iterdir())
         return False
     try:
         return _try_flock(fd)
@@ -660,8 +662,24 @@ def _owned_dir(root: Path, kind: str) -> Iterator[Path]:
     try:
         yield path
     finally:
-        shutil.rmtree(path, ignore_errors=True)
+        _delete_owned(path)
         os.close(fd)
+
+
+def _delete_owned(path: Path) -> None:
+    """Delete a transaction folder, its owner lock last: killed half-way, it is still ours."""
+    with contextlib.suppress(OSError):
+        for child in path.iterdir():
+            if child.name == _OWNER:
+                continue
+            if child.is_dir() and not child.is_symlink():
+                shutil.rmtree(child, ignore_errors=True)
+            else:
+                child.unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        (path / _OWNER).unlink(missing_ok=True)
+    with contextlib.suppress(OSError):
+        path.rmdir()
 
 
 def _ino(path: Path) -> list[int]:
@@ -699,7 +717,7 @@ def _recover(root: Path, wait: float) -> None:
                 if entry.is_dir() and (entry / _JOURNAL).is_file():
                     _settle(root, entry)
                 if entry.is_dir() and not entry.is_symlink():
-                    shutil.rmtree(entry, ignore_errors=True)
+                    _delete_owned(entry)
                 else:
                     entry.unlink(missing_ok=True)
     except (ModelError, OSError):
