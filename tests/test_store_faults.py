@@ -287,6 +287,24 @@ def test_archive_named_like_another_pair_does_not_replace_it(tmp_path: Path) -> 
     assert translate_one(store_dir).strip()
 
 
+def test_a_users_folder_with_the_package_name_is_never_replaced(tmp_path: Path) -> None:
+    store_dir = tmp_path / "models"
+    (store_dir / "translate-de_fr-1_9").mkdir(parents=True)
+    (store_dir / "translate-de_fr-1_9" / "notes.txt").write_text("mine")
+    archive = build_archive(tmp_path / "p.argosmodel", from_code="de", to_code="fr")
+    result = align_cmd("models", "install", str(archive), "--models-dir", str(store_dir))
+    assert result.returncode == 1, result.stderr
+    assert "exists and is not a package for de -> fr" in one_line(result)
+    assert (store_dir / "translate-de_fr-1_9" / "notes.txt").read_text() == "mine"
+    assert entries(store_dir) == ["translate-de_fr-1_9"]
+
+
+def one_line(result: subprocess.CompletedProcess[str]) -> str:
+    lines = result.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("align: error: "), result.stderr
+    return lines[0]
+
+
 def test_folder_name_is_sanitised() -> None:
     assert store.folder_name({"from_code": "zh", "to_code": "en", "package_version": "1.9"}) == (
         "translate-zh_en-1_9"

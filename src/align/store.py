@@ -606,6 +606,12 @@ def _locked(root: Path, timeout: float = 600) -> Iterator[None]:
         raise ModelError(f"{root}: another install holds the store lock") from exc
     except IsADirectoryError as exc:
         raise ModelError(f"{lock_path}: is a directory, not the store's lock file") from exc
+    except OSError as exc:
+        raise _unwritable(root, exc) from exc
+
+
+def _unwritable(root: Path, exc: OSError) -> InputError:
+    return InputError(f"{root}: cannot write in the models directory ({exc.strerror or exc})")
 
 
 def _try_flock(fd: int) -> bool:
@@ -656,8 +662,11 @@ def _owner_dead(entry: Path, pid: int) -> bool:
 @contextlib.contextmanager
 def _owned_dir(root: Path, kind: str) -> Iterator[Path]:
     """A ``.KIND-PID-*`` folder in the store, locked by us while it exists; removed after."""
-    path = Path(tempfile.mkdtemp(prefix=f".{kind}-{os.getpid()}-", dir=root))
-    fd = os.open(path / _OWNER, os.O_CREAT | os.O_RDWR, 0o644)
+    try:
+        path = Path(tempfile.mkdtemp(prefix=f".{kind}-{os.getpid()}-", dir=root))
+        fd = os.open(path / _OWNER, os.O_CREAT | os.O_RDWR, 0o644)
+    except OSError as exc:
+        raise _unwritable(root, exc) from exc
     _try_flock(fd)
     try:
         yield path
@@ -720,7 +729,7 @@ def _recover(root: Path, wait: float) -> None:
                     _delete_owned(entry)
                 else:
                     entry.unlink(missing_ok=True)
-    except (ModelError, OSError):
+    except (AlignError, OSError):
         pass  # a read-only store, or a live install holds the lock: later
 
 
@@ -935,7 +944,7 @@ def install_from_path(
     try:
         root.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise ModelError(f"{root}: cannot create the models directory ({exc.strerror})") from exc
+        raise _unwritable(root, exc) from exc
     try:
         archive = zipfile.ZipFile(src)
     except (zipfile.BadZipFile, OSError) as exc:
@@ -998,7 +1007,10 @@ def remove(
             raise ModelError(f"no installed package for {src} -> {tgt}", "see: align models list")
         with _owned_dir(root, "remove") as trash:
             for s in found:
-                os.replace(s.path, trash / s.folder)
+                try:
+                    os.replace(s.path, trash / s.folder)
+                except OSError as exc:
+                    raise _unwritable(root, exc) from exc
     first = found[0]
     if first.package is not None:
         return first.package
