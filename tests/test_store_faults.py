@@ -110,6 +110,7 @@ def test_killed_reinstall_keeps_a_working_package(
         reached = wait_for(proc, lambda: _trash(store_dir))
     else:
         delay = random.uniform(0.2, 2.5) if moment == "random" else float(str(moment))
+        print(f"killing after {delay:.2f} s")  # shown when the test fails
         time.sleep(delay)
         reached = True
     if reached and proc.poll() is None:

@@ -183,6 +183,10 @@ def test_index_without_the_pair_and_a_bad_index(server: Server, tmp_path: Path) 
     result = install_online(server, tmp_path / "models")
     assert result.returncode == 1
     assert "has no package for zh -> en" in one_error_line(result)
+    server.index(entry("file:///etc/passwd"))  # an http index may not point at local files
+    result = install_online(server, tmp_path / "models")
+    assert result.returncode == 1
+    assert "download of translate-zh_en 1.9 failed (no links)" in one_error_line(result)
     server.files["/index.json"] = b"<html>not json</html>"
     result = install_online(server, tmp_path / "models")
     assert result.returncode == 1

@@ -1149,7 +1149,10 @@ def install_from_index(
 
     best = max(candidates, key=version)
     what = f"{package.argospm_package_name(best)} {best.package_version}".strip()
+    # Links may be relative to the index (a mirror); only http(s), or the index's own scheme.
+    schemes = {"http", "https", urllib.parse.urlsplit(url).scheme}
     links = [urllib.parse.urljoin(url, str(link)) for link in best.links or []]
+    links = [link for link in links if urllib.parse.urlsplit(link).scheme in schemes]
     root.mkdir(parents=True, exist_ok=True)
     _recover(root, wait=10.0)
     fd, tmp = tempfile.mkstemp(prefix=f".download-{os.getpid()}-", suffix=".argosmodel", dir=root)
