@@ -817,8 +817,11 @@ def _swap(root: Path, txn: Path, staged: Path, name: str, olds: list[PackageStat
                 if s.folder != name:
                     os.replace(s.path, old / s.folder)
                     _step("old-out")
-    except BaseException:
-        _settle(root, txn)
+    except BaseException as exc:
+        with contextlib.suppress(OSError):
+            _settle(root, txn)
+        if isinstance(exc, OSError):
+            raise _unwritable(root, exc) from exc
         raise
     return final
 
