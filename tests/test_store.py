@@ -16,15 +16,10 @@ from click.testing import CliRunner
 from align import store
 from align.cli import cli
 from align.errors import ArchiveError, InputError, ModelError
-from conftest import ROOT, zh_en_model_dir
+from conftest import zh_en_model_dir
+from storekit import build_archive, real_archive
 
-MODEL_ARCHIVE = ROOT / ".cache" / "downloads" / "translate-zh_en-1_9.argosmodel"
-
-
-def real_archive() -> Path:
-    if not MODEL_ARCHIVE.is_file():
-        pytest.skip(f"{MODEL_ARCHIVE} is absent (run: make models)")
-    return MODEL_ARCHIVE
+DE_FR = {"from_code": "de", "to_code": "fr"}
 
 
 def make_package(path: Path, top: str = "translate-xx_yy-1_0", **extra: bytes | str) -> Path:
@@ -67,8 +62,13 @@ def test_install_real_package_lists_it_and_removes_it(tmp_path: Path) -> None:
 
 
 def test_reinstall_replaces_the_same_pair(tmp_path: Path) -> None:
-    make_package(tmp_path / "a.argosmodel", "translate-de_fr-1_0")
-    make_package(tmp_path / "b.argosmodel", "translate-de_fr-1_1")
+    # real (loadable) packages: install loads the model before it replaces anything
+    build_archive(
+        tmp_path / "a.argosmodel", top="translate-de_fr-1_0", **DE_FR, package_version="1.0"
+    )
+    build_archive(
+        tmp_path / "b.argosmodel", top="translate-de_fr-1_1", **DE_FR, package_version="1.1"
+    )
     models = tmp_path / "models"
     store.install_from_path(tmp_path / "a.argosmodel", models)
     store.install_from_path(tmp_path / "b.argosmodel", models)
@@ -174,7 +174,13 @@ def _install(args: tuple[str, str]) -> str:
 
 def test_concurrent_installs_leave_one_valid_package(tmp_path: Path) -> None:
     archives = [
-        make_package(tmp_path / f"p{i}.argosmodel", f"translate-de_fr-1_{i}") for i in range(4)
+        build_archive(
+            tmp_path / f"p{i}.argosmodel",
+            top=f"translate-de_fr-1_{i}",
+            **DE_FR,
+            package_version=f"1.{i}",
+        )
+        for i in range(4)
     ]
     models = tmp_path / "models"
     ctx = multiprocessing.get_context("spawn")
@@ -185,6 +191,8 @@ def test_concurrent_installs_leave_one_valid_package(tmp_path: Path) -> None:
     assert sorted(p.name for p in models.iterdir() if not p.name.startswith(".")) == [
         Path(listed[0].path).name
     ]
+    # no process deleted another's staging: nothing is left behind either
+    assert sorted(p.name for p in models.iterdir() if p.name.startswith(".")) == [".lock"]
 
 
 def test_models_dir_order(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:

@@ -51,7 +51,7 @@ class ArgosEngine:
                 path=p.path,
                 size=p.size,
             )
-            for p in store.list_packages(self.models_dir)
+            for p in store.list_packages(self.models_dir, warn=True)
         ]
 
     def translator(self, pair: Pair, options: DecodeOptions) -> ArgosTranslator:
