@@ -327,3 +327,19 @@ def test_to_all_without_engines_says_so(tmp_path: Path, monkeypatch: pytest.Monk
         "align: error: no installed engine translates from zh-Hans "
         "(install a package: align models install FILE.argosmodel)\n"
     )
+
+
+def test_a_row_too_long_for_ter_leaves_ter_out_and_says_so() -> None:
+    """TER refuses a segment over its word limit (it is quadratic); align run then scores that
+    target with BLEU and chrF only, and the method says why, instead of failing the run."""
+    from align.run.analyse import score_reference
+
+    words = "the summit was reached on the ninth of may by a team of seven climbers".split()
+    long_hyp = " ".join(words * 90)  # 1,350 words
+    long_ref = " ".join(list(reversed(words)) * 90)
+    hyps = ["The summit was reached on 9 May.", long_hyp]
+    refs = ["The summit was reached on the ninth of May.", long_ref]
+    scores, rows = score_reference(hyps, refs, "en")
+    assert [m.key for m in scores.metrics] == ["bleu", "chrf"]
+    assert "TER left out (row 2 has 1350 words)" in scores.method
+    assert all(isinstance(v, float) for v in rows)

@@ -135,15 +135,30 @@ def score_reference(
     # A reference written all in lower case (as the demo's is) would make every
     # capital in the translation an error: then both are lowercased (case:lc).
     lowercase = any(r != r.lower() for r in hyps) and all(r == r.lower() for r in refs)
-    result = score_corpus(
-        list(hyps),
-        [list(refs)],
-        target_lang=langs.base(lang),
-        lowercase=lowercase,
-        jobs=1 if len(hyps) < 5000 else None,
-    )
+    from align.score import DEFAULT_METRICS, SegmentTooLong
+
+    metrics = list(DEFAULT_METRICS)
+    left_out = ""
+    while True:
+        try:
+            result = score_corpus(
+                list(hyps),
+                [list(refs)],
+                metrics=metrics,
+                target_lang=langs.base(lang),
+                lowercase=lowercase,
+                jobs=1 if len(hyps) < 5000 else None,
+            )
+            break
+        except SegmentTooLong as exc:
+            # A metric that cannot take a row this long (TER is quadratic) is left out,
+            # and the method says so; the others score every row.
+            if exc.key not in metrics or len(metrics) == 1:
+                raise
+            metrics.remove(exc.key)
+            left_out += f"; {exc.key.upper()} left out (row {exc.line} has {exc.words} words)"
     keep = {f.name for f in fields(Metric)}  # a single system has no p_value, mean or ci
-    metrics = [Metric(**{k: v for k, v in r.items() if k in keep}) for r in metric_records(result)]
+    records = [Metric(**{k: v for k, v in r.items() if k in keep}) for r in metric_records(result)]
     segment = result.segment_scores("hyp")
     row_scores: list[float | None] = [
         float(seg["chrf"]) if (h and r) else None
@@ -153,8 +168,9 @@ def score_reference(
         kind="reference",
         method="sacrebleu against the reference, one segment per aligned row "
         "(rows missing a side count as empty)"
-        + ("; lowercased, as the reference has no capitals" if lowercase else ""),
-        metrics=metrics,
+        + ("; lowercased, as the reference has no capitals" if lowercase else "")
+        + left_out,
+        metrics=records,
         row_metric="chrF",
         row_range=(20.0, 70.0),
         segments=len(hyps),
