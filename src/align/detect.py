@@ -69,6 +69,9 @@ TEMPERATURE = 3.0
 # langdetect's smoothing: alpha / BASE_FREQ added to every n-gram probability.
 _ALPHA = 0.5
 _BASE_FREQ = 10000
+# A word in a language's list of very frequent short words (align.detect_evidence)
+# adds this many nats to that language's log-likelihood.
+WORD_EVIDENCE = 6.0
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
 _WORD_CACHE = 200_000  # words whose n-gram rows are remembered
@@ -386,6 +389,7 @@ class _Profiles:
     normalize: dict[int, str]  # str.translate table: langdetect's character normalisation
     url_re: re.Pattern[str]
     mail_re: re.Pattern[str]
+    word_langs: dict[str, list[int]]  # frequent word -> columns of the languages listing it
     word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
@@ -427,7 +431,18 @@ def _profiles() -> _Profiles:
         normalize=table,
         url_re=Detector.URL_RE,
         mail_re=Detector.MAIL_RE,
+        word_langs=_frequent_word_columns(langs),
     )
+
+
+def _frequent_word_columns(langs: Sequence[str]) -> dict[str, list[int]]:
+    from align.detect_evidence import FREQUENT_WORDS
+
+    out: dict[str, list[int]] = {}
+    for col, lang in enumerate(langs):
+        for word in FREQUENT_WORDS.get(lang, ()):
+            out.setdefault(word, []).append(col)
+    return out
 
 
 def detectable_languages() -> tuple[str, ...]:
@@ -455,20 +470,41 @@ def _word_rows(word: str, prof: _Profiles) -> tuple[int, ...]:
     return rows
 
 
-def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
-    """Rows of the profile n-grams in ``text`` (already reduced to one script's letters)."""
+def _ngram_rows(text: str, prof: _Profiles) -> tuple[list[int], list[str]]:
+    """Rows of the profile n-grams in ``text`` (already reduced to one script's letters).
+
+    Also returns the words read, in lower case, for the frequent-word evidence.
+    """
+    raw_words = text.split()
     words = text.translate(prof.normalize).split()
+    if len(words) != len(raw_words):  # normalisation never splits a word; be safe anyway
+        raw_words = words
     letters = sum(len(w) for w in words)
     caps = sum(len(w) for w in words if len(w) > 1 and w.isupper())
     shouting = caps * 2 > letters  # an all-caps text: read it in lower case
     rows: list[int] = []
-    for word in words:
+    read: list[str] = []
+    for word, raw_word in zip(words, raw_words, strict=True):
         if shouting:
             word = word.lower()
         elif any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word)):
             continue  # acronyms and names in capitals say little about the language
         rows.extend(_word_rows(word, prof))
-    return rows
+        read.append(raw_word.lower())
+    return rows, read
+
+
+def _word_evidence(words: Sequence[str], prof: _Profiles) -> np.ndarray | None:
+    """WORD_EVIDENCE nats per language for each of ``words`` in its frequent-word list."""
+    import numpy as np
+
+    hits = [prof.word_langs[w] for w in words if w in prof.word_langs]
+    if not hits:
+        return None
+    bonus = np.zeros(len(prof.langs))
+    for cols in hits:
+        bonus[cols] += WORD_EVIDENCE
+    return bonus
 
 
 def _score(
@@ -487,10 +523,13 @@ def _score(
         return []
     if len(cols) == 1:
         return [(prof.langs[cols[0]], 1.0)]
-    rows = _ngram_rows(text, prof)
+    rows, words = _ngram_rows(text, prof)
     if not rows:
         return []
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
+    bonus = _word_evidence(words, prof)
+    if bonus is not None:
+        loglik += bonus[cols]
     loglik -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     scores = loglik / TEMPERATURE
     scores -= scores.max()
