@@ -6,6 +6,9 @@ Inputs, all from ../shared:
 - zh-Hant: the 150 zh lines converted to Traditional by OpenCC (s2t), right only as zh-Hant / zh-tw;
 - words and 2-word phrases cut from the dev lines (one of each per line, chosen with a fixed
   seed; for ja and zh, which have no spaces, runs of 2 and 4 characters);
+- close groups: tests/data/close_groups.tsv (560 headline-like lines, 20 in each of 28
+  languages, written for this project; see tests/data/README.md), with a confusion matrix per
+  group of close languages;
 - speed: 10,000 distinct lines of data/wmt23-zh-en (sources, references, system outputs), once
   mixed (zh + en) and once English only.
 
@@ -39,6 +42,16 @@ SHARED = Path(os.environ.get("ALIGN_SHARED_DIR", ROOT.parent / "shared"))
 DEV = SHARED / "data" / "langid-dev" / "wmt23.tsv"
 WMT = SHARED / "data" / "wmt23-zh-en"
 RESULTS = ROOT / "bench" / "results"
+CLOSE = ROOT / "tests" / "data" / "close_groups.tsv"
+# Close languages measured together (confusions outside a group count as "other").
+GROUPS: dict[str, tuple[str, ...]] = {
+    "Scandinavian, West Germanic": ("da", "nb", "sv", "de", "nl", "af", "en"),
+    "Slavic in Latin": ("hr", "sl", "cs", "sk"),
+    "Cyrillic": ("ru", "uk", "bg", "mk"),
+    "Indonesian, Tagalog": ("id", "tl"),
+    "Devanagari": ("hi", "ne", "mr"),
+    "others from the held-out errors": ("et", "fi", "lt", "lv", "ro", "ca", "it", "es"),
+}
 
 Item = tuple[str, str]  # (gold edge code, text)
 
@@ -89,6 +102,28 @@ def cut(items: Sequence[Item], n_words: int) -> list[Item]:
         if spans:
             out.append((gold, rng.choice(spans).strip(".,;:!?\"'()«»„“”")))
     return out
+
+
+def load_close() -> list[Item]:
+    items = []
+    for line in CLOSE.read_text(encoding="utf-8").splitlines():
+        gold, text = line.split("\t", 1)
+        items.append((gold, text))
+    return items
+
+
+def confusion(items: Sequence[Item], got: Sequence[str], group: Sequence[str]) -> list[str]:
+    """Markdown rows: gold language x answer, for the languages of ``group``."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for (gold, _), lang in zip(items, got, strict=True):
+        if gold in group:
+            counts[gold, lang if lang in group else "other"] += 1
+    cols = [*group, "other"]
+    rows = ["| gold \\ answer | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for gold in group:
+        cells = [str(counts[gold, c]) if counts[gold, c] else "·" for c in cols]
+        rows.append(f"| **{gold}** | " + " | ".join(cells) + " |")
+    return rows
 
 
 def ours(texts: Sequence[str]) -> list[str]:
@@ -177,12 +212,15 @@ def main() -> int:
         "zh-Hant lines": traditional(dev),
         "words": cut(dev, 1),
         "2-word phrases": cut(dev, 2),
+        "close groups": load_close(),
     }
+    answers: dict[str, tuple[list[str], list[str]]] = {}
     results: dict[str, dict[str, object]] = {}
     for name, items in sets.items():
         texts = [t for _, t in items]
         got_ours, t_ours = timed(ours, texts)
         got_raw, t_raw = timed(raw, texts)
+        answers[name] = (got_ours, got_raw)
         results[name] = {
             "n": len(items),
             "ours": accuracy(items, got_ours),
@@ -212,6 +250,19 @@ def main() -> int:
             n = r["n"] if lang == "overall" else ""
             a, b = ours_acc[lang], raw_acc[lang]
             print(f"| {name} | {lang} | {n} | {a:.1%} | {b:.1%} | {100 * (a - b):+.1f} pt |")
+    close = sets["close groups"]
+    got_ours, got_raw = answers["close groups"]
+    matrices: dict[str, dict[str, list[str]]] = {}
+    print("\n### Close groups: confusion matrices (rows: gold, columns: answer)")
+    for group, members in GROUPS.items():
+        matrices[group] = {
+            "ours": confusion(close, got_ours, members),
+            "raw": confusion(close, got_raw, members),
+        }
+        print(f"\n{group}, align detect:\n")
+        print("\n".join(matrices[group]["ours"]))
+        print(f"\n{group}, langdetect:\n")
+        print("\n".join(matrices[group]["raw"]))
     print("\n| set | align detect lines/s | langdetect lines/s | speed-up |\n|---|---|---|---|")
     for name, r in results.items():
         a, b = float(r["ours_lines_per_s"]), float(r["raw_lines_per_s"])  # type: ignore[arg-type]
@@ -228,7 +279,12 @@ def main() -> int:
         )
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {"load_s": {"ours": ours_load, "raw": raw_load}, "sets": results, "speed": speed}
+    payload = {
+        "load_s": {"ours": ours_load, "raw": raw_load},
+        "sets": results,
+        "speed": speed,
+        "close_groups_confusion": matrices,
+    }
     (RESULTS / "detect.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {RESULTS / 'detect.json'}")
     return 0

@@ -27,7 +27,7 @@ from __future__ import annotations
 _WORDS: dict[str, str] = {
     # --- Latin -------------------------------------------------------------------------------
     "af": "die en van in is het nie te wat vir op met dat hy sy ons word was ook aan na om by "
-    "as sal kan maar nog deur daar hul hulle jou ek een gaan ná só",
+    "as sal kan maar nog deur daar hul hulle jou ek een gaan ná só dit haar my julle jy",
     "ca": "el la els les de del i a en que per amb un una no és al dels es va ha com més però "
     "seu seva aquest aquesta també hi ho li em ens ni fins després",
     "cs": "a v se na je že s z do o to k i jako ale pro po by jsou jsem od za jak tak které "
@@ -106,7 +106,7 @@ _WORDS: dict[str, str] = {
     "бе беше към след при до ни ви ги го му или още вече само във със кой къде има няма "
     "много",
     "mk": "и во на не за да се од со е дека по како тој таа тие ова кој која кои но а ќе "
-    "беше кон при до ни ви ги го му или уште веќе само има нема многу што ја сè сме сте",
+    "беше кон при до ни ви ги го му или уште веќе само има нема многу што ја сѐ сме сте",
     "ru": "и в не на что с по как он это к а из за от о но для так все уже его она они же бы "
     "был было только или после при до мы вы ещё кто где будет может у также её когда если "
     "чтобы очень через снова",
