@@ -389,7 +389,8 @@ class _Profiles:
     normalize: dict[int, str]  # str.translate table: langdetect's character normalisation
     url_re: re.Pattern[str]
     mail_re: re.Pattern[str]
-    word_langs: dict[str, list[int]]  # frequent word -> columns of the languages listing it
+    # frequent word (normalised, lower case) -> its row of WORD_EVIDENCE / 0 at the end of logp
+    word_rows: dict[str, int]
     word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
@@ -411,18 +412,26 @@ def _profiles() -> _Profiles:
     grams = list(factory.word_lang_prob_map)
     probs = np.array([factory.word_lang_prob_map[g] for g in grams], dtype=np.float64)[:, order]
     logp = np.log(probs + _ALPHA / _BASE_FREQ).astype(np.float32)
-    columns: dict[str, list[int]] = {}
-    for i, code in enumerate(langs):
-        script = languages.get(code).script
-        for name, tag in PROFILE_SCRIPTS.items():
-            if tag == script:
-                columns.setdefault(name, []).append(i)
+    # Each frequent word (align.detect_evidence) is one more row: WORD_EVIDENCE nats for the
+    # languages that list it, 0 for the others; read with the word's n-grams (and cached).
     table: dict[int, str] = {}
     for cp in range(0x20, 0x3000):
         ch = chr(cp)
         norm = NGram.normalize(ch)
         if norm != ch:
             table[cp] = norm
+    word_cols = _frequent_word_columns(langs, table)
+    evidence = np.zeros((len(word_cols), len(langs)), dtype=np.float32)
+    for i, cols_of_word in enumerate(word_cols.values()):
+        evidence[i, cols_of_word] = WORD_EVIDENCE
+    word_rows = {w: len(grams) + i for i, w in enumerate(word_cols)}
+    logp = np.vstack([logp, evidence])
+    columns: dict[str, list[int]] = {}
+    for i, code in enumerate(langs):
+        script = languages.get(code).script
+        for name, tag in PROFILE_SCRIPTS.items():
+            if tag == script:
+                columns.setdefault(name, []).append(i)
     return _Profiles(
         langs=langs,
         index={g: i for i, g in enumerate(grams)},
@@ -431,17 +440,18 @@ def _profiles() -> _Profiles:
         normalize=table,
         url_re=Detector.URL_RE,
         mail_re=Detector.MAIL_RE,
-        word_langs=_frequent_word_columns(langs),
+        word_rows=word_rows,
     )
 
 
-def _frequent_word_columns(langs: Sequence[str]) -> dict[str, list[int]]:
+def _frequent_word_columns(langs: Sequence[str], normalize: dict[int, str]) -> dict[str, list[int]]:
+    """Frequent word, as :func:`_ngram_rows` reads it -> columns of the languages listing it."""
     from align.detect_evidence import FREQUENT_WORDS
 
     out: dict[str, list[int]] = {}
     for col, lang in enumerate(langs):
-        for word in FREQUENT_WORDS.get(lang, ()):
-            out.setdefault(word, []).append(col)
+        for word in sorted(FREQUENT_WORDS.get(lang, ())):
+            out.setdefault(word.translate(normalize).lower(), []).append(col)
     return out
 
 
@@ -464,47 +474,29 @@ def _word_rows(word: str, prof: _Profiles) -> tuple[int, ...]:
                 row = index.get(gram) if gram != " " else None
                 if row is not None:
                     found.append(row)
+        word_row = prof.word_rows.get(word.lower())
+        if word_row is not None:
+            found.append(word_row)
         rows = tuple(found)
         if len(prof.word_cache) < _WORD_CACHE:
             prof.word_cache[word] = rows
     return rows
 
 
-def _ngram_rows(text: str, prof: _Profiles) -> tuple[list[int], list[str]]:
-    """Rows of the profile n-grams in ``text`` (already reduced to one script's letters).
-
-    Also returns the words read, in lower case, for the frequent-word evidence.
-    """
-    raw_words = text.split()
+def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
+    """Rows of the profile n-grams in ``text`` (already reduced to one script's letters)."""
     words = text.translate(prof.normalize).split()
-    if len(words) != len(raw_words):  # normalisation never splits a word; be safe anyway
-        raw_words = words
     letters = sum(len(w) for w in words)
     caps = sum(len(w) for w in words if len(w) > 1 and w.isupper())
     shouting = caps * 2 > letters  # an all-caps text: read it in lower case
     rows: list[int] = []
-    read: list[str] = []
-    for word, raw_word in zip(words, raw_words, strict=True):
+    for word in words:
         if shouting:
             word = word.lower()
         elif any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word)):
             continue  # acronyms and names in capitals say little about the language
         rows.extend(_word_rows(word, prof))
-        read.append(raw_word.lower())
-    return rows, read
-
-
-def _word_evidence(words: Sequence[str], prof: _Profiles) -> np.ndarray | None:
-    """WORD_EVIDENCE nats per language for each of ``words`` in its frequent-word list."""
-    import numpy as np
-
-    hits = [prof.word_langs[w] for w in words if w in prof.word_langs]
-    if not hits:
-        return None
-    bonus = np.zeros(len(prof.langs))
-    for cols in hits:
-        bonus[cols] += WORD_EVIDENCE
-    return bonus
+    return rows
 
 
 def _score(
@@ -523,13 +515,10 @@ def _score(
         return []
     if len(cols) == 1:
         return [(prof.langs[cols[0]], 1.0)]
-    rows, words = _ngram_rows(text, prof)
+    rows = _ngram_rows(text, prof)
     if not rows:
         return []
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
-    bonus = _word_evidence(words, prof)
-    if bonus is not None:
-        loglik += bonus[cols]
     loglik -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     scores = loglik / TEMPERATURE
     scores -= scores.max()
