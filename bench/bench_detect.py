@@ -126,6 +126,55 @@ def confusion(items: Sequence[Item], got: Sequence[str], group: Sequence[str]) -
     return rows
 
 
+# Close pairs for the mixed paragraphs of the paragraph-prior check: 4 sentences of the first
+# language and 1 of the second.
+MIXED_PAIRS = [
+    ("da", "nb"), ("nb", "da"), ("sv", "nb"), ("hr", "sl"), ("sl", "hr"), ("ru", "uk"),
+    ("uk", "ru"), ("bg", "mk"), ("mk", "bg"), ("hi", "ne"), ("ne", "hi"), ("id", "tl"),
+    ("nl", "af"), ("af", "nl"), ("ca", "es"), ("es", "ca"), ("it", "ca"),
+]  # fmt: skip
+
+
+def paragraph_prior(close: Sequence[Item]) -> dict[str, dict[str, int]]:
+    """Sentence accuracy in paragraphs of the close-group lines, with and without the prior.
+
+    Same-language paragraphs: each language's 20 lines as 4 paragraphs of 5 sentences. Mixed:
+    for each pair of MIXED_PAIRS, 4 paragraphs of 4 sentences of one language and 1 of the other
+    (the odd sentence, which the prior must not outvote).
+    """
+    import align.detect as detect
+
+    by: dict[str, list[str]] = {}
+    for gold, text in close:
+        by.setdefault(gold, []).append(text.rstrip("?"))
+    same = [([g] * 5, ts[i : i + 5]) for g, ts in by.items() for i in range(0, 20, 5)]
+    mixed = [
+        ([a] * 4 + [b], by[a][5 * k : 5 * k + 4] + [by[b][5 * k + 4]])
+        for a, b in MIXED_PAIRS
+        for k in range(4)
+    ]
+    kept = detect.PARAGRAPH_PRIOR
+    out: dict[str, dict[str, int]] = {}
+    try:
+        for label, prior in (("without", 0.0), ("with", kept)):
+            detect.PARAGRAPH_PRIOR = prior
+            counts: Counter[str] = Counter()
+            for name, paras in (("same", same), ("mixed", mixed)):
+                for golds, sents in paras:
+                    units = detect.detect_segments(". ".join(sents) + ".", by="sentence")
+                    got = [u.detection.lang for u in units]
+                    assert len(got) == len(golds), sents
+                    counts[name] += sum(x == y for x, y in zip(got, golds, strict=True))
+                    counts[name + "_n"] += len(golds)
+                    if name == "mixed":
+                        counts["odd"] += got[-1] == golds[-1]
+                        counts["odd_n"] += 1
+            out[label] = dict(counts)
+    finally:
+        detect.PARAGRAPH_PRIOR = kept
+    return out
+
+
 def ours(texts: Sequence[str]) -> list[str]:
     from align.detect import detect_segments
 
@@ -263,6 +312,15 @@ def main() -> int:
         print("\n".join(matrices[group]["ours"]))
         print(f"\n{group}, langdetect:\n")
         print("\n".join(matrices[group]["raw"]))
+    prior = paragraph_prior(close)
+    print("\n### Paragraph prior (by sentence; the close-group lines as paragraphs)\n")
+    print("| paragraph prior | same-language paragraphs | mixed paragraphs | the odd sentence |")
+    print("|---|---|---|---|")
+    for label, c in prior.items():
+        print(
+            f"| {label} | {c['same']}/{c['same_n']} | {c['mixed']}/{c['mixed_n']} "
+            f"| {c['odd']}/{c['odd_n']} |"
+        )
     print("\n| set | align detect lines/s | langdetect lines/s | speed-up |\n|---|---|---|---|")
     for name, r in results.items():
         a, b = float(r["ours_lines_per_s"]), float(r["raw_lines_per_s"])  # type: ignore[arg-type]
@@ -284,6 +342,7 @@ def main() -> int:
         "sets": results,
         "speed": speed,
         "close_groups_confusion": matrices,
+        "paragraph_prior": prior,
     }
     (RESULTS / "detect.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {RESULTS / 'detect.json'}")

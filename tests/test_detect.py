@@ -309,6 +309,29 @@ def test_close_groups_set_written_for_the_project() -> None:
     assert sum(right.values()) / len(rows) >= 0.97, per_lang
 
 
+def test_the_paragraph_language_is_a_mild_prior_for_its_sentences() -> None:
+    alone = "Kongen holder nyttårstale i kveld."  # Bokmål (kveld), but alone it reads as Danish
+    assert detect_language(alone).lang == "da"
+    para = "Regjeringen vil øke skatten på bensin etter valget. " + alone
+    got = [u.detection.lang for u in detect_segments(para, by="sentence")]
+    assert got == ["nb", "nb"]
+    # The prior does not outvote a sentence that is clearly in another language.
+    para = "Regjeringen vil øke skatten på bensin etter valget. Hva betyr renten for boliglånet "
+    para += "ditt? Det är inte första gången det händer."
+    got = [u.detection.lang for u in detect_segments(para, by="sentence")]
+    assert got == ["nb", "nb", "sv"]
+    # Lines are independent: no prior from the neighbouring lines.
+    lines = [u.detection.lang for u in detect_segments(para.replace(". ", ".\n"), by="line")]
+    assert lines[-1] == "sv"
+    lines = [
+        u.detection.lang
+        for u in detect_segments(
+            "Regjeringen vil øke skatten på bensin etter valget.\n" + alone, by="line"
+        )
+    ]
+    assert lines == ["nb", "da"]
+
+
 _PROBE = (
     "import json, sys\n"
     "from align.detect import detect_many\n"

@@ -72,6 +72,10 @@ _BASE_FREQ = 10000
 # A word in a language's list of very frequent short words (align.detect_evidence)
 # adds this many nats to that language's log-likelihood.
 WORD_EVIDENCE = 6.0
+# Detecting by sentence, the paragraph's language gets this many nats (after the
+# temperature) in each of its sentences: a mild document-level prior that settles
+# close-language ties without outvoting a sentence that is clearly in another language.
+PARAGRAPH_PRIOR = 0.5
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
 _WORD_CACHE = 200_000  # words whose n-gram rows are remembered
@@ -500,7 +504,7 @@ def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
 
 
 def _score(
-    text: str, script: str, allowed: frozenset[str] | None, raw: str
+    text: str, script: str, allowed: frozenset[str] | None, raw: str, prior: str | None = None
 ) -> list[tuple[str, float]]:
     """Posterior over the languages of ``script`` (restricted to ``allowed``), best first.
 
@@ -521,6 +525,10 @@ def _score(
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
     loglik -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     scores = loglik / TEMPERATURE
+    if prior is not None and PARAGRAPH_PRIOR:
+        for j, c in enumerate(cols):
+            if prof.langs[c] == prior:
+                scores[j] += PARAGRAPH_PRIOR
     scores -= scores.max()
     post = np.exp(scores)
     post /= post.sum()
@@ -550,7 +558,7 @@ def _only_script(text: str, script: str) -> str:
 
 
 def _decide(
-    text: str, script: str, allowed: frozenset[str] | None, top: int
+    text: str, script: str, allowed: frozenset[str] | None, top: int, prior: str | None = None
 ) -> tuple[str, float, list[tuple[str, float]]]:
     """The language of ``text`` written in ``script`` (a group from :func:`_groups`)."""
     if script == "HAN":
@@ -575,7 +583,7 @@ def _decide(
         prof = _profiles()
         clean = prof.mail_re.sub(" ", prof.url_re.sub(" ", text))
         clean = clean[:MAX_TEXT]
-        ranked = _score(_only_script(clean, script), script, allowed, clean)
+        ranked = _score(_only_script(clean, script), script, allowed, clean, prior)
         if not ranked:
             return UND, 0.0, []
         lang, p = ranked[0]
@@ -621,7 +629,9 @@ def _main_group(ranked: list[str], weights: dict[str, float]) -> str | None:
     return main if weights[main] >= MIXED_SHARE * total else None
 
 
-def _detect(text: str, allowed: frozenset[str] | None, top: int) -> Detection:
+def _detect(
+    text: str, allowed: frozenset[str] | None, top: int, prior: str | None = None
+) -> Detection:
     counts = script_counts(text)
     letters = sum(counts.values())
     if letters < MIN_LETTERS:
@@ -640,7 +650,7 @@ def _detect(text: str, allowed: frozenset[str] | None, top: int) -> Detection:
             merged[lang] = merged.get(lang, 0) + n
         alts = sorted(((lang, n / letters) for lang, n in merged.items()), key=lambda x: -x[1])
         return Detection(MUL, 0.0, alts[:top], "MIXED", letters, tuple(merged.items()))
-    lang, conf, alts = _decide(text, main, allowed, top)
+    lang, conf, alts = _decide(text, main, allowed, top, prior)
     # Letters of other scripts are evidence the unit is not all in this language.
     share = weights[main] / sum(weights.values())
     if share < 1.0:
@@ -700,7 +710,7 @@ def detect_segments(
             continue
         split_lang = pdet.lang if pdet.is_language else None
         for s, sent in enumerate(split_sentences(para, split_lang)):
-            det = _detect(unicodedata.normalize("NFC", sent), allowed, top)
+            det = _detect(unicodedata.normalize("NFC", sent), allowed, top, split_lang)
             yield UnitDetection(Segment(p, s, sent), det)
 
 
