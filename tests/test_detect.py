@@ -332,6 +332,15 @@ def test_the_paragraph_language_is_a_mild_prior_for_its_sentences() -> None:
     assert lines == ["nb", "da"]
 
 
+def test_a_text_of_only_mixed_case_capitals_is_read_not_und() -> None:
+    # Words with two capitals in a row are skipped as acronyms; when nothing else is left the
+    # text is read in lower case rather than answered und (it has letters).
+    for text in ("SuperLIGA", "TikTOK", "YouTUBE"):
+        d = detect_language(text)
+        assert d.is_language and 0 < d.confidence < 1, (text, d)
+    assert detect_language("¡La SuperLIGA vuelve mañana!").lang == "es"
+
+
 _PROBE = (
     "import json, sys\n"
     "from align.detect import detect_many\n"

@@ -494,12 +494,17 @@ def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
     caps = sum(len(w) for w in words if len(w) > 1 and w.isupper())
     shouting = caps * 2 > letters  # an all-caps text: read it in lower case
     rows: list[int] = []
+    skipped: list[str] = []
     for word in words:
         if shouting:
             word = word.lower()
         elif any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word)):
-            continue  # acronyms and names in capitals say little about the language
+            skipped.append(word)  # acronyms and names in capitals say little about the language
+            continue
         rows.extend(_word_rows(word, prof))
+    if not rows:  # nothing but such words (SuperLIGA, TikTOK): little is better than und
+        for word in skipped:
+            rows.extend(_word_rows(word.lower(), prof))
     return rows
 
 
