@@ -26,6 +26,13 @@ How a unit of text is decided, in order:
    langdetect's random sampling, so the answer is the same in every run and
    process, uses all the evidence in short text, and needs no detector per
    call: the profiles are loaded once per process into one matrix.
+5. Letters outside a language's alphabet cost it :data:`ALPHABET_PENALTY`
+   nats each; each word in a language's list of very frequent short words
+   (:mod:`align.detect_evidence`) gives it :data:`WORD_EVIDENCE` nats, so the
+   function words that differ between close languages (af/av, što/kaj,
+   что/що) decide where the n-grams nearly tie.
+6. Detecting by sentence, the paragraph's language gets a mild prior,
+   :data:`PARAGRAPH_PRIOR` nats, in each of its sentences.
 
 ``candidates`` restricts the answer to some languages (e.g. those of the
 installed models); a text whose script none of them is written in is ``und``.

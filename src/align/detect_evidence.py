@@ -31,7 +31,7 @@ _WORDS: dict[str, str] = {
     "ca": "el la els les de del i a en que per amb un una no és al dels es va ha com més però "
     "seu seva aquest aquesta també hi ho li em ens ni fins després",
     "cs": "a v se na je že s z do o to k i jako ale pro po by jsou jsem od za jak tak které "
-    "který byl být co už není ve ze při jen než ještě",
+    "který byl být co už není ve ze při jen než ještě ne si mu ho jeho jsme",
     "cy": "y yr a ac i o yn ar mae ei eu am gan wedi bod ddim fel hyn ond roedd oedd hefyd "
     "gyda ni chi nhw fy dy ein eich",
     "da": "og i at det er en et til af på som med den for de har ikke der var sig om men fra "
@@ -82,7 +82,7 @@ _WORDS: dict[str, str] = {
     "ro": "de și în la a cu pe nu din o că se un pentru care mai sunt este al ale lui fost "
     "ca sau după dar au va fi prin acest această cel cea până despre între ce fără",
     "sk": "a v sa na je že s z do o to k aj ako ale pre po by sú som od za tak ktoré ktorý "
-    "bol byť čo už nie vo zo pri však alebo len ešte",
+    "bol byť čo už nie vo zo pri však alebo len ešte si mu ho jeho sme",
     "sl": "je v in se na da za so od s z o ki ne pa tudi to bi bo kot še ali ter po iz k pri "
     "kar le že sem smo ste kako kdo kaj zaradi več vse samo ni bil bila ga mu mi če ko",
     "so": "iyo ka in ay u oo ku ee waa ah la uu soo wax ayaa ugu kale si wuxuu waxay ma aan "
