@@ -6,6 +6,9 @@ Inputs, all from ../shared:
 - zh-Hant: the 150 zh lines converted to Traditional by OpenCC (s2t), right only as zh-Hant / zh-tw;
 - words and 2-word phrases cut from the dev lines (one of each per line, chosen with a fixed
   seed; for ja and zh, which have no spaces, runs of 2 and 4 characters);
+- close groups: tests/data/close_groups.tsv (560 headline-like lines, 20 in each of 28
+  languages, written for this project; see tests/data/README.md), with a confusion matrix per
+  group of close languages;
 - speed: 10,000 distinct lines of data/wmt23-zh-en (sources, references, system outputs), once
   mixed (zh + en) and once English only.
 
@@ -39,6 +42,16 @@ SHARED = Path(os.environ.get("ALIGN_SHARED_DIR", ROOT.parent / "shared"))
 DEV = SHARED / "data" / "langid-dev" / "wmt23.tsv"
 WMT = SHARED / "data" / "wmt23-zh-en"
 RESULTS = ROOT / "bench" / "results"
+CLOSE = ROOT / "tests" / "data" / "close_groups.tsv"
+# Close languages measured together (confusions outside a group count as "other").
+GROUPS: dict[str, tuple[str, ...]] = {
+    "Scandinavian, West Germanic": ("da", "nb", "sv", "de", "nl", "af", "en"),
+    "Slavic in Latin": ("hr", "sl", "cs", "sk"),
+    "Cyrillic": ("ru", "uk", "bg", "mk"),
+    "Indonesian, Tagalog": ("id", "tl"),
+    "Devanagari": ("hi", "ne", "mr"),
+    "others from the held-out errors": ("et", "fi", "lt", "lv", "ro", "ca", "it", "es"),
+}
 
 Item = tuple[str, str]  # (gold edge code, text)
 
@@ -88,6 +101,77 @@ def cut(items: Sequence[Item], n_words: int) -> list[Item]:
         ]
         if spans:
             out.append((gold, rng.choice(spans).strip(".,;:!?\"'()«»„“”")))
+    return out
+
+
+def load_close() -> list[Item]:
+    items = []
+    for line in CLOSE.read_text(encoding="utf-8").splitlines():
+        gold, text = line.split("\t", 1)
+        items.append((gold, text))
+    return items
+
+
+def confusion(items: Sequence[Item], got: Sequence[str], group: Sequence[str]) -> list[str]:
+    """Markdown rows: gold language x answer, for the languages of ``group``."""
+    counts: Counter[tuple[str, str]] = Counter()
+    for (gold, _), lang in zip(items, got, strict=True):
+        if gold in group:
+            counts[gold, lang if lang in group else "other"] += 1
+    cols = [*group, "other"]
+    rows = ["| gold \\ answer | " + " | ".join(cols) + " |", "|---" * (len(cols) + 1) + "|"]
+    for gold in group:
+        cells = [str(counts[gold, c]) if counts[gold, c] else "·" for c in cols]
+        rows.append(f"| **{gold}** | " + " | ".join(cells) + " |")
+    return rows
+
+
+# Close pairs for the mixed paragraphs of the paragraph-prior check: 4 sentences of the first
+# language and 1 of the second.
+MIXED_PAIRS = [
+    ("da", "nb"), ("nb", "da"), ("sv", "nb"), ("hr", "sl"), ("sl", "hr"), ("ru", "uk"),
+    ("uk", "ru"), ("bg", "mk"), ("mk", "bg"), ("hi", "ne"), ("ne", "hi"), ("id", "tl"),
+    ("nl", "af"), ("af", "nl"), ("ca", "es"), ("es", "ca"), ("it", "ca"),
+]  # fmt: skip
+
+
+def paragraph_prior(close: Sequence[Item]) -> dict[str, dict[str, int]]:
+    """Sentence accuracy in paragraphs of the close-group lines, with and without the prior.
+
+    Same-language paragraphs: each language's 20 lines as 4 paragraphs of 5 sentences. Mixed:
+    for each pair of MIXED_PAIRS, 4 paragraphs of 4 sentences of one language and 1 of the other
+    (the odd sentence, which the prior must not outvote).
+    """
+    import align.detect as detect
+
+    by: dict[str, list[str]] = {}
+    for gold, text in close:
+        by.setdefault(gold, []).append(text.rstrip("?"))
+    same = [([g] * 5, ts[i : i + 5]) for g, ts in by.items() for i in range(0, 20, 5)]
+    mixed = [
+        ([a] * 4 + [b], by[a][5 * k : 5 * k + 4] + [by[b][5 * k + 4]])
+        for a, b in MIXED_PAIRS
+        for k in range(4)
+    ]
+    kept = detect.PARAGRAPH_PRIOR
+    out: dict[str, dict[str, int]] = {}
+    try:
+        for label, prior in (("without", 0.0), ("with", kept)):
+            detect.PARAGRAPH_PRIOR = prior
+            counts: Counter[str] = Counter()
+            for name, paras in (("same", same), ("mixed", mixed)):
+                for golds, sents in paras:
+                    units = detect.detect_segments(". ".join(sents) + ".", by="sentence")
+                    got = [u.detection.lang for u in units]
+                    assert len(got) == len(golds), sents
+                    counts[name] += sum(x == y for x, y in zip(got, golds, strict=True))
+                    counts[name + "_n"] += len(golds)
+                    if name == "mixed":
+                        counts["odd"] += got[-1] == golds[-1]
+                        counts["odd_n"] += 1
+            out[label] = dict(counts)
+    finally:
+        detect.PARAGRAPH_PRIOR = kept
     return out
 
 
@@ -177,12 +261,15 @@ def main() -> int:
         "zh-Hant lines": traditional(dev),
         "words": cut(dev, 1),
         "2-word phrases": cut(dev, 2),
+        "close groups": load_close(),
     }
+    answers: dict[str, tuple[list[str], list[str]]] = {}
     results: dict[str, dict[str, object]] = {}
     for name, items in sets.items():
         texts = [t for _, t in items]
         got_ours, t_ours = timed(ours, texts)
         got_raw, t_raw = timed(raw, texts)
+        answers[name] = (got_ours, got_raw)
         results[name] = {
             "n": len(items),
             "ours": accuracy(items, got_ours),
@@ -212,6 +299,28 @@ def main() -> int:
             n = r["n"] if lang == "overall" else ""
             a, b = ours_acc[lang], raw_acc[lang]
             print(f"| {name} | {lang} | {n} | {a:.1%} | {b:.1%} | {100 * (a - b):+.1f} pt |")
+    close = sets["close groups"]
+    got_ours, got_raw = answers["close groups"]
+    matrices: dict[str, dict[str, list[str]]] = {}
+    print("\n### Close groups: confusion matrices (rows: gold, columns: answer)")
+    for group, members in GROUPS.items():
+        matrices[group] = {
+            "ours": confusion(close, got_ours, members),
+            "raw": confusion(close, got_raw, members),
+        }
+        print(f"\n{group}, align detect:\n")
+        print("\n".join(matrices[group]["ours"]))
+        print(f"\n{group}, langdetect:\n")
+        print("\n".join(matrices[group]["raw"]))
+    prior = paragraph_prior(close)
+    print("\n### Paragraph prior (by sentence; the close-group lines as paragraphs)\n")
+    print("| paragraph prior | same-language paragraphs | mixed paragraphs | the odd sentence |")
+    print("|---|---|---|---|")
+    for label, c in prior.items():
+        print(
+            f"| {label} | {c['same']}/{c['same_n']} | {c['mixed']}/{c['mixed_n']} "
+            f"| {c['odd']}/{c['odd_n']} |"
+        )
     print("\n| set | align detect lines/s | langdetect lines/s | speed-up |\n|---|---|---|---|")
     for name, r in results.items():
         a, b = float(r["ours_lines_per_s"]), float(r["raw_lines_per_s"])  # type: ignore[arg-type]
@@ -228,7 +337,13 @@ def main() -> int:
         )
 
     RESULTS.mkdir(parents=True, exist_ok=True)
-    payload = {"load_s": {"ours": ours_load, "raw": raw_load}, "sets": results, "speed": speed}
+    payload = {
+        "load_s": {"ours": ours_load, "raw": raw_load},
+        "sets": results,
+        "speed": speed,
+        "close_groups_confusion": matrices,
+        "paragraph_prior": prior,
+    }
     (RESULTS / "detect.json").write_text(json.dumps(payload, indent=2) + "\n", encoding="utf-8")
     print(f"\nwrote {RESULTS / 'detect.json'}")
     return 0

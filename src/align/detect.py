@@ -26,6 +26,13 @@ How a unit of text is decided, in order:
    langdetect's random sampling, so the answer is the same in every run and
    process, uses all the evidence in short text, and needs no detector per
    call: the profiles are loaded once per process into one matrix.
+5. Letters outside a language's alphabet cost it :data:`ALPHABET_PENALTY`
+   nats each; each word in a language's list of very frequent short words
+   (:mod:`align.detect_evidence`) gives it :data:`WORD_EVIDENCE` nats, so the
+   function words that differ between close languages (af/av, što/kaj,
+   что/що) decide where the n-grams nearly tie.
+6. Detecting by sentence, the paragraph's language gets a mild prior,
+   :data:`PARAGRAPH_PRIOR` nats, in each of its sentences.
 
 ``candidates`` restricts the answer to some languages (e.g. those of the
 installed models); a text whose script none of them is written in is ``und``.
@@ -69,6 +76,13 @@ TEMPERATURE = 3.0
 # langdetect's smoothing: alpha / BASE_FREQ added to every n-gram probability.
 _ALPHA = 0.5
 _BASE_FREQ = 10000
+# A word in a language's list of very frequent short words (align.detect_evidence)
+# adds this many nats to that language's log-likelihood.
+WORD_EVIDENCE = 6.0
+# Detecting by sentence, the paragraph's language gets this many nats (after the
+# temperature) in each of its sentences: a mild document-level prior that settles
+# close-language ties without outvoting a sentence that is clearly in another language.
+PARAGRAPH_PRIOR = 0.5
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
 _WORD_CACHE = 200_000  # words whose n-gram rows are remembered
@@ -386,6 +400,8 @@ class _Profiles:
     normalize: dict[int, str]  # str.translate table: langdetect's character normalisation
     url_re: re.Pattern[str]
     mail_re: re.Pattern[str]
+    # frequent word (normalised, lower case) -> its row of WORD_EVIDENCE / 0 at the end of logp
+    word_rows: dict[str, int]
     word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
@@ -407,18 +423,26 @@ def _profiles() -> _Profiles:
     grams = list(factory.word_lang_prob_map)
     probs = np.array([factory.word_lang_prob_map[g] for g in grams], dtype=np.float64)[:, order]
     logp = np.log(probs + _ALPHA / _BASE_FREQ).astype(np.float32)
-    columns: dict[str, list[int]] = {}
-    for i, code in enumerate(langs):
-        script = languages.get(code).script
-        for name, tag in PROFILE_SCRIPTS.items():
-            if tag == script:
-                columns.setdefault(name, []).append(i)
+    # Each frequent word (align.detect_evidence) is one more row: WORD_EVIDENCE nats for the
+    # languages that list it, 0 for the others; read with the word's n-grams (and cached).
     table: dict[int, str] = {}
     for cp in range(0x20, 0x3000):
         ch = chr(cp)
         norm = NGram.normalize(ch)
         if norm != ch:
             table[cp] = norm
+    word_cols = _frequent_word_columns(langs, table)
+    evidence = np.zeros((len(word_cols), len(langs)), dtype=np.float32)
+    for i, cols_of_word in enumerate(word_cols.values()):
+        evidence[i, cols_of_word] = WORD_EVIDENCE
+    word_rows = {w: len(grams) + i for i, w in enumerate(word_cols)}
+    logp = np.vstack([logp, evidence])
+    columns: dict[str, list[int]] = {}
+    for i, code in enumerate(langs):
+        script = languages.get(code).script
+        for name, tag in PROFILE_SCRIPTS.items():
+            if tag == script:
+                columns.setdefault(name, []).append(i)
     return _Profiles(
         langs=langs,
         index={g: i for i, g in enumerate(grams)},
@@ -427,7 +451,19 @@ def _profiles() -> _Profiles:
         normalize=table,
         url_re=Detector.URL_RE,
         mail_re=Detector.MAIL_RE,
+        word_rows=word_rows,
     )
+
+
+def _frequent_word_columns(langs: Sequence[str], normalize: dict[int, str]) -> dict[str, list[int]]:
+    """Frequent word, as :func:`_ngram_rows` reads it -> columns of the languages listing it."""
+    from align.detect_evidence import FREQUENT_WORDS
+
+    out: dict[str, list[int]] = {}
+    for col, lang in enumerate(langs):
+        for word in sorted(FREQUENT_WORDS.get(lang, ())):
+            out.setdefault(word.translate(normalize).lower(), []).append(col)
+    return out
 
 
 def detectable_languages() -> tuple[str, ...]:
@@ -449,6 +485,9 @@ def _word_rows(word: str, prof: _Profiles) -> tuple[int, ...]:
                 row = index.get(gram) if gram != " " else None
                 if row is not None:
                     found.append(row)
+        word_row = prof.word_rows.get(word.lower())
+        if word_row is not None:
+            found.append(word_row)
         rows = tuple(found)
         if len(prof.word_cache) < _WORD_CACHE:
             prof.word_cache[word] = rows
@@ -462,17 +501,22 @@ def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
     caps = sum(len(w) for w in words if len(w) > 1 and w.isupper())
     shouting = caps * 2 > letters  # an all-caps text: read it in lower case
     rows: list[int] = []
+    skipped: list[str] = []
     for word in words:
         if shouting:
             word = word.lower()
         elif any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word)):
-            continue  # acronyms and names in capitals say little about the language
+            skipped.append(word)  # acronyms and names in capitals say little about the language
+            continue
         rows.extend(_word_rows(word, prof))
+    if not rows:  # nothing but such words (SuperLIGA, TikTOK): little is better than und
+        for word in skipped:
+            rows.extend(_word_rows(word.lower(), prof))
     return rows
 
 
 def _score(
-    text: str, script: str, allowed: frozenset[str] | None, raw: str
+    text: str, script: str, allowed: frozenset[str] | None, raw: str, prior: str | None = None
 ) -> list[tuple[str, float]]:
     """Posterior over the languages of ``script`` (restricted to ``allowed``), best first.
 
@@ -493,6 +537,10 @@ def _score(
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
     loglik -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     scores = loglik / TEMPERATURE
+    if prior is not None and PARAGRAPH_PRIOR:
+        for j, c in enumerate(cols):
+            if prof.langs[c] == prior:
+                scores[j] += PARAGRAPH_PRIOR
     scores -= scores.max()
     post = np.exp(scores)
     post /= post.sum()
@@ -522,7 +570,7 @@ def _only_script(text: str, script: str) -> str:
 
 
 def _decide(
-    text: str, script: str, allowed: frozenset[str] | None, top: int
+    text: str, script: str, allowed: frozenset[str] | None, top: int, prior: str | None = None
 ) -> tuple[str, float, list[tuple[str, float]]]:
     """The language of ``text`` written in ``script`` (a group from :func:`_groups`)."""
     if script == "HAN":
@@ -547,7 +595,7 @@ def _decide(
         prof = _profiles()
         clean = prof.mail_re.sub(" ", prof.url_re.sub(" ", text))
         clean = clean[:MAX_TEXT]
-        ranked = _score(_only_script(clean, script), script, allowed, clean)
+        ranked = _score(_only_script(clean, script), script, allowed, clean, prior)
         if not ranked:
             return UND, 0.0, []
         lang, p = ranked[0]
@@ -593,7 +641,9 @@ def _main_group(ranked: list[str], weights: dict[str, float]) -> str | None:
     return main if weights[main] >= MIXED_SHARE * total else None
 
 
-def _detect(text: str, allowed: frozenset[str] | None, top: int) -> Detection:
+def _detect(
+    text: str, allowed: frozenset[str] | None, top: int, prior: str | None = None
+) -> Detection:
     counts = script_counts(text)
     letters = sum(counts.values())
     if letters < MIN_LETTERS:
@@ -612,7 +662,7 @@ def _detect(text: str, allowed: frozenset[str] | None, top: int) -> Detection:
             merged[lang] = merged.get(lang, 0) + n
         alts = sorted(((lang, n / letters) for lang, n in merged.items()), key=lambda x: -x[1])
         return Detection(MUL, 0.0, alts[:top], "MIXED", letters, tuple(merged.items()))
-    lang, conf, alts = _decide(text, main, allowed, top)
+    lang, conf, alts = _decide(text, main, allowed, top, prior)
     # Letters of other scripts are evidence the unit is not all in this language.
     share = weights[main] / sum(weights.values())
     if share < 1.0:
@@ -672,7 +722,7 @@ def detect_segments(
             continue
         split_lang = pdet.lang if pdet.is_language else None
         for s, sent in enumerate(split_sentences(para, split_lang)):
-            det = _detect(unicodedata.normalize("NFC", sent), allowed, top)
+            det = _detect(unicodedata.normalize("NFC", sent), allowed, top, split_lang)
             yield UnitDetection(Segment(p, s, sent), det)
 
 

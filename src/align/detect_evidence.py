@@ -1,0 +1,128 @@
+"""Very frequent short words per language: word-level evidence for :mod:`align.detect`.
+
+langdetect's profiles stop at 3-grams, so they see ``og`` (Danish and Norwegian
+"and") and ``av``/``af`` only as pieces of longer strings, and a short headline
+gives close languages nearly the same n-gram score. Whole function words
+separate them cheaply: Danish writes *af, efter, mig, nu, hvad, blev*, Bokmål
+*av, etter, meg, nå, hva, ble*, Swedish *och, är, inte, att, till*; Croatian
+*u, što, tko, više, nije, će*, Slovenian *v, kaj, kdo, več, ni, bo*;
+Russian *что, кто, он*, Ukrainian *що, хто, він, і*, Bulgarian *че, той, ще, са*,
+Macedonian *дека, што, тој, ќе, во, од, со*; Hindi *है, और, में*, Nepali *छ, र, मा*,
+Marathi *आहे, आणि, व*.
+
+The lists were written for this project from each language's closed word classes
+(articles, conjunctions, prepositions, pronouns, auxiliaries: the words a
+grammar of the language lists first), not taken or tuned from any evaluation
+file; every word is spelt with the letters of its language's alphabet in
+:data:`align.detect.LETTERS` (a test checks this). Every language of a script
+that has lists has one (all 31 Latin, the 4 Cyrillic, the 3 Devanagari
+languages of langdetect), so a word shared by several languages (``de``,
+``in``, ``и``) gives each of them the same evidence and only words that differ
+between neighbours move the answer. Arabic-script languages have no lists and
+get no word evidence.
+"""
+
+from __future__ import annotations
+
+_WORDS: dict[str, str] = {
+    # --- Latin -------------------------------------------------------------------------------
+    "af": "die en van in is het nie te wat vir op met dat hy sy ons word was ook aan na om by "
+    "as sal kan maar nog deur daar hul hulle jou ek een gaan ná só dit haar my julle jy",
+    "ca": "el la els les de del i a en que per amb un una no és al dels es va ha com més però "
+    "seu seva aquest aquesta també hi ho li em ens ni fins després",
+    "cs": "a v se na je že s z do o to k i jako ale pro po by jsou jsem od za jak tak které "
+    "který byl být co už není ve ze při jen než ještě ne si mu ho jeho jsme",
+    "cy": "y yr a ac i o yn ar mae ei eu am gan wedi bod ddim fel hyn ond roedd oedd hefyd "
+    "gyda ni chi nhw fy dy ein eich",
+    "da": "og i at det er en et til af på som med den for de har ikke der var sig om men fra "
+    "han hun vi kan vil blev efter også nu hvad mig dig jeg være kun hvor skal mod end ud op "
+    "meget eller noget siger bare",
+    "de": "der die und in den von zu das mit sich des auf für ist im dem nicht ein eine als "
+    "auch es an er hat aus bei sie nach wird noch wie einen über so zum um nur aber vor zur "
+    "bis mehr durch man sind wir ich war kann dass oder",
+    "en": "the of and to in a is that for it as was with on be by he at are this from or "
+    "have an they which not but has his her we you after will their been were more can who "
+    "new its she says said over how what",
+    "es": "de la que el en y a los del se las por un para con no una su al es lo como más "
+    "pero sus le ya o fue este ha sí porque esta son entre cuando muy sin sobre también me "
+    "hasta hay donde tras qué cómo",
+    "et": "ja on ei et ta see oli ka mis kui ning aga selle seda nii oma siis veel kes mida "
+    "või välja üle pärast tema nad mille üks juba pole end kus",
+    "fi": "ja on ei että se oli hän ovat mutta kun myös tai joka jo niin kuin sen ole nyt "
+    "vain hänen mitä tämä ne sitä jos vielä jälkeen voi olla kaikki yli koko mukaan",
+    "fr": "de la le et les des en un du une que est pour qui dans a par plus pas au sur ne "
+    "se ce il sont aux avec son sa ses mais elle ou été nous vous ils leur cette après "
+    "contre selon",
+    "hr": "i je u se na da za su od s o a ne koji što to iz sa kao ali bi će do po biti ili "
+    "samo nije kako koja još sve više tko gdje nakon zbog jer bio bila ga mu mi smo ste sam "
+    "li kad",
+    "hu": "a az és hogy nem is egy meg de van el ki be már csak még mint volt azt ez ha vagy "
+    "után kell lesz így sem fel nagy között pedig akkor most mert",
+    "id": "yang dan di ini itu dengan untuk dari dalam tidak akan pada juga ke ada bisa oleh "
+    "karena saat sudah atau telah lebih kami kita mereka dia tersebut bahwa setelah masih "
+    "hanya para baru jadi tak agar sebagai bagi seperti belum saya anda",
+    "it": "di e il la che in a per un è del della le non i si con una da al dei gli lo come "
+    "più ma anche ha alla sono nel nella delle ci questo tra dopo sul suo sua se o ancora "
+    "stato essere",
+    "lt": "ir kad yra su į iš o bet tai kaip jo jis ji per ne buvo nuo dėl apie už prie jau "
+    "tik taip po dar kuris kuri bus arba kai savo mes jie jūs iki tarp net",
+    "lv": "un ir ka par no uz ar kas arī bet to tas ne lai tā vai pēc kā jau bija viņš viņa "
+    "līdz tikai vēl gan pie kad nav būs savu šo šī mēs kur tad tiek",
+    "nb": "og i er det en et til av på som med den for de har ikke at var seg om men fra han "
+    "hun vi kan vil ble etter også nå hva meg deg jeg være bare hvor skal mot enn ut opp mye "
+    "eller ikkje noe sier kun",
+    "nl": "de van het een en in is dat op te zijn voor met die niet aan er om ook als bij of "
+    "door maar naar wordt uit nog dan over ze hij zij wij kan zal heeft worden werd was na al "
+    "tot haar hun geen wel deze dit wat",
+    "pl": "i w się na z nie do to że jest o jak a po co od za tak ale przez dla już jego czy "
+    "tym ma są być tylko jej przy może ten ich oraz lub który która ze we pod gdy także",
+    "pt": "de a o que e do da em um para é com não uma os no se na por mais as dos como mas "
+    "foi ao ele das tem à seu sua ou ser quando muito há nos já está também após pelo pela "
+    "sobre são",
+    "ro": "de și în la a cu pe nu din o că se un pentru care mai sunt este al ale lui fost "
+    "ca sau după dar au va fi prin acest această cel cea până despre între ce fără",
+    "sk": "a v sa na je že s z do o to k aj ako ale pre po by sú som od za tak ktoré ktorý "
+    "bol byť čo už nie vo zo pri však alebo len ešte si mu ho jeho sme",
+    "sl": "je v in se na da za so od s z o ki ne pa tudi to bi bo kot še ali ter po iz k pri "
+    "kar le že sem smo ste kako kdo kaj zaradi več vse samo ni bil bila ga mu mi če ko",
+    "so": "iyo ka in ay u oo ku ee waa ah la uu soo wax ayaa ugu kale si wuxuu waxay ma aan "
+    "ha leh isaga iyada",
+    "sq": "të e në dhe i për me që një nga është se u ka do nuk më si janë ishte por edhe ai "
+    "ajo kjo ky pas mbi deri tij saj pa",
+    "sv": "och i att det som en är på för med av till den har de inte om ett var han hon men "
+    "vi jag sig från kan vill så efter också nu vad mig dig vara bara där ska mot än ut upp "
+    "mycket eller när blev då",
+    "sw": "na ya wa kwa ni za la katika kama cha hiyo hii huo lakini pia au baada kuwa "
+    "alisema sana zaidi bado yake wake hao hakuna ili tu kila hadi",
+    "tl": "ang ng sa na mga at ay si ni para hindi siya ito kay pa may din rin ko mo niya nila "
+    "kung lang po ba naman kanyang kanilang isang mula dahil pero ano sino kami tayo sila "
+    "nang ngayon noong ngunit",
+    "tr": "ve bir bu da de için ile çok daha gibi o ne ama en mi olarak sonra kadar var yok "
+    "her şey olan değil ise ki göre ya veya büyük yeni",
+    "vi": "và của là có các được cho trong không một những người với đã này để khi đến từ ra "
+    "năm cũng về sẽ như nhưng vào theo đó tại",
+    # --- Cyrillic ----------------------------------------------------------------------------
+    "bg": "и в на не за да се от с е са че по как той тя те това който която които но а ще "
+    "бе беше към след при до ни ви ги го му или още вече само във със кой къде има няма "
+    "много",
+    "mk": "и во на не за да се од со е дека по како тој таа тие ова кој која кои но а ќе "
+    "беше кон при до ни ви ги го му или уште веќе само има нема многу што ја сѐ сме сте",
+    "ru": "и в не на что с по как он это к а из за от о но для так все уже его она они же бы "
+    "был было только или после при до мы вы ещё кто где будет может у также её когда если "
+    "чтобы очень через снова",
+    "uk": "і в у не на що з по як він це до а із за від о але для так все вже його вона вони "
+    "ж би був було лише або після при ми ви ще хто де буде може також її коли якщо щоб дуже "
+    "та й знову через",
+    # --- Devanagari --------------------------------------------------------------------------
+    "hi": "के में की है और से को का पर यह ने हैं कि भी एक था थे तो लिए नहीं इस साथ गया कर "
+    "होगा हो वह जो बाद अपने किया कहा कुछ ही या",
+    "mr": "आणि आहे व या हे की ते होते आहेत मध्ये तर हा ही एक केले असे नाही त्यांनी त्याने "
+    "पण काही म्हणून करण्यात सांगितले होता होती झाली आता तो कोण",
+    "ne": "र को मा ले छ हो पनि भएको गर्न छन् थियो यो त्यो लागि भने गरेको हुने रहेको उनले "
+    "उनी एक तथा यस साथै बताए गर्ने नै होइन के पछि मात्र",
+}
+
+#: language -> its very frequent short words (lower case, NFC).
+FREQUENT_WORDS: dict[str, frozenset[str]] = {
+    lang: frozenset(words.split()) for lang, words in _WORDS.items()
+}
