@@ -161,3 +161,12 @@ def test_atomic_write_gives_normal_permissions(tmp_path: Path) -> None:
     finally:
         os.umask(mask)
     assert stat.S_IMODE((tmp_path / "perm.txt").stat().st_mode) == 0o644
+
+
+def test_utf16_line_ends_are_normalised_too(tmp_path: Path) -> None:
+    """Found by tests/test_fuzz_readers.py: UTF-16 kept its CR and CRLF line ends."""
+    from align.text import read_text
+
+    path = tmp_path / "u16.txt"
+    path.write_bytes("one\r\ntwo\rthree\n".encode("utf-16"))
+    assert read_text(path) == "one\ntwo\nthree\n"

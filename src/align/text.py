@@ -31,9 +31,10 @@ def _decode(data: bytes, name: str) -> str:
         # UTF-16 with a BOM is text, everything else with NUL bytes is binary.
         if data.startswith((b"\xff\xfe", b"\xfe\xff")):
             try:
-                return data.decode("utf-16")
+                text = data.decode("utf-16")
             except UnicodeDecodeError as exc:
                 raise InputError(f"{name}: not valid UTF-16 text ({exc.reason})") from exc
+            return text.replace("\r\n", "\n").replace("\r", "\n")
         raise InputError(f"{name}: looks like a binary file, not text", "give a UTF-8 text file")
     try:
         text = data.decode("utf-8-sig")
