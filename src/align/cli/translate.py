@@ -109,6 +109,8 @@ def translate(
         on_progress=progress.update,
     )
     progress.close()
+    for warning in report.warnings:
+        click.echo(f"align: warning: {warning}", err=True)
     if verbose:
         click.echo(f"source language: {report.source}", err=True)
         for target, signature in report.signatures.items():
