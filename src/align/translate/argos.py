@@ -40,6 +40,12 @@ GROUP_SENTENCES = 512
 IN_FLIGHT_PER_WORKER = 2
 # How often the waiting main thread looks for finished batches (and can take a signal).
 POLL_SECONDS = 0.02
+# Intel MKL's conditional numerical reproducibility, set (unless the environment already
+# sets it) before CTranslate2 loads MKL: the AVX2 code path, strict. Without it MKL picks
+# int8/float kernels by matrix shape, so a sentence's translation depended on the other
+# sentences of its batch (6 of 150 WMT lines on an AVX2 machine); with it each row's
+# arithmetic is the same whatever its neighbours, and the same on AVX2 and AVX-512 CPUs.
+MKL_REPRODUCIBLE = ("MKL_CBWR", "AVX2,STRICT")
 
 
 class ArgosEngine:
@@ -125,6 +131,7 @@ class ArgosTranslator:
     def model(self) -> Any:
         """The CTranslate2 model, loaded on first use (a fully cached run never loads it)."""
         if self._model is None:
+            os.environ.setdefault(*MKL_REPRODUCIBLE)
             import ctranslate2
 
             # One batch per core, one thread per batch: on a few CPU cores, running batches
