@@ -11,7 +11,7 @@ environment once) on the installed package translate-zh_en-1_9, int8, beam 4:
 - cbwr-auto: ``MKL_CBWR=AUTO,STRICT``: strict, on the CPU's best code path (AVX-512 here).
 - batch1: every sentence alone (``max_batch_size=1``), the other way to be independent.
 - align: `align translate --by line --no-cache` end to end, as it is now (asynchronous
-  2,048-token batches, committed to the cache as they finish, ``MKL_CBWR`` as above).
+  2,048-token batches, committed to the cache as they finish, ``MKL_CBWR=AUTO,STRICT``).
 
 ``--embed`` also translates the first N/2 lines alone in each variant and counts how many
 differ from the same lines inside the N-line run (MKL_ENABLE_INSTRUCTIONS=AVX2 emulates

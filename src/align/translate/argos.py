@@ -40,12 +40,14 @@ GROUP_SENTENCES = 512
 IN_FLIGHT_PER_WORKER = 2
 # How often the waiting main thread looks for finished batches (and can take a signal).
 POLL_SECONDS = 0.02
-# Intel MKL's conditional numerical reproducibility, set (unless the environment already
-# sets it) before CTranslate2 loads MKL: the AVX2 code path, strict. Without it MKL picks
-# int8/float kernels by matrix shape, so a sentence's translation depended on the other
-# sentences of its batch (6 of 150 WMT lines on an AVX2 machine); with it each row's
-# arithmetic is the same whatever its neighbours, and the same on AVX2 and AVX-512 CPUs.
-MKL_REPRODUCIBLE = ("MKL_CBWR", "AVX2,STRICT")
+# Intel MKL's conditional numerical reproducibility, strict, on the CPU's best code path; set
+# (unless the environment already sets MKL_CBWR) before CTranslate2 loads MKL. Without it
+# MKL picks kernels by matrix shape, and a sentence's translation depended on the other
+# sentences of its batch (6 of 150 WMT23 lines on the AVX2 path); with it each row's
+# arithmetic is the same whatever its neighbours, at no measurable cost
+# (bench/bench_batching.py). AVX2,STRICT would also agree across CPUs, but costs AVX-512
+# machines their better int8 kernels (-0.16 BLEU, 1.16x time on 200 WMT23 lines).
+MKL_REPRODUCIBLE = ("MKL_CBWR", "AUTO,STRICT")
 
 
 class ArgosEngine:
