@@ -43,10 +43,10 @@ POLL_SECONDS = 0.02
 # Intel MKL's conditional numerical reproducibility, strict, on the CPU's best code path; set
 # (unless the environment already sets MKL_CBWR) before CTranslate2 loads MKL. Without it
 # MKL picks kernels by matrix shape, and a sentence's translation depended on the other
-# sentences of its batch (6 of 150 WMT23 lines on the AVX2 path); with it each row's
-# arithmetic is the same whatever its neighbours, at no measurable cost
-# (bench/bench_batching.py). AVX2,STRICT would also agree across CPUs, but costs AVX-512
-# machines their better int8 kernels (-0.16 BLEU, 1.16x time on 200 WMT23 lines).
+# sentences of its batch (6 of 150 WMT23 lines on the AVX2 path); with it, on that path, each
+# row's arithmetic is the same whatever its neighbours, at no measurable cost. MKL's AVX-512
+# kernels still differ now and then (1 line of 200 seen): AVX2,STRICT removes that too, at
+# 1.2-1.7x the time and -0.16 BLEU there (docs/reliability-translate.md, bench_batching.py).
 MKL_REPRODUCIBLE = ("MKL_CBWR", "AUTO,STRICT")
 
 
