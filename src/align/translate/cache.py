@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from align.errors import EngineError
-from align.text import MAX_SEGMENT_WEIGHT, sentence_separator, split_long
+from align.text import sentence_separator, split_long
 from align.translate.engine import Translator
 
 ENV_CACHE_DIR = "ALIGN_CACHE_DIR"
@@ -117,13 +117,19 @@ class CachedTranslator:
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Translations of ``sentences``, in order; over-long ones in pieces, joined."""
-        pieces = {s: split_long(s) for s in set(sentences) if len(s) * 2.5 > MAX_SEGMENT_WEIGHT}
-        pieces = {s: p for s, p in pieces.items() if len(p) > 1}
+        pieces = {s: p for s in set(sentences) if len(p := split_long(s)) > 1}
         if not pieces:
             return self._translate(sentences)
         self.split += len(pieces)
         flat = [p for s in sentences for p in pieces.get(s, [s])]
-        done = iter(self._translate(flat))
+        # Progress counts the sentences given, not their pieces: said once they are all done.
+        on_progress, self.on_progress = self.on_progress, None
+        try:
+            done = iter(self._translate(flat))
+        finally:
+            self.on_progress = on_progress
+        if on_progress is not None:
+            on_progress(len(sentences))
         sep = sentence_separator(self.target)
         out = []
         for s in sentences:
