@@ -17,6 +17,7 @@ from align.text import (
     paragraphs,
     read_text,
     segment_text,
+    split_long,
     split_sentences,
 )
 
@@ -170,3 +171,37 @@ def test_utf16_line_ends_are_normalised_too(tmp_path: Path) -> None:
     path = tmp_path / "u16.txt"
     path.write_bytes("one\r\ntwo\rthree\n".encode("utf-16"))
     assert read_text(path) == "one\ntwo\nthree\n"
+
+
+def _weight(text: str) -> float:
+    import unicodedata
+
+    return sum(2.5 if unicodedata.east_asian_width(c) in "WF" else 1.0 for c in text)
+
+
+@pytest.mark.parametrize(
+    ("text", "cut_after"),
+    [
+        ("One sentence here. " * 200, "here."),  # at sentence ends
+        ("a clause, " * 300, ","),  # no sentence end: at clause marks
+        ("word " * 500, "word"),  # only spaces
+        ("这是一个没有句号的很长的句子，" * 100, "，"),  # CJK: at the full-width comma
+        ("今天天气很好。" * 200, "。"),
+    ],
+)
+def test_split_long_cuts_at_the_best_boundary_within_the_limit(text: str, cut_after: str) -> None:
+    pieces = split_long(text)
+    assert len(pieces) > 1
+    assert all(_weight(p) <= 1000 for p in pieces)
+    assert all(p == p.strip() and p for p in pieces)
+    assert all(p.endswith(cut_after) for p in pieces[:-1])
+    # Nothing lost, nothing added: only the whitespace at the cuts.
+    assert "".join(pieces).replace(" ", "") == text.replace(" ", "")
+
+
+def test_split_long_hard_cut_and_short_text_whole() -> None:
+    assert split_long("short text.") == ["short text."]
+    assert split_long("x" * 1000) == ["x" * 1000]
+    pieces = split_long("x" * 2500)
+    assert pieces == ["x" * 1000, "x" * 1000, "x" * 500]
+    assert split_long("字" * 1000) == ["字" * 400, "字" * 400, "字" * 200]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -144,22 +145,25 @@ def test_interrupted_run_resumes_and_leaves_no_partial_file(
     out = tmp_path / "many.en"
     from align.translate import argos
 
-    real = argos.ArgosTranslator.translate
+    # The cached translator takes Argos's batches as they finish (translate_parts).
+    real = argos.ArgosTranslator.translate_parts
     calls = {"n": 0}
 
-    def failing(self: argos.ArgosTranslator, sentences: list[str]) -> list[str]:
+    def failing(
+        self: argos.ArgosTranslator, sentences: list[str]
+    ) -> Iterator[list[tuple[int, str]]]:
         calls["n"] += 1
         if calls["n"] == 2:
             raise KeyboardInterrupt
         return real(self, sentences)
 
-    monkeypatch.setattr(argos.ArgosTranslator, "translate", failing)
+    monkeypatch.setattr(argos.ArgosTranslator, "translate_parts", failing)
     kwargs = dict(targets=["en"], source="zh", output=str(out), by="line", group_units=4)
     with pytest.raises(KeyboardInterrupt):
         translate_document(str(src), **kwargs)  # type: ignore[arg-type]
     assert not out.exists()
     assert list(tmp_path.glob(".many.en.*")) == []
-    monkeypatch.setattr(argos.ArgosTranslator, "translate", real)
+    monkeypatch.setattr(argos.ArgosTranslator, "translate_parts", real)
     report = translate_document(str(src), **kwargs)  # type: ignore[arg-type]
     assert report.cache_hits["en"] == 4 and report.translated["en"] == 4
     assert len(out.read_text(encoding="utf-8").splitlines()) == 8

@@ -4,11 +4,20 @@ Each command lives in its own module and is imported only when it runs, so
 ``align --help`` stays instant. Library errors (:class:`align.errors.AlignError`)
 become one line on stderr and their documented exit code: 2 for usage or input
 errors, 1 for failures while working.
+
+Ctrl-C (SIGINT) and SIGTERM (what ``timeout``, ``kill`` and CI cancellation send) both
+raise :class:`KeyboardInterrupt` in the main thread, so outputs in progress are
+removed and finished work is kept in the caches; the command then prints
+``align: interrupted`` and exits 128 + the signal number (130 for SIGINT, 143 for
+SIGTERM) without waiting for abandoned work in native threads.
 """
 
 from __future__ import annotations
 
+import contextlib
 import importlib
+import os
+import signal
 import sys
 from typing import Any
 
@@ -70,7 +79,7 @@ class LazyGroup(click.Group):
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("align: interrupted", err=True)
-            ctx.exit(130)
+            ctx.exit(128 + (_interrupted_by or signal.SIGINT))
         except BrokenPipeError:
             raise
         except OSError as exc:
@@ -111,10 +120,32 @@ def cli() -> None:
     """
 
 
+# The signal that interrupted the command (SIGINT for Ctrl-C), once one has.
+_interrupted_by: int = 0
+
+
+def _on_signal(signum: int, frame: object) -> None:
+    global _interrupted_by
+    _interrupted_by = signum
+    raise KeyboardInterrupt
+
+
 def main() -> None:
     """Console-script entry point."""
+    signal.signal(signal.SIGTERM, _on_signal)
+    signal.signal(signal.SIGINT, _on_signal)
     try:
         cli.main(prog_name="align")
     except BrokenPipeError:  # e.g. `align ... | head`
         sys.stderr.close()
         sys.exit(0)
+    except SystemExit:
+        if _interrupted_by:
+            # Everything of ours is cleaned up and committed by now; what is left are batches
+            # still running in native worker threads (CTranslate2), which the interpreter
+            # would wait for at exit. Leave without them.
+            for stream in (sys.stdout, sys.stderr):
+                with contextlib.suppress(OSError, ValueError):
+                    stream.flush()
+            os._exit(128 + _interrupted_by)
+        raise

@@ -114,6 +114,8 @@ def translate(
         on_total=set_total if progress.enabled else None,
     )
     progress.close()
+    for warning in report.warnings:
+        click.echo(f"align: warning: {warning}", err=True)
     if verbose:
         click.echo(f"source language: {report.source}", err=True)
         for target, signature in report.signatures.items():

@@ -32,10 +32,13 @@ orthographic variants are offered.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import shutil
+import signal
 import subprocess
+import sys
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -58,6 +61,9 @@ VARIANTS: dict[tuple[str, str], str] = {
     ("pt", "BR"): "pt-BR",
     ("ca", "valencia"): "ca-valencia",
 }
+
+# How long the pipeline gets to exit after SIGTERM before its process group is killed.
+TERM_GRACE_SECONDS = 2.0
 
 _INSTALL_HINT = "list installed modes with `apertium -l`; install pairs with `make apertium`"
 _DATA_DIR_RE = re.compile(r"(/[^'\"\s]*/(apertium-[A-Za-z0-9_-]+))/")
@@ -165,6 +171,88 @@ def _prepare(sentence: str) -> str:
     return " ".join(sentence.replace("\x00", " ").split())
 
 
+# The watchdog of one pipeline: it blocks reading a pipe whose only writer is the parent.
+# One byte means "done, leave it"; end of file without one means the parent died (even by
+# SIGKILL, which no handler sees): then it kills the pipeline's process group.
+_WATCHDOG = """
+import os, signal, sys
+if not sys.stdin.buffer.read(1):
+    try:
+        os.killpg(int(sys.argv[1]), signal.SIGKILL)
+    except OSError:
+        pass
+"""
+
+
+def run_pipeline(command: Sequence[str], payload: str) -> tuple[int, str, str]:
+    """Run ``command`` with ``payload`` on stdin: (exit status, stdout, stderr).
+
+    The ``apertium`` script starts a pipe of a dozen processes (lt-proc, apertium-transfer,
+    ...). They run in their own session and process group, which ends with the parent:
+    on any exception here (KeyboardInterrupt, which SIGTERM becomes at the CLI edge)
+    the group gets SIGTERM, then SIGKILL after :data:`TERM_GRACE_SECONDS`; if the
+    parent dies without running any code (SIGKILL), a watchdog process kills the group.
+    """
+    proc = subprocess.Popen(
+        list(command),
+        stdin=subprocess.PIPE,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        encoding="utf-8",
+        errors="replace",
+        start_new_session=True,
+    )
+    watchdog = _start_watchdog(proc.pid)
+    try:
+        stdout, stderr = proc.communicate(payload)
+    except BaseException:
+        _end_group(proc)
+        raise
+    finally:
+        _stop_watchdog(watchdog)
+    return proc.returncode, stdout, stderr
+
+
+def _start_watchdog(pgid: int) -> subprocess.Popen[bytes] | None:
+    try:
+        # Its own session too, so a Ctrl-C at the terminal (SIGINT to the foreground group)
+        # or a SIGTERM to the parent's group cannot end the watchdog before it acts.
+        return subprocess.Popen(
+            [sys.executable, "-I", "-S", "-c", _WATCHDOG, str(pgid)],
+            stdin=subprocess.PIPE,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    except OSError:  # no watchdog: the group still ends with the parent, unless SIGKILLed
+        return None
+
+
+def _stop_watchdog(watchdog: subprocess.Popen[bytes] | None) -> None:
+    if watchdog is None or watchdog.stdin is None:
+        return
+    try:
+        watchdog.stdin.write(b"x")
+        watchdog.stdin.close()
+    except OSError:
+        pass
+    watchdog.wait()
+
+
+def _end_group(proc: subprocess.Popen[str]) -> None:
+    """End the pipeline's process group: SIGTERM (apertium removes its temporary file), then
+    SIGKILL for whatever is left after :data:`TERM_GRACE_SECONDS`."""
+    try:
+        os.killpg(proc.pid, signal.SIGTERM)
+        proc.wait(timeout=TERM_GRACE_SECONDS)
+    except (OSError, subprocess.TimeoutExpired, KeyboardInterrupt):
+        pass
+    with contextlib.suppress(OSError):
+        os.killpg(proc.pid, signal.SIGKILL)  # stages still alive after the leader exited
+    proc.wait()
+
+
 @dataclass
 class ApertiumTranslator:
     """Translates with one Apertium mode; one ``apertium`` process per :meth:`translate` call."""
@@ -205,33 +293,25 @@ class ApertiumTranslator:
         payload = SEPARATOR.join(lines[i] for i in slots) + "\n"
         mode = self.pair.name
         try:
-            proc = subprocess.run(
-                self.command(),
-                input=payload,
-                capture_output=True,
-                text=True,
-                encoding="utf-8",
-                errors="replace",
-                check=False,
-            )
+            returncode, stdout, stderr = run_pipeline(self.command(), payload)
         except OSError as exc:
             raise EngineError(
                 f"apertium mode {mode}: cannot run {self.executable!r}: {exc.strerror or exc}",
                 _INSTALL_HINT,
             ) from exc
-        if proc.returncode != 0:
+        if returncode != 0:
             raise EngineError(
-                f"apertium mode {mode} failed (exit {proc.returncode}): {stderr_line(proc.stderr)}",
+                f"apertium mode {mode} failed (exit {returncode}): {stderr_line(stderr)}",
                 _INSTALL_HINT,
             )
         # The apertium script exits 0 even when a stage of its pipe fails, so the
         # output itself is checked: one non-empty piece per sentence sent.
-        pieces = proc.stdout.rstrip("\n").split(SEPARATOR) if proc.stdout.strip() else []
+        pieces = stdout.rstrip("\n").split(SEPARATOR) if stdout.strip() else []
         if len(pieces) != len(slots) or not all(p.strip() for p in pieces):
             got = sum(1 for p in pieces if p.strip())
             raise EngineError(
                 f"apertium mode {mode} failed: {len(slots)} sentences in, {got} out: "
-                f"{stderr_line(proc.stderr)}",
+                f"{stderr_line(stderr)}",
                 _INSTALL_HINT,
             )
         for i, piece in zip(slots, pieces, strict=True):

@@ -5,13 +5,20 @@ translates sentence by sentence; here every sentence of the input is
 tokenized once, sorted by length and sent to CTranslate2 in token-budgeted
 batches, int8 on the CPU by default, with the package's own decoding
 conventions (``target_prefix``, length penalty 0.2, unknowns replaced).
+
+Batches run asynchronously, a few in flight per worker, and come back as they
+finish (:meth:`ArgosTranslator.translate_parts`): the cache keeps each one at
+once, and the main thread, which only waits, reacts to Ctrl-C or SIGTERM at once
+instead of after the whole call (``translate_batch`` blocks in C++).
 """
 
 from __future__ import annotations
 
 import os
 import threading
-from collections.abc import Sequence
+import time
+from collections import deque
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -23,8 +30,24 @@ from align.translate.engine import DecodeOptions, Pair, signature_of
 LENGTH_PENALTY = 0.2
 # A hard cap on output length, so a degenerate repetition cannot run away.
 MAX_DECODING_LENGTH = 512
+# Input tokens beyond this are dropped by CTranslate2 (its own default, said here); the text
+# is cut into pieces well below it first (align.text.MAX_SEGMENT_WEIGHT).
+MAX_INPUT_TOKENS = 1024
 # Long inputs are cut into groups of this many sentences, so memory stays bounded.
 GROUP_SENTENCES = 512
+# Batches submitted ahead per worker: enough to keep every core busy, few enough that an
+# interrupted run abandons little work.
+IN_FLIGHT_PER_WORKER = 2
+# How often the waiting main thread looks for finished batches (and can take a signal).
+POLL_SECONDS = 0.02
+# Intel MKL's conditional numerical reproducibility, strict, on the CPU's best code path; set
+# (unless the environment already sets MKL_CBWR) before CTranslate2 loads MKL. Without it
+# MKL picks kernels by matrix shape, and a sentence's translation depended on the other
+# sentences of its batch (6 of 150 WMT23 lines on the AVX2 path); with it, on that path, each
+# row's arithmetic is the same whatever its neighbours, at no measurable cost. MKL's AVX-512
+# kernels still differ now and then (1 line of 200 seen): AVX2,STRICT removes that too, at
+# 1.2-1.7x the time and -0.16 BLEU there (docs/reliability-translate.md, bench_batching.py).
+MKL_REPRODUCIBLE = ("MKL_CBWR", "AUTO,STRICT")
 
 
 class ArgosEngine:
@@ -110,6 +133,7 @@ class ArgosTranslator:
     def model(self) -> Any:
         """The CTranslate2 model, loaded on first use (a fully cached run never loads it)."""
         if self._model is None:
+            os.environ.setdefault(*MKL_REPRODUCIBLE)
             import ctranslate2
 
             # One batch per core, one thread per batch: on a few CPU cores, running batches
@@ -145,21 +169,68 @@ class ArgosTranslator:
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Translate sentences; empty or blank ones come back empty. Output order = input order."""
         out = [""] * len(sentences)
-        todo = [i for i, s in enumerate(sentences) if s.strip()]
-        for start in range(0, len(todo), GROUP_SENTENCES):
-            group = todo[start : start + GROUP_SENTENCES]
-            for i, text in zip(
-                group, self._translate_group([sentences[i] for i in group]), strict=True
-            ):
+        for part in self.translate_parts(sentences):
+            for i, text in part:
                 out[i] = text
         return out
 
-    def _translate_group(self, sentences: Sequence[str]) -> list[str]:
-        tokens = self.tokenizer.encode([s.strip() for s in sentences])
+    def translate_parts(self, sentences: Sequence[str]) -> Iterator[list[tuple[int, str]]]:
+        """Translate sentences, yielding each finished batch as ``(index, translation)`` pairs.
+
+        Every index of ``sentences`` comes back exactly once (blank sentences first, as
+        ``""``). While it waits the calling thread sleeps in short steps, so a signal
+        handler runs at once; the batches still in flight are then abandoned (CTranslate2
+        finishes them in its worker threads; the CLI exits without waiting for them).
+        """
+        blank = [(i, "") for i, s in enumerate(sentences) if not s.strip()]
+        if blank:
+            yield blank
+        todo = [i for i, s in enumerate(sentences) if s.strip()]
+        for start in range(0, len(todo), GROUP_SENTENCES):
+            group = todo[start : start + GROUP_SENTENCES]
+            tokens = self.tokenizer.encode([sentences[i].strip() for i in group])
+            for positions, hypotheses in self._run(tokens):
+                yield [
+                    (group[j], self._decode(h)) for j, h in zip(positions, hypotheses, strict=True)
+                ]
+
+    def _batches(self, tokens: list[list[str]]) -> list[list[int]]:
+        """Positions of ``tokens`` in batches of similar length, each within the token budget."""
         order = sorted(range(len(tokens)), key=lambda i: len(tokens[i]))
-        batch = [tokens[i] for i in order]
+        budget = self.options.max_batch_tokens
+        batches: list[list[int]] = []
+        batch: list[int] = []
+        for i in order:
+            # Sorted, so the newest is the longest: the batch costs (count x longest) tokens.
+            if batch and (len(batch) + 1) * len(tokens[i]) > budget:
+                batches.append(batch)
+                batch = []
+            batch.append(i)
+        if batch:
+            batches.append(batch)
+        return batches
+
+    def _run(self, tokens: list[list[str]]) -> Iterator[tuple[list[int], list[list[str]]]]:
+        """Run the batches asynchronously, a few in flight; yield each as it finishes."""
+        model = self.model
+        waiting = deque(self._batches(tokens))
+        window = IN_FLIGHT_PER_WORKER * max(1, int(model.num_translators))
+        running: list[tuple[list[int], Any]] = []
+        while waiting or running:
+            while waiting and len(running) < window:
+                batch = waiting.popleft()
+                running.append((batch, self._submit([tokens[i] for i in batch])))
+            finished = [r for r in running if all(job.done() for job in r[1])]
+            if not finished:
+                time.sleep(POLL_SECONDS)
+                continue
+            for item in finished:
+                running.remove(item)
+                yield item[0], [job.result().hypotheses[0] for job in item[1]]
+
+    def _submit(self, batch: list[list[str]]) -> Any:
         prefix = [[self.target_prefix]] * len(batch) if self.target_prefix else None
-        results = self.model.translate_batch(
+        return self.model.translate_batch(
             batch,
             target_prefix=prefix,
             beam_size=self.options.beam,
@@ -167,12 +238,13 @@ class ArgosTranslator:
             batch_type="tokens",
             length_penalty=LENGTH_PENALTY,
             replace_unknowns=True,
+            max_input_length=MAX_INPUT_TOKENS,
             max_decoding_length=MAX_DECODING_LENGTH,
+            asynchronous=True,
         )
-        out = [""] * len(batch)
-        for i, result in zip(order, results, strict=True):
-            text = self.tokenizer.decode(result.hypotheses[0])
-            if self.target_prefix and text.startswith(self.target_prefix):
-                text = text[len(self.target_prefix) :]
-            out[i] = text.strip()
-        return out
+
+    def _decode(self, hypothesis: list[str]) -> str:
+        text = self.tokenizer.decode(hypothesis)
+        if self.target_prefix and text.startswith(self.target_prefix):
+            text = text[len(self.target_prefix) :]
+        return text.strip()

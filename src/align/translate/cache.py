@@ -4,6 +4,12 @@ Keyed by (translator signature — engine, package and version, decoding
 options — and the source sentence). Stored in SQLite (WAL) under
 ``$ALIGN_CACHE_DIR`` (default: a per-user cache directory); every finished
 group of sentences is committed, so a run that is killed resumes where it was.
+
+A translator that can hand back its sentences as they finish (``translate_parts``,
+as :class:`~align.translate.argos.ArgosTranslator` does) has each finished
+sub-batch committed at once: an interrupted run keeps every sentence it finished.
+A segment longer than :data:`align.text.MAX_SEGMENT_WEIGHT` is translated in pieces
+(:func:`align.text.split_long`), so the work per segment is bounded.
 """
 
 from __future__ import annotations
@@ -13,15 +19,25 @@ import os
 import sqlite3
 import threading
 from collections import Counter
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
+from typing import Protocol, runtime_checkable
 
 from align.errors import EngineError
+from align.text import sentence_separator, split_long
 from align.translate.engine import Translator
 
 ENV_CACHE_DIR = "ALIGN_CACHE_DIR"
-# Sentences translated (and committed) at a time by a cached translator.
+# Sentences translated (and committed) at a time by a cached translator, for translators
+# without ``translate_parts``.
 COMMIT_EVERY = 256
+
+
+@runtime_checkable
+class PartialTranslator(Protocol):
+    """A translator that yields its results as they finish: lists of (index, translation)."""
+
+    def translate_parts(self, sentences: Sequence[str]) -> Iterator[list[tuple[int, str]]]: ...
 
 
 def cache_dir() -> Path:
@@ -93,12 +109,37 @@ class CachedTranslator:
         self.on_progress = on_progress
         self.hits = 0
         self.misses = 0
+        self.split = 0  # segments over the length limit, translated in pieces
 
     @property
     def signature(self) -> str:
         return self.inner.signature
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
+        """Translations of ``sentences``, in order; over-long ones in pieces, joined."""
+        pieces = {s: p for s in set(sentences) if len(p := split_long(s)) > 1}
+        if not pieces:
+            return self._translate(sentences)
+        self.split += len(pieces)
+        flat = [p for s in sentences for p in pieces.get(s, [s])]
+        # Progress counts the sentences given, not their pieces: said once they are all done.
+        on_progress, self.on_progress = self.on_progress, None
+        try:
+            done = iter(self._translate(flat))
+        finally:
+            self.on_progress = on_progress
+        if on_progress is not None:
+            on_progress(len(sentences))
+        sep = sentence_separator(self.target)
+        out = []
+        for s in sentences:
+            if s in pieces:
+                out.append(sep.join(t for t in (next(done) for _ in pieces[s]) if t))
+            else:
+                out.append(next(done))
+        return out
+
+    def _translate(self, sentences: Sequence[str]) -> list[str]:
         sig = self.signature
         known = self.cache.get_many(sig, sentences) if self.cache is not None else {}
         counts = Counter(sentences)
@@ -107,16 +148,32 @@ class CachedTranslator:
         self.hits += len(sentences) - sum(counts[s] for s in todo)
         if self.on_progress is not None:
             self.on_progress(sum(n for s, n in counts.items() if s in known))
-        for start in range(0, len(todo), COMMIT_EVERY):
-            chunk = todo[start : start + COMMIT_EVERY]
-            done = self.inner.translate(chunk)
-            if len(done) != len(chunk):
-                raise EngineError(f"{sig}: engine returned {len(done)} sentences for {len(chunk)}")
-            pairs = list(zip(chunk, done, strict=True))
-            known.update(pairs)
-            if self.cache is not None:
-                # An empty translation of a non-empty sentence is a failure, never a result to keep.
-                self.cache.put_many(sig, [(s, t) for s, t in pairs if t.strip() or not s.strip()])
-            if self.on_progress is not None:
-                self.on_progress(sum(counts[s] for s in chunk))
+        if isinstance(self.inner, PartialTranslator):
+            # Each sub-batch is committed as it finishes: an interrupt loses only unfinished ones.
+            for part in self.inner.translate_parts(todo):
+                self._keep(known, counts, [(todo[i], t) for i, t in part])
+        else:
+            for start in range(0, len(todo), COMMIT_EVERY):
+                chunk = todo[start : start + COMMIT_EVERY]
+                done = self.inner.translate(chunk)
+                if len(done) != len(chunk):
+                    raise EngineError(
+                        f"{sig}: engine returned {len(done)} sentences for {len(chunk)}"
+                    )
+                self._keep(known, counts, list(zip(chunk, done, strict=True)))
+        missing = sum(1 for s in todo if s not in known)
+        if missing:
+            raise EngineError(f"{sig}: engine returned no translation for {missing} sentences")
         return [known[s] for s in sentences]
+
+    def _keep(
+        self, known: dict[str, str], counts: Counter[str], pairs: list[tuple[str, str]]
+    ) -> None:
+        known.update(pairs)
+        if self.cache is not None:
+            # An empty translation of a non-empty sentence is a failure, never a result to keep.
+            self.cache.put_many(
+                self.signature, [(s, t) for s, t in pairs if t.strip() or not s.strip()]
+            )
+        if self.on_progress is not None:
+            self.on_progress(sum(counts[s] for s, _ in pairs))

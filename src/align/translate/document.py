@@ -21,6 +21,7 @@ from typing import IO
 from align import languages as langs
 from align.errors import InputError
 from align.text import (
+    MAX_SEGMENT_WEIGHT,
     Segment,
     atomic_write,
     iter_lines,
@@ -173,6 +174,7 @@ class TranslationReport:
     signatures: dict[str, str] = field(default_factory=dict)
     cache_hits: dict[str, int] = field(default_factory=dict)
     translated: dict[str, int] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 def _output_paths(
@@ -289,4 +291,11 @@ def translate_document(
         report.outputs[t] = str(paths[t]) if t in paths else "-"
         report.cache_hits[t] = getattr(tr, "hits", 0)
         report.translated[t] = getattr(tr, "misses", 0)
+    split = max((getattr(tr, "split", 0) for tr in translators.values()), default=0)
+    if split:
+        report.warnings.append(
+            f"{split} segment{'s' if split > 1 else ''} longer than {MAX_SEGMENT_WEIGHT} "
+            "characters (400 Chinese or Japanese ones) translated in pieces cut at sentence "
+            "ends, clauses or spaces"
+        )
     return report
