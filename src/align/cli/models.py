@@ -21,7 +21,7 @@ def models() -> None:
 @models_dir_option
 @click.option(
     "--engine",
-    type=click.Choice(["all", "argos", "apertium"]),
+    type=click.Choice(["all", "argos", "bergamot", "apertium"]),
     default="all",
     show_default=True,
     help="Which engines' pairs to list.",

@@ -43,7 +43,7 @@ def engine_option(f: F) -> F:
     """``--engine``: which translation engine(s) may be used."""
     return click.option(
         "--engine",
-        type=click.Choice(["auto", "argos", "apertium"]),
+        type=click.Choice(["auto", "argos", "bergamot", "apertium"]),
         default="auto",
         show_default=True,
         help="Translation engine; auto prefers Argos, then Apertium, then a chain.",
