@@ -274,3 +274,13 @@ def test_model_the_engine_cannot_load_is_refused_at_install(tmp_path: Path) -> N
     not_a_model = tmp_path / "empty"
     not_a_model.mkdir()
     _refused(tmp_path, not_a_model, "no Firefox Translations model")
+
+
+def test_post_editing_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None:
+    sentences = ["The normative references in the text are listed below.", "I like the bus."]
+    default = get_translator("en", "pt-BR", cache=False)
+    monkeypatch.setenv(bergamot.POST_ENV, "0")
+    raw = get_translator("en", "pt-BR", cache=False)
+    assert "post:none" in raw.signature and raw.signature != default.signature
+    assert raw.translate(sentences) == _raw(_bundled("enpt"), sentences)
+    assert default.translate(sentences) == [PackageTranslator().translate(s) for s in sentences]
