@@ -9,6 +9,11 @@ loading, and peak RSS is the process's own), on the same lines:
   per core on one shared model, through align's sentence cache (empty at the start);
 - ``align translate --to pt --engine apertium --by line``: the rule-based chain (en->ca->pt).
 
+Then, in this process, the engine alone on the WMT lines with 1 and with 2 threads (one loaded
+model, no cache), sampling the worker threads' states from /proc: when both are runnable at once
+(``R``) nearly all the time and the 2-thread run is still no faster, the cores are taken by
+other processes, not by a lock in the engine.
+
 Inputs: the first --lines lines of ../shared/data/wmt23-zh-en/ref.en (English used as a source)
 and the English speech (corpora/yunqi-2024/speech.en.txt, every line). The align output is
 checked line by line against the package's: the run fails if one line differs.
@@ -73,6 +78,56 @@ def row(
     }
 
 
+def _state(tid: int) -> str:
+    try:
+        with open(f"/proc/self/task/{tid}/stat", encoding="ascii") as fh:
+            return fh.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "-"
+
+
+def thread_scaling(path: Path) -> list[dict[str, Any]]:
+    """The engine in this process, 1 then 2 threads, with the workers' states sampled."""
+    import threading
+
+    from align.translate.bergamot import BergamotEngine
+    from align.translate.engine import DecodeOptions
+
+    lines = [line for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+    engine = BergamotEngine()
+    pair = next(p for p in engine.pairs() if p.target == "pt-BR")
+    engine.translator(pair, DecodeOptions(threads=1)).translate(["Warm up."])  # load once
+    out = []
+    for n in (1, 2):
+        translator = engine.translator(pair, DecodeOptions(threads=n))
+        samples: list[str] = []
+        done = threading.Event()
+
+        def sample(done: threading.Event = done, samples: list[str] = samples) -> None:
+            while not done.wait(0.005):
+                tids = [t.native_id for t in threading.enumerate() if t.name.startswith("bergamot")]
+                if len(tids) == 2:
+                    samples.append("".join(_state(tid) for tid in tids if tid is not None))
+
+        watcher = threading.Thread(target=sample)
+        watcher.start()
+        cpu0, start = time.process_time(), time.perf_counter()
+        translator.translate(lines)
+        wall, cpu = time.perf_counter() - start, time.process_time() - cpu0
+        done.set()
+        watcher.join()
+        both = sum(s == "RR" for s in samples) / len(samples) if samples else None
+        out.append(
+            {
+                "threads": n,
+                "seconds": round(wall, 2),
+                "cpu_seconds": round(cpu, 2),
+                "both_runnable": both if n == 2 else None,
+            }
+        )
+    return out
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=200)
@@ -134,6 +189,8 @@ def main() -> int:
     sys.path.insert(0, str(ROOT / "src"))
     from align.translate import get_translator
 
+    threads = thread_scaling(inputs[0][1])
+
     signature = get_translator("en", "pt-BR", cache=False).signature
     apertium_chain = get_translator("en", "pt", engine="apertium", cache=False).signature
 
@@ -145,11 +202,19 @@ def main() -> int:
             f"| {r['cpu_seconds']:.2f} | {r['peak_rss_mib']:.0f} | {r['lines_per_s']} "
             f"| {r['throughput_vs_package']:.2f}x |"
         )
+    print("\n| in-process engine | seconds | CPU s | both workers runnable |")
+    print("|---|---:|---:|---:|")
+    for t in threads:
+        both = f"{t['both_runnable']:.0%}" if t["both_runnable"] is not None else ""
+        print(
+            f"| {t['threads']} thread(s) | {t['seconds']:.2f} | {t['cpu_seconds']:.2f} | {both} |"
+        )
     print(f"\nbergamot signature: {signature}\napertium chain: {apertium_chain}")
     print("align output identical to the package's, line by line: yes")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "rows": rows,
+        "thread_scaling": threads,
         "signature": signature,
         "apertium_chain": apertium_chain,
         "cpus": len(os.sched_getaffinity(0)),
