@@ -224,6 +224,9 @@ def test_install_translatelocally_directory_without_tokenizer(tmp_path: Path) ->
     pair = next(p for p in _engine(tmp_path / "models").pairs() if p.name == model.name)
     got = _engine(tmp_path / "models").translator(pair).translate(sentences)
     assert got == _raw(_bundled("enpt"), sentences)
+    # Installing it again replaces it in place: one model of that name, no staging left.
+    again = bergamot.install_model(folder, tmp_path / "models")
+    assert again.path == model.path and _installed(tmp_path / "models") == [model.name]
 
 
 def _refused(tmp_path: Path, source: Path, match: str) -> None:
