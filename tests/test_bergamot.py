@@ -287,3 +287,16 @@ def test_post_editing_can_be_turned_off(monkeypatch: pytest.MonkeyPatch) -> None
     assert "post:none" in raw.signature and raw.signature != default.signature
     assert raw.translate(sentences) == _raw(_bundled("enpt"), sentences)
     assert default.translate(sentences) == [PackageTranslator().translate(s) for s in sentences]
+
+
+def test_a_unit_longer_than_the_model_takes_is_translated_whole() -> None:
+    """The whole speech as one line (1,700 words): decoded whole, the model would stop after
+    about 70 words (and take minutes); cut into its sentences, all of it comes back."""
+    text = " ".join(read_text(SPEECH_EN).split())
+    translator = get_translator("en", "pt-BR", cache=False)
+    pieces = translator.inner.pieces(text)  # type: ignore[attr-defined]
+    assert len(pieces) > 40 and all(len(p.split()) <= bergamot.MAX_WORDS for p in pieces)
+    assert translator.inner.pieces("A short line.") == ["A short line."]  # type: ignore[attr-defined]
+    out = translator.translate([text, "I love my family."])
+    assert len(out[0].split()) > 0.8 * len(text.split())
+    assert "família" in out[1].lower()

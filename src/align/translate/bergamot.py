@@ -26,6 +26,10 @@ What this module keeps of the package and what it goes around:
   (:mod:`align.translate.cache`) already wraps every translator, persists across
   runs and deduplicates, so a second in-memory cache of 64 strings would only
   add a lock per sentence.
+* **Long units.** The one place the output departs from the package's: a unit over
+  :data:`MAX_WORDS` words (a paragraph with ``--by paragraph``, a line with no sentence end)
+  is cut into sentences, then pieces, instead of being decoded whole (slow, and the model
+  stops after ~70 words).
 * **Batching.** A document's (new) sentences are spread over a pool of threads
   sharing one loaded model, longest first, one sentence per task; the output
   order is the input order. The native engine takes one sentence per call and
@@ -80,6 +84,13 @@ BUNDLED_PAIRS: dict[str, list[tuple[str, str]]] = {
 BUNDLED_POST: dict[str, str] = {"enpt": "en-pt", "pten": "pt-en"}
 # What align writes next to an installed user model.
 META_FILE = "align-bergamot.json"
+# A unit longer than this (words) is translated sentence by sentence, and a sentence still that
+# long in pieces of PIECE_WORDS words. The models are trained on sentences: given a 200-word
+# paragraph they stop after about 70 words, and decoding time grows faster than the length
+# (800 words: 6 s; 5,000 words: minutes). Every sentence and line of the test sets is under
+# 160 words, so below this the output is the package's own.
+MAX_WORDS = 400
+PIECE_WORDS = 200
 # Set to 0 to skip the package's post-editing of the bundled models (see above).
 POST_ENV = "ALIGN_BERGAMOT_POST"
 SUBDIR = "bergamot"
@@ -334,24 +345,52 @@ class BergamotTranslator:
         except (RuntimeError, ValueError) as exc:
             raise EngineError(f"bergamot model {self.model_info.name} failed: {exc}") from exc
 
+    def pieces(self, text: str) -> list[str]:
+        """``text`` as the units sent to the engine: itself, unless it is longer than
+        :data:`MAX_WORDS` words — then its sentences, and a sentence still that long in
+        :data:`PIECE_WORDS`-word pieces (joined again with a space after translation)."""
+        words = text.split()
+        if len(words) <= MAX_WORDS:
+            return [text]
+        from align.text import split_sentences
+
+        out: list[str] = []
+        for sentence in split_sentences(text, self.source):
+            parts = sentence.split()
+            if len(parts) <= MAX_WORDS:
+                out.append(sentence)
+            else:
+                out += [
+                    " ".join(parts[i : i + PIECE_WORDS]) for i in range(0, len(parts), PIECE_WORDS)
+                ]
+        return out
+
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Translate sentences across :attr:`threads` threads; order kept, blanks -> ``""``."""
         out = [""] * len(sentences)
-        todo = [i for i, s in enumerate(sentences) if s.strip()]
-        if not todo:
+        tasks = [
+            (i, piece) for i, s in enumerate(sentences) if s.strip() for piece in self.pieces(s)
+        ]
+        if not tasks:
             return out
         line = self._line_function()
         # Longest first, so the last tasks to finish are short ones.
-        todo.sort(key=lambda i: len(sentences[i]), reverse=True)
-        workers = min(self.threads, len(todo))
+        order = sorted(range(len(tasks)), key=lambda k: len(tasks[k][1]), reverse=True)
+        done = [""] * len(tasks)
+        workers = min(self.threads, len(tasks))
         if workers == 1:
-            for i in todo:
-                out[i] = self.translate_one(sentences[i], line)
-            return out
-        with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bergamot") as pool:
-            results = pool.map(lambda i: self.translate_one(sentences[i], line), todo)
-            for i, text in zip(todo, results, strict=True):
-                out[i] = text
+            for k in order:
+                done[k] = self.translate_one(tasks[k][1], line)
+        else:
+            with ThreadPoolExecutor(max_workers=workers, thread_name_prefix="bergamot") as pool:
+                results = pool.map(lambda k: self.translate_one(tasks[k][1], line), order)
+                for k, text in zip(order, results, strict=True):
+                    done[k] = text
+        joined: dict[int, list[str]] = {}
+        for (i, _), text in zip(tasks, done, strict=True):
+            joined.setdefault(i, []).append(text)
+        for i, texts in joined.items():
+            out[i] = " ".join(t for t in texts if t)
         return out
 
 
