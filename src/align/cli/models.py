@@ -121,13 +121,21 @@ def install_cmd(
     The package is checked and really loaded before it replaces an installed one of the same
     pair, in one atomic swap. The index is $ALIGN_ARGOS_INDEX (a URL of an index.json, e.g. a
     mirror) or argostranslate's; network waits are at most $ALIGN_NETWORK_TIMEOUT seconds (15).
+    A directory or .tar.gz is a Firefox Translations (Bergamot) model.
 
     \b
     align models install translate-zh_en-1_9.argosmodel
     align models install en de
+    align models install enpt.student.tiny11.tar.gz
     """
     from align import store
+    from align.translate import bergamot
 
+    if len(what) == 1 and bergamot.is_model_source(what[0]):
+        model = bergamot.install_model(what[0], models_dir)
+        pairs = ", ".join(f"{s}->{t}" for s, t in model.pairs)
+        click.echo(f"installed {model.name} ({pairs}, bergamot) in {model.path}")
+        return
     if len(what) == 1:
         pkg = store.install_from_path(what[0], models_dir, max_size=max_size, max_ratio=max_ratio)
     elif len(what) == 2:

@@ -55,7 +55,7 @@ def engine_option(f: F) -> F:
         type=click.Choice(["auto", *engine_names()]),
         default="auto",
         show_default=True,
-        help="Translation engine; auto prefers Argos, then Apertium, then a chain.",
+        help="Translation engine; auto prefers the neural ones (Argos, Bergamot), then Apertium, then a chain.",
     )(f)
 
 

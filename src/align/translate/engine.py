@@ -77,11 +77,12 @@ class Engine(Protocol):
 # engine name -> "module:class"; each class takes (models_dir: str | None) in __init__.
 ENGINES: dict[str, str] = {
     "argos": "align.translate.argos:ArgosEngine",
+    "bergamot": "align.translate.bergamot:BergamotEngine",
     "apertium": "align.translate.apertium:ApertiumEngine",
     "opencc": "align.translate.script:OpenCCEngine",
 }
 # Preference when several engines offer the same hop: neural first.
-PREFERENCE: tuple[str, ...] = ("argos", "apertium", "opencc")
+PREFERENCE: tuple[str, ...] = ("argos", "bergamot", "apertium", "opencc")
 # Script conversions (Traditional <-> Simplified Chinese), not translations: they join the
 # chains of whichever engine is chosen.
 SCRIPT_ENGINES: tuple[str, ...] = ("opencc",)
