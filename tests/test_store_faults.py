@@ -496,3 +496,30 @@ def test_parse_size() -> None:
     assert store.parse_size("1.5GB") == 1_500_000_000
     with pytest.raises(Exception, match="not a size"):
         store.parse_size("lots")
+
+
+def test_a_package_that_fails_to_load_at_translate_time_is_one_line_and_remembered(
+    tmp_path: Path,
+) -> None:
+    """A tokenizer cut in half passes the store's cheap checks; the translation that loads it
+    fails with one line (no traceback), and the failure is remembered, so the next plan skips
+    the package with a warning instead of loading it again."""
+    from storekit import align_cmd, real_store
+
+    store = real_store(tmp_path / "store")
+    spm = store / "translate-zh_en-1_9" / "sentencepiece.model"
+    data = spm.read_bytes()
+    spm.write_bytes(data[: len(data) // 2])
+    src = tmp_path / "in.zh.txt"
+    src.write_text("今天天气很好。\n", encoding="utf-8")
+    args = ("translate", str(src), "--from", "zh", "--to", "en", "--engine", "argos", "--no-cache")
+    first = align_cmd(*args, "--models-dir", str(store))
+    assert first.returncode == 1, first.stderr
+    assert "Traceback" not in first.stderr
+    assert first.stderr.count("\n") == 1, first.stderr
+    assert "cannot load its SentencePiece model" in first.stderr
+    second = align_cmd(*args, "--models-dir", str(store))
+    assert second.returncode == 1, second.stderr
+    assert "Traceback" not in second.stderr
+    assert "skipping the broken Argos package" in second.stderr
+    assert "cannot translate zh-Hans -> en" in second.stderr

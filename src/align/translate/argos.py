@@ -81,6 +81,16 @@ class ArgosEngine:
         return ArgosTranslator.load(Path(pair.path), pair, options)
 
 
+def _load_failure(folder: Path, why: str) -> ModelError:
+    """A package that passed the store's cheap checks but cannot load: remembered, so that
+    planning skips it from now on (until its files change), and one line for the user."""
+    store.remember_load_failure(folder, why)
+    return ModelError(
+        f"the Argos package {folder.name}: {why}",
+        "reinstall it, or remove it: align models remove (see: align models list --check)",
+    )
+
+
 class _Tokenizer:
     """SentencePiece (most packages) or Moses+BPE (older packages), as the package says."""
 
@@ -91,12 +101,18 @@ class _Tokenizer:
         if sp_path.is_file():
             import sentencepiece as spm
 
-            self._sp = spm.SentencePieceProcessor(model_file=str(sp_path))
+            try:
+                self._sp = spm.SentencePieceProcessor(model_file=str(sp_path))
+            except (RuntimeError, OSError, ValueError) as exc:
+                raise _load_failure(folder, f"cannot load its SentencePiece model ({exc})") from exc
         else:
             store.argos_package_module(folder.parent)
             from argostranslate.tokenizer import BPETokenizer
 
-            self._bpe = BPETokenizer(folder / "bpe.model", from_code, to_code)
+            try:
+                self._bpe = BPETokenizer(folder / "bpe.model", from_code, to_code)
+            except Exception as exc:  # argostranslate's BPE loader raises what its parser raises
+                raise _load_failure(folder, f"cannot load its BPE model ({exc})") from exc
 
     def encode(self, sentences: Sequence[str]) -> list[list[str]]:
         if self._sp is not None:
@@ -149,8 +165,8 @@ class ArgosTranslator:
                     intra_threads=1,
                 )
             except (RuntimeError, ValueError) as exc:
-                raise ModelError(
-                    f"{self.folder.name}: cannot load the CTranslate2 model ({exc})"
+                raise _load_failure(
+                    self.folder, f"cannot load its CTranslate2 model ({exc})"
                 ) from exc
         return self._model
 
