@@ -37,7 +37,7 @@ from align.cli.options import (
     type=click.Choice(["sentence", "paragraph", "line"]),
     default="sentence",
     show_default=True,
-    help="Unit: sentences of paragraphs (structure kept), whole paragraphs, or one line per unit.",
+    help="Unit: the sentences of each line (lines kept), of each paragraph (its lines joined), or each line whole.",
 )
 @engine_option
 @click.option(

@@ -41,17 +41,26 @@ DETECT_CHARS = 20000
 
 
 def iter_units(lines: Iterator[str], by: str, lang: str | None) -> Iterator[Segment]:
-    """Units of a streamed document: every line, every paragraph, or every sentence of each paragraph."""
+    """Units of a streamed document.
+
+    ``sentence`` (the default): the sentences of each line, ``Segment.para`` the
+    line's index (a line break is a boundary; blank lines have no units and stay
+    blank). ``paragraph``: the sentences of each blank-line separated paragraph,
+    its lines joined (hard-wrapped prose). ``line``: every line whole, one unit.
+    """
     if by == "line":
         for i, line in enumerate(lines):
             yield Segment(i, 0, line.strip())
         return
+    if by == "sentence":
+        for i, line in enumerate(lines):
+            if line.strip():
+                for j, sent in enumerate(split_sentences(line, lang)):
+                    yield Segment(i, j, sent)
+        return
     for p, para in enumerate(iter_paragraphs(lines)):
-        if by == "paragraph":
-            yield Segment(p, 0, para)
-        else:
-            for j, sent in enumerate(split_sentences(para, lang)):
-                yield Segment(p, j, sent)
+        for j, sent in enumerate(split_sentences(para, lang)):
+            yield Segment(p, j, sent)
 
 
 def _groups(units: Iterator[Segment], size: int) -> Iterator[list[Segment]]:
@@ -131,6 +140,13 @@ class _Writer:
         if fmt == "txt":
             if self.by == "line":
                 out.write(translation + "\n")
+            elif self.by == "sentence":  # para is the line: gaps are blank lines
+                if self.last_para is None:
+                    out.write("\n" * unit.para + translation)
+                elif unit.para != self.last_para:
+                    out.write("\n" * (unit.para - self.last_para) + translation)
+                else:
+                    out.write(self.sep + translation)
             elif self.last_para is None:
                 out.write(translation)
             elif unit.para != self.last_para:
