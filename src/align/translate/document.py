@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import IO
 
 from align import languages as langs
+from align.documents import Check
+from align.documents import input_format as find_format
 from align.errors import InputError
 from align.text import (
     Segment,
@@ -92,8 +94,10 @@ def detect_source(path: str, candidates: Sequence[str] | None = None) -> str:
     return found.lang
 
 
-def output_name(input_path: str, source: str, target: str, fmt: str) -> str:
-    """``speech.zh.txt`` -> ``speech.en.txt``; ``doc.txt`` -> ``doc.fr.tsv``; stdin -> ``stdin.en.txt``."""
+def output_name(input_path: str, source: str, target: str, fmt: str, ext: str | None = None) -> str:
+    """``speech.zh.txt`` -> ``speech.en.txt``; ``doc.txt`` -> ``doc.fr.tsv``; stdin -> ``stdin.en.txt``.
+
+    ``ext`` (``.xlf``, ``.po``): the extension of a structured document's output instead."""
     if input_path == "-":
         stem = "stdin"
     else:
@@ -111,7 +115,7 @@ def output_name(input_path: str, source: str, target: str, fmt: str) -> str:
     # zh-Hans is plain "zh" in file names; regional variants keep their full code
     # (ca and ca-valencia, pt and pt-BR must not overwrite each other).
     label = "zh" if code == "zh-Hans" else code
-    return f"{stem}.{label}.{EXTENSIONS[fmt]}"
+    return f"{stem}.{label}{ext}" if ext else f"{stem}.{label}.{EXTENSIONS[fmt]}"
 
 
 class _Writer:
@@ -189,10 +193,18 @@ class TranslationReport:
     signatures: dict[str, str] = field(default_factory=dict)
     cache_hits: dict[str, int] = field(default_factory=dict)
     translated: dict[str, int] = field(default_factory=dict)
+    # structured documents (XLIFF, PO, ...): the format and, per target, the check of its output
+    input_format: str = "text"
+    checks: dict[str, Check] = field(default_factory=dict)
 
 
 def _output_paths(
-    input_path: str, output: str | None, src: str, targets: Sequence[str], fmt: str
+    input_path: str,
+    output: str | None,
+    src: str,
+    targets: Sequence[str],
+    fmt: str,
+    ext: str | None = None,
 ) -> dict[str, Path]:
     """Each target's output file (none for stdout), checked before anything is translated."""
     from align.outputs import check_output_dir, check_output_file, check_outputs_distinct, is_stdout
@@ -208,7 +220,7 @@ def _output_paths(
                 "give -o DIR (one NAME.LANG.EXT per target), or one --to",
             )
         check_output_dir(out)
-        paths = {t: out / output_name(input_path, src, t, fmt) for t in targets}
+        paths = {t: out / output_name(input_path, src, t, fmt, ext) for t in targets}
         check_outputs_distinct(paths.values(), [input_path])
         return paths
     check_output_file(out, inputs=[input_path])
@@ -221,8 +233,10 @@ def translate_document(
     targets: Sequence[str],
     source: str = "auto",
     output: str | None = None,
-    fmt: str = "txt",
+    fmt: str | None = None,
     by: str = "sentence",
+    in_format: str = "auto",
+    overwrite: bool = False,
     engine: str = "auto",
     pivot: str | None = "auto",
     options: DecodeOptions | None = None,
@@ -241,7 +255,36 @@ def translate_document(
     ``on_progress`` hears the number of units translated since its last call (per
     batch); ``on_total``, when given and the input is a file, hears first how many
     there are in all (units x targets; counting them is a pass over the file).
+
+    ``in_format``: ``auto`` (from the extension: :func:`align.documents.input_format`),
+    ``text``, or a structured format (``xliff``, ``po``, ``srt``, ``vtt``), which is
+    written back in its own format and checked (``report.checks``); ``overwrite``
+    replaces the translations such a file already has.
     """
+    kind = find_format(input_path, in_format) if input_path != "-" else in_format
+    if kind not in ("auto", "text"):
+        if fmt is not None:
+            raise InputError(
+                f"--format {fmt} is for plain text; a {kind} file is written as {kind}",
+                "leave out --format",
+            )
+        return _translate_structured(
+            input_path,
+            kind,
+            targets=targets,
+            source=source,
+            output=output,
+            engine=engine,
+            pivot=pivot,
+            options=options,
+            models_dir=models_dir,
+            cache=cache,
+            stdout=stdout,
+            on_progress=on_progress,
+            on_total=on_total,
+            overwrite=overwrite,
+        )
+    fmt = fmt or "txt"
     if by not in UNITS:
         raise InputError(f"unknown unit {by!r}", f"use one of {', '.join(UNITS)}")
     if fmt not in FORMATS:
@@ -305,4 +348,91 @@ def translate_document(
         report.outputs[t] = str(paths[t]) if t in paths else "-"
         report.cache_hits[t] = getattr(tr, "hits", 0)
         report.translated[t] = getattr(tr, "misses", 0)
+    return report
+
+
+def _translate_structured(
+    input_path: str,
+    kind: str,
+    *,
+    targets: Sequence[str],
+    source: str,
+    output: str | None,
+    engine: str,
+    pivot: str | None,
+    options: DecodeOptions | None,
+    models_dir: str | None,
+    cache: bool,
+    stdout: IO[str] | None,
+    on_progress: Callable[[int], None] | None,
+    on_total: Callable[[int], None] | None,
+    overwrite: bool,
+) -> TranslationReport:
+    """A structured document (XLIFF, PO, subtitles): its units translated into each target,
+    written back in its format only when the written bytes parse and check."""
+    from align.detect import detect_language
+    from align.documents import check_document, read_document, to_translate, write_bytes_atomic
+    from align.documents.inline import translate_units
+
+    if not targets:
+        raise InputError("no target language given", "add --to LANG")
+    doc = read_document(input_path, kind)
+    target_codes = list(dict.fromkeys(langs.normalize(t) for t in targets))
+    if (output is None or output == "-") and len(target_codes) > 1:
+        raise InputError(f"several targets of a {kind} file need -o DIR")
+    if source != "auto":
+        src = langs.normalize(source)
+    elif doc.source_lang:
+        src = langs.normalize(doc.source_lang)
+    else:
+        sample = "\n".join(u.plain() for u in doc.units if u.translate)[:DETECT_CHARS]
+        found = detect_language(sample)
+        if not found.is_language:
+            raise InputError(
+                f"{input_path}: cannot tell the source language", "give it with --from"
+            )
+        src = found.lang
+    same = [t for t in target_codes if t == src]
+    if same:
+        raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
+    paths = _output_paths(input_path, output, src, target_codes, "txt", doc.extension())
+    engines = Engines(engine, models_dir)
+    translators = {
+        t: get_translator(
+            src,
+            t,
+            engines=engines,
+            options=options,
+            pivot=pivot,
+            cache=cache,
+            on_progress=on_progress,
+        )
+        for t in target_codes
+    }
+    report = TranslationReport(source=src, input_format=kind)
+    report.signatures = {t: tr.signature for t, tr in translators.items()}
+    todo = to_translate(doc, overwrite)
+    if on_total is not None:
+        on_total(len(todo) * len(target_codes))
+    report.units = len(todo)
+    for t in target_codes:
+        done = translate_units(translators[t], [doc.units[i] for i in todo], sentence_separator(t))
+        translations = dict(zip(todo, done, strict=True))
+        data = doc.render(t, translations)
+        where = str(paths[t]) if t in paths else "-"
+        check = check_document(doc, data, translations, where, overwrite)
+        if any(f.startswith("output does not parse") for f in check.failed):
+            from align.errors import OutputError
+
+            raise OutputError(
+                f"{input_path}: the {kind} written for {t} does not parse; not written"
+            )
+        if t in paths:
+            write_bytes_atomic(paths[t], data)
+        else:
+            (stdout or sys.stdout).write(data.decode("utf-8"))
+        report.checks[t] = check
+        report.outputs[t] = where
+        report.cache_hits[t] = getattr(translators[t], "hits", 0)
+        report.translated[t] = getattr(translators[t], "misses", 0)
     return report
