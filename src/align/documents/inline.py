@@ -219,10 +219,95 @@ def _project(
     return _tidy(parts)
 
 
+def split_parts(parts: Sequence[Part], lang: str | None) -> list[list[Part]]:
+    """A unit's parts cut into sentences (:func:`align.text.split_sentences` on the text with
+    tokens), never inside a paired tag: sentences a tag spans stay together."""
+    from align.text import split_sentences
+
+    tags = [p for p in parts if isinstance(p, Tag)]
+    text = tokenize(parts)
+    pieces = split_sentences(text, lang)
+    if len(pieces) < 2:
+        return [list(parts)]
+    out: list[list[Part]] = []
+    pos = 0
+    for piece in pieces:
+        at = text.find(piece, pos)
+        if at < 0:
+            return [list(parts)]
+        chunk = text[pos : at + len(piece)] if not out else text[at : at + len(piece)]
+        pos = at + len(piece)
+        here = [t for t in tags if t.token() in chunk]
+        got = detokenize(chunk, here)
+        if got is None:  # a tag opened here closes in a later sentence: join them
+            got = _parts_of(chunk, here)
+        out.append(got)
+    if pos < len(text) and out:
+        out[-1] = _tidy([*out[-1], *_parts_of(text[pos:], tags)])
+    merged: list[list[Part]] = []
+    for chunk in out:
+        if merged and _open_tags(merged[-1]):
+            merged[-1] = _tidy([*merged[-1], " ", *chunk])
+        else:
+            merged.append(chunk)
+    return merged
+
+
+def _parts_of(text: str, tags: Sequence[Tag]) -> list[Part]:
+    by_token = {t.token(): t for t in tags}
+    parts: list[Part] = []
+    pos = 0
+    for m in _TOKEN.finditer(text):
+        tag = by_token.get(m.group(0))
+        if tag is None:
+            continue
+        parts.append(text[pos : m.start()])
+        parts.append(tag)
+        pos = m.end()
+    parts.append(text[pos:])
+    return _tidy(parts)
+
+
+def _open_tags(parts: Sequence[Part]) -> bool:
+    """Whether a paired tag opened in ``parts`` is not closed in them."""
+    depth: dict[int, int] = {}
+    for p in parts:
+        if isinstance(p, Tag) and p.kind in ("open", "close"):
+            depth[p.n] = depth.get(p.n, 0) + (1 if p.kind == "open" else -1)
+    return any(v > 0 for v in depth.values())
+
+
 def translate_units(
+    translator: Translator, units: Sequence[Unit], sep: str = " ", lang: str | None = None
+) -> list[Translated]:
+    """Translate the units' contents sentence by sentence, keeping every tag (see the module's
+    doc); ``lang`` the source language (for the sentence splitter), ``sep`` what joins the
+    target's sentences."""
+    pieces: list[Unit] = []
+    owner: list[int] = []
+    for i, u in enumerate(units):
+        for chunk in split_parts(u.parts, lang):
+            pieces.append(Unit(u.key, u.label, chunk))
+            owner.append(i)
+    done = _translate_pieces(translator, pieces, sep)
+    joined: list[list[Part]] = [[] for _ in units]
+    moved = [False] * len(units)
+    for i, tr in zip(owner, done, strict=True):
+        if joined[i]:
+            joined[i].append(sep)
+        joined[i].extend(tr.parts)
+        moved[i] = moved[i] or tr.moved
+    lead_trail = [_strip_edges(u.parts) for u in units]
+    return [
+        Translated(_tidy([lead, *_strip_edges(parts)[1], trail]), m)
+        for (lead, _, trail), parts, m in zip(lead_trail, joined, moved, strict=True)
+    ]
+
+
+def _translate_pieces(
     translator: Translator, units: Sequence[Unit], sep: str = " "
 ) -> list[Translated]:
-    """Translate the units' contents, keeping every tag (see the module's doc)."""
+    """Translate each unit's content as one, keeping every tag."""
     edges = [_strip_edges(u.parts) for u in units]
     first = translator.translate([tokenize(core) for _, core, _ in edges])
     results: list[Translated | None] = []

@@ -416,7 +416,9 @@ def _translate_structured(
         on_total(len(todo) * len(target_codes))
     report.units = len(todo)
     for t in target_codes:
-        done = translate_units(translators[t], [doc.units[i] for i in todo], sentence_separator(t))
+        done = translate_units(
+            translators[t], [doc.units[i] for i in todo], sentence_separator(t), src
+        )
         translations = dict(zip(todo, done, strict=True))
         data = doc.render(t, translations)
         where = str(paths[t]) if t in paths else "-"
