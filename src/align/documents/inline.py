@@ -245,11 +245,11 @@ def split_parts(parts: Sequence[Part], lang: str | None) -> list[list[Part]]:
     if pos < len(text) and out:
         out[-1] = _tidy([*out[-1], *_parts_of(text[pos:], tags)])
     merged: list[list[Part]] = []
-    for chunk in out:
+    for sentence in out:
         if merged and _open_tags(merged[-1]):
-            merged[-1] = _tidy([*merged[-1], " ", *chunk])
+            merged[-1] = _tidy([*merged[-1], " ", *sentence])
         else:
-            merged.append(chunk)
+            merged.append(sentence)
     return merged
 
 
