@@ -30,6 +30,7 @@ FORMATS: dict[str, str] = {
     "po": "align.documents.po",
     "srt": "align.documents.subtitles",
     "vtt": "align.documents.subtitles",
+    "html": "align.documents.html",
 }
 EXTENSIONS: dict[str, str] = {
     ".xlf": "xliff",
@@ -38,6 +39,8 @@ EXTENSIONS: dict[str, str] = {
     ".pot": "po",
     ".srt": "srt",
     ".vtt": "vtt",
+    ".html": "html",
+    ".htm": "html",
 }
 # Document formats people have that are not handled (yet): refused by name, not read as text.
 UNSUPPORTED = (".docx", ".doc", ".odt", ".pptx", ".ppt", ".xlsx", ".epub", ".pdf", ".rtf")

@@ -116,19 +116,42 @@ def _tidy(parts: list[Part]) -> list[Part]:
     return out
 
 
-def _strip_edges(parts: list[Part]) -> tuple[str, list[Part], str]:
-    """Leading and trailing whitespace of a unit, kept out of the engine's sight."""
-    parts = list(parts)
-    lead = trail = ""
-    if parts and isinstance(parts[0], str):
-        s = parts[0]
-        lead = s[: len(s) - len(s.lstrip())]
-        parts[0] = s.lstrip()
-    if parts and isinstance(parts[-1], str):
-        s = parts[-1]
-        trail = s[len(s.rstrip()) :]
-        parts[-1] = s.rstrip()
-    return lead, _tidy(parts), trail
+def _strip_edges(parts: Sequence[Part]) -> tuple[list[Part], list[Part], list[Part]]:
+    """What a unit starts and ends with that the engine need not see: whitespace, point tags
+    (a ``<br>`` glued to a word changes how the engine reads it), and a paired tag around
+    the whole unit (``<i>...</i>``)."""
+    core = _tidy(list(parts))
+    lead: list[Part] = []
+    trail: list[Part] = []
+    while core:
+        first, last = core[0], core[-1]
+        if isinstance(first, str) and first != first.lstrip():
+            lead.append(first[: len(first) - len(first.lstrip())])
+            core = _tidy([first.lstrip(), *core[1:]])
+        elif isinstance(last, str) and last != last.rstrip():
+            trail.insert(0, last[len(last.rstrip()) :])
+            core = _tidy([*core[:-1], last.rstrip()])
+        elif isinstance(first, Tag) and first.kind == "point":
+            lead.append(first)
+            core = core[1:]
+        elif isinstance(last, Tag) and last.kind == "point":
+            trail.insert(0, last)
+            core = core[:-1]
+        elif (
+            len(core) > 2
+            and isinstance(first, Tag)
+            and isinstance(last, Tag)
+            and first.kind == "open"
+            and last.kind == "close"
+            and first.n == last.n
+            and not any(isinstance(p, Tag) and p.n == first.n for p in core[1:-1])
+        ):
+            lead.append(first)
+            trail.insert(0, last)
+            core = core[1:-1]
+        else:
+            break
+    return lead, core, trail
 
 
 @dataclass
@@ -297,11 +320,8 @@ def translate_units(
             joined[i].append(sep)
         joined[i].extend(tr.parts)
         moved[i] = moved[i] or tr.moved
-    lead_trail = [_strip_edges(u.parts) for u in units]
-    return [
-        Translated(_tidy([lead, *_strip_edges(parts)[1], trail]), m)
-        for (lead, _, trail), parts, m in zip(lead_trail, joined, moved, strict=True)
-    ]
+    # each piece keeps its own edges (the unit's leading and trailing whitespace among them)
+    return [Translated(_tidy(parts), m) for parts, m in zip(joined, moved, strict=True)]
 
 
 def _translate_pieces(
@@ -344,7 +364,7 @@ def _translate_pieces(
     final: list[Translated] = []
     for (lead, _, trail), r in zip(edges, results, strict=True):
         assert r is not None
-        final.append(Translated(_tidy([lead, *r.parts, trail]), r.moved))
+        final.append(Translated(_tidy([*lead, *r.parts, *trail]), r.moved))
     return final
 
 

@@ -71,7 +71,7 @@ def _parts(el: Any, version: str, counter: list[int]) -> list[Part]:
     return parts
 
 
-def _fill(target: Any, parts: list[Part]) -> None:
+def fill_element(target: Any, parts: list[Part]) -> None:
     """Make ``target``'s content the ``parts``."""
     from lxml import etree
 
@@ -201,7 +201,7 @@ class XliffDocument:
                 for sub in list(tgt):
                     tgt.remove(sub)
                 tgt.text = None
-            _fill(tgt, tr.parts)
+            fill_element(tgt, tr.parts)
             if self.version == "1.2":
                 tgt.set(XML_LANG, target)
                 tgt.set("state", "needs-review-translation")
