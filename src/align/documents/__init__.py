@@ -31,6 +31,7 @@ FORMATS: dict[str, str] = {
     "srt": "align.documents.subtitles",
     "vtt": "align.documents.subtitles",
     "html": "align.documents.html",
+    "markdown": "align.documents.markdown",
 }
 EXTENSIONS: dict[str, str] = {
     ".xlf": "xliff",
@@ -41,6 +42,8 @@ EXTENSIONS: dict[str, str] = {
     ".vtt": "vtt",
     ".html": "html",
     ".htm": "html",
+    ".md": "markdown",
+    ".markdown": "markdown",
 }
 # Document formats people have that are not handled (yet): refused by name, not read as text.
 UNSUPPORTED = (".docx", ".doc", ".odt", ".pptx", ".ppt", ".xlsx", ".epub", ".pdf", ".rtf")
