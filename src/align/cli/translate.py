@@ -34,10 +34,10 @@ from align.cli.options import (
 @click.option(
     "--input-format",
     "in_format",
-    type=click.Choice(["auto", "text", "xliff", "po", "srt", "vtt", "html", "markdown"]),
+    type=click.Choice(["auto", "text", "xliff", "po", "srt", "vtt", "html", "markdown", "docx"]),
     default="auto",
     show_default=True,
-    help="Input format; auto: from the extension (.xlf .xliff .po .pot .srt .vtt .html .md; else text).",
+    help="Input format; auto: from the extension (.xlf .xliff .po .pot .srt .vtt .html .md .docx; else text).",
 )
 @click.option(
     "--overwrite", is_flag=True, help="Retranslate units that already have a translation."
@@ -103,7 +103,7 @@ def translate(
     align translate test.zh --from zh --to en --by line --format jsonl
     align translate app.xlf --to es -o out/
 
-    XLIFF, PO/POT, SRT/WebVTT, HTML and Markdown files are written back in their own format, with
+    XLIFF, PO/POT, SRT/WebVTT, HTML, Markdown and DOCX files are written back in their own format, with
     their structure, and checked: one line per output on stderr says what was
     translated and what failed (see docs/formats.md). With several targets, -o DIR gets NAME.LANG.EXT per target; to stdout use --format jsonl.
     Every output records how it was made (engine, package and version, beam, compute type).

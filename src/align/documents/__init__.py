@@ -32,6 +32,7 @@ FORMATS: dict[str, str] = {
     "vtt": "align.documents.subtitles",
     "html": "align.documents.html",
     "markdown": "align.documents.markdown",
+    "docx": "align.documents.docx",
 }
 EXTENSIONS: dict[str, str] = {
     ".xlf": "xliff",
@@ -44,9 +45,10 @@ EXTENSIONS: dict[str, str] = {
     ".htm": "html",
     ".md": "markdown",
     ".markdown": "markdown",
+    ".docx": "docx",
 }
 # Document formats people have that are not handled (yet): refused by name, not read as text.
-UNSUPPORTED = (".docx", ".doc", ".odt", ".pptx", ".ppt", ".xlsx", ".epub", ".pdf", ".rtf")
+UNSUPPORTED = (".doc", ".odt", ".pptx", ".ppt", ".xlsx", ".epub", ".pdf", ".rtf")
 INPUT_FORMATS = ("auto", "text", *FORMATS)
 
 

@@ -258,7 +258,7 @@ def split_parts(parts: Sequence[Part], lang: str | None) -> list[list[Part]]:
         at = text.find(piece, pos)
         if at < 0:
             return [list(parts)]
-        chunk = text[pos : at + len(piece)] if not out else text[at : at + len(piece)]
+        chunk = text[pos : at + len(piece)]  # with the whitespace before it
         pos = at + len(piece)
         here = [t for t in tags if t.token() in chunk]
         got = detokenize(chunk, here)
@@ -316,8 +316,13 @@ def translate_units(
     joined: list[list[Part]] = [[] for _ in units]
     moved = [False] * len(units)
     for i, tr in zip(owner, done, strict=True):
-        if joined[i]:
-            joined[i].append(sep)
+        if joined[i] and tr.parts:
+            before, after = joined[i][-1], tr.parts[0]
+            spaced = (isinstance(before, str) and before[-1:].isspace()) or (
+                isinstance(after, str) and after[:1].isspace()
+            )
+            if not spaced and not (isinstance(after, Tag) and after.kind == "point"):
+                joined[i].append(sep)  # between two sentences: the target's separator
         joined[i].extend(tr.parts)
         moved[i] = moved[i] or tr.moved
     # each piece keeps its own edges (the unit's leading and trailing whitespace among them)

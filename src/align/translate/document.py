@@ -378,8 +378,9 @@ def _translate_structured(
         raise InputError("no target language given", "add --to LANG")
     doc = read_document(input_path, kind)
     target_codes = list(dict.fromkeys(langs.normalize(t) for t in targets))
-    if (output is None or output == "-") and len(target_codes) > 1:
-        raise InputError(f"several targets of a {kind} file need -o DIR")
+    if (output is None or output == "-") and (len(target_codes) > 1 or kind == "docx"):
+        what = "a .docx" if kind == "docx" else f"several targets of a {kind} file"
+        raise InputError(f"{what} cannot go to stdout", "give -o FILE or -o DIR/")
     if source != "auto":
         src = langs.normalize(source)
     elif doc.source_lang:
