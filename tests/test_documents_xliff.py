@@ -208,3 +208,44 @@ def test_bracket_tokens_pass_through_apertium() -> None:
     out = translate_units(get_translator("en", "es", engine="apertium", cache=False), units)
     assert [t.moved for t in out] == [False, False]  # no projection needed
     assert out[0].parts[1].kind == "open" and out[0].parts[2] == "aquí"
+
+
+def test_strict_exits_1_when_the_check_finds_a_dropped_tag(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """An engine step that loses a tag (made to here) is caught by the check of the output."""
+    needs_apertium_en_es()
+    import align.documents.inline as inline_mod
+    from align.documents.inline import Translated
+
+    real = inline_mod.translate_units
+
+    def lossy(*args: object, **kwargs: object) -> list[Translated]:
+        done = real(*args, **kwargs)  # type: ignore[arg-type]
+        first_with_tags = next(
+            i
+            for i, t in enumerate(done)
+            if t.parts and any(not isinstance(p, str) for p in t.parts)
+        )
+        plain = "".join(p for p in done[first_with_tags].parts if isinstance(p, str))
+        done[first_with_tags] = Translated([plain])
+        return done
+
+    monkeypatch.setattr(inline_mod, "translate_units", lossy)
+    args = ["translate", str(DATA / "app.en.xlf"), "--to", "es", "--engine", "apertium"]
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "a.xlf")])
+    assert result.exit_code == 0 and "1 FAILED: link: inline tags differ" in result.output
+    result = CliRunner().invoke(cli, [*args, "-o", str(tmp_path / "b.xlf"), "--strict", "-q"])
+    assert result.exit_code == 1
+    assert "FAILED: link" in result.output and "--strict" in result.output
+
+
+def test_an_xliff_goes_to_stdout(tmp_path: Path) -> None:
+    needs_apertium_en_es()
+    result = CliRunner().invoke(
+        cli, ["translate", str(DATA / "app.en.xliff"), "--to", "es", "--engine", "apertium", "-q"]
+    )
+    assert result.exit_code == 0
+    out = tmp_path / "out.xliff"
+    out.write_text(result.stdout, encoding="utf-8")
+    assert ET.parse(out).getroot().get("trgLang") == "es"
