@@ -249,3 +249,20 @@ def test_an_xliff_goes_to_stdout(tmp_path: Path) -> None:
     out = tmp_path / "out.xliff"
     out.write_text(result.stdout, encoding="utf-8")
     assert ET.parse(out).getroot().get("trgLang") == "es"
+
+
+def test_existing_targets_in_another_language_are_not_kept(tmp_path: Path) -> None:
+    """A file whose targets are French (target-language="fr") translated --to es: its French
+    targets are replaced, not passed off as Spanish."""
+    needs_apertium_en_es()
+    fr = tmp_path / "app.xlf"
+    text = (DATA / "app.en.xlf").read_text(encoding="utf-8")
+    fr.write_text(
+        text.replace('source-language="en"', 'source-language="en" target-language="fr"'),
+        encoding="utf-8",
+    )
+    out = tmp_path / "app.es.xlf"
+    result = CliRunner().invoke(cli, ["translate", str(fr), "--to", "es", "-o", str(out)])
+    assert result.exit_code == 0 and "7 translated, 0 kept" in result.output
+    done = units12(out)["done"].find(f"{X12}target")
+    assert done.get("state") == "needs-review-translation"

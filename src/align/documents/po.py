@@ -145,6 +145,7 @@ class PoDocument:
         self.text = text
         self.po = _parse(text, path)
         self.entries = self._entries(self.po)
+        self.target_lang = (self.po.metadata.get("Language") or "").strip() or None
         seen: set[tuple[str | None, str]] = set()
         for entry in self.entries:
             key = (entry.msgctxt, entry.msgid)

@@ -128,8 +128,10 @@ class XliffDocument:
         if version == "1.2":
             files = root.findall(f"{{{NS12}}}file")
             self.source_lang = files[0].get("source-language") if files else None
+            self.target_lang = files[0].get("target-language") if files else None
         else:
             self.source_lang = root.get("srcLang")
+            self.target_lang = root.get("trgLang")
         # (unit index) -> the element holding <source>/<target>
         self.holders: list[Any] = []
         self.units: list[Unit] = []

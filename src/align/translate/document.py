@@ -412,18 +412,25 @@ def _translate_structured(
     }
     report = TranslationReport(source=src, input_format=kind)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
-    todo = to_translate(doc, overwrite)
+    declared = _declared_target(doc)
+
+    def replaces(t: str) -> bool:
+        """Existing translations are replaced with --overwrite, or when the file says they are
+        in another language than this target."""
+        return overwrite or (declared is not None and declared != t)
+
     if on_total is not None:
-        on_total(len(todo) * len(target_codes))
-    report.units = len(todo)
+        on_total(sum(len(to_translate(doc, replaces(t))) for t in target_codes))
     for t in target_codes:
+        todo = to_translate(doc, replaces(t))
+        report.units = max(report.units, len(todo))
         done = translate_units(
             translators[t], [doc.units[i] for i in todo], sentence_separator(t), src
         )
         translations = dict(zip(todo, done, strict=True))
         data = doc.render(t, translations)
         where = str(paths[t]) if t in paths else "-"
-        check = check_document(doc, data, translations, where, overwrite)
+        check = check_document(doc, data, translations, where, replaces(t))
         if any(f.startswith("output does not parse") for f in check.failed):
             from align.errors import OutputError
 
@@ -439,3 +446,14 @@ def _translate_structured(
         report.cache_hits[t] = getattr(translators[t], "hits", 0)
         report.translated[t] = getattr(translators[t], "misses", 0)
     return report
+
+
+def _declared_target(doc: object) -> str | None:
+    """The target language a document declares (XLIFF target-language/trgLang, PO Language)."""
+    code = getattr(doc, "target_lang", None)
+    if not code:
+        return None
+    try:
+        return langs.normalize(str(code).replace("_", "-"))
+    except InputError:
+        return None
