@@ -41,7 +41,7 @@ def report(tmp_path: Path) -> tuple[Path, str]:
 
 def test_paragraphs_tables_headers_and_footers_are_translated(report: tuple[Path, str]) -> None:
     out, output = report
-    assert "10 translated" in output and "every tag kept" in output
+    assert "11 translated" in output and "every tag kept" in output
     src, d = docx.Document(str(DATA / "report.en.docx")), docx.Document(str(out))
     assert len(d.paragraphs) == len(src.paragraphs)
     assert [p.style.name for p in d.paragraphs] == [p.style.name for p in src.paragraphs]
@@ -70,6 +70,19 @@ def test_run_formatting_and_hyperlinks_stay_on_their_words(report: tuple[Path, s
     assert "".join(t.text or "" for t in link.iter(f"{W}t")) == "aquí"
     breaks = list(body.iter(f"{W}br"))
     assert len(breaks) == 1  # the line break between the two sentences
+
+
+def test_footnotes_are_translated_and_their_reference_kept(report: tuple[Path, str]) -> None:
+    out, _ = report
+    with zipfile.ZipFile(out) as z:
+        notes = ET.fromstring(z.read("word/footnotes.xml"))
+        body = ET.fromstring(z.read("word/document.xml"))
+    [note] = [n for n in notes.iter(f"{W}footnote") if n.get(f"{W}id") == "1"]
+    text = "".join(t.text or "" for t in note.iter(f"{W}t"))
+    assert text.strip() and "The data comes from the city." not in text
+    assert len(list(note.iter(f"{W}footnoteRef"))) == 1
+    [ref] = body.iter(f"{W}footnoteReference")
+    assert ref.get(f"{W}id") == "1"
 
 
 def test_zh_docx_through_the_neural_model(tmp_path: Path) -> None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import copy
 import io
+import re
 from collections import Counter
 from typing import Any
 
@@ -29,9 +30,12 @@ PARTS = ("/word/header", "/word/footer", "/word/footnotes", "/word/endnotes")
 
 
 def _key(rpr: Any) -> str:
+    """Run properties as a comparable string (namespace declarations left out)."""
     from lxml import etree
 
-    return "" if rpr is None else etree.tostring(rpr, encoding="unicode")
+    if rpr is None:
+        return ""
+    return re.sub(r' xmlns:\w+="[^"]*"', "", etree.tostring(rpr, encoding="unicode"))
 
 
 def _open(data: bytes, name: str) -> Any:
@@ -47,15 +51,39 @@ def _open(data: bytes, name: str) -> Any:
 
 
 def _roots(document: Any) -> list[Any]:
-    """The XML roots whose paragraphs are translated: the body, then headers, footers, notes."""
+    """The XML roots whose paragraphs are translated: the body, then headers, footers, notes.
+
+    python-docx has no class for footnotes and endnotes: their parts hold bytes, parsed here
+    once per document and kept in ``document._align_blob_roots`` to be written back."""
+    from lxml import etree
+
     roots = [document.element.body]
-    seen = set()
-    for part in document.part.package.iter_parts():
-        name = str(part.partname)
-        if name.startswith(PARTS) and name not in seen and hasattr(part, "element"):
+    blob_roots: list[tuple[Any, Any]] = getattr(document, "_align_blob_roots", [])
+    if not hasattr(document, "_align_blob_roots"):
+        seen = set()
+        for part in document.part.package.iter_parts():
+            name = str(part.partname)
+            if not name.startswith(PARTS) or name in seen:
+                continue
             seen.add(name)
-            roots.append(part.element)
-    return roots
+            if hasattr(part, "element"):
+                blob_roots.append((None, part.element))
+            else:
+                parser = etree.XMLParser(resolve_entities=False, no_network=True)
+                blob_roots.append((part, etree.fromstring(part.blob, parser)))
+        document._align_blob_roots = blob_roots
+    return roots + [root for _, root in blob_roots]
+
+
+def _save_blob_roots(document: Any) -> None:
+    """Put the edited footnote/endnote XML back into their parts."""
+    from lxml import etree
+
+    for part, root in getattr(document, "_align_blob_roots", []):
+        if part is not None:
+            part._blob = etree.tostring(
+                root, xml_declaration=True, encoding="UTF-8", standalone=True
+            )
 
 
 def _paragraphs(document: Any) -> list[Any]:
@@ -96,8 +124,8 @@ def _parts(p: Any) -> list[Part]:
                 inner.append(child.text or "")
             else:
                 inner.append(new("point", ("run", rpr, child)))
-        if key == base:
-            parts.extend(inner)
+        if key == base or not any(isinstance(x, str) and x for x in inner):
+            parts.extend(inner)  # a run without text (a note reference, a break) needs no tag
             return
         last = parts[-1] if parts else None
         if isinstance(last, Tag) and last.kind == "close" and last.data == ("key", key, None):
@@ -212,16 +240,23 @@ class DocxDocument:
         return ".docx"
 
     def render(self, target: str, translations: dict[int, Translated]) -> bytes:
-        from lxml import etree
 
         document = _open(self.data, self.path)
         paragraphs = _paragraphs(document)
         for i, tr in translations.items():
             p = paragraphs[i]
             base = _base(p)
-            base_rpr = etree.fromstring(base) if base else None
-            _rebuild(p, tr.parts, base_rpr)
+            base_rpr = next(
+                (
+                    r.find(f"{{{W}}}rPr")
+                    for r in p.iter(f"{{{W}}}r")
+                    if base and _key(r.find(f"{{{W}}}rPr")) == base
+                ),
+                None,
+            )
+            _rebuild(p, tr.parts, copy.deepcopy(base_rpr) if base_rpr is not None else None)
         document.core_properties.language = target
+        _save_blob_roots(document)
         out = io.BytesIO()
         document.save(out)
         return out.getvalue()

@@ -1,7 +1,7 @@
 """Make report.en.docx, the hand-made DOCX sample (run: python tests/data/formats/make_report_docx.py).
 
-Runs with bold, italic and a hyperlink inside sentences, a line break, a table, a header and a
-footer: what align's DOCX reader must keep.
+Runs with bold, italic and a hyperlink inside sentences, a line break, a table, a header, a
+footer and a footnote: what align's DOCX reader must keep.
 """
 
 from __future__ import annotations
@@ -9,9 +9,44 @@ from __future__ import annotations
 from pathlib import Path
 
 import docx
-from docx.opc.constants import RELATIONSHIP_TYPE
+from docx.opc.constants import CONTENT_TYPE, RELATIONSHIP_TYPE
+from docx.opc.packuri import PackURI
+from docx.opc.part import Part
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
+
+FOOTNOTES = (
+    '<?xml version="1.0" encoding="UTF-8" standalone="yes"?>\n'
+    '<w:footnotes xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
+    '<w:footnote w:type="separator" w:id="-1"><w:p><w:r><w:separator/></w:r></w:p></w:footnote>'
+    '<w:footnote w:type="continuationSeparator" w:id="0"><w:p><w:r><w:continuationSeparator/>'
+    "</w:r></w:p></w:footnote>"
+    '<w:footnote w:id="1"><w:p><w:r><w:rPr><w:vertAlign w:val="superscript"/></w:rPr>'
+    '<w:footnoteRef/></w:r><w:r><w:t xml:space="preserve"> The data comes from the city.</w:t>'
+    "</w:r></w:p></w:footnote></w:footnotes>"
+)
+
+
+def add_footnote(paragraph: docx.text.paragraph.Paragraph) -> None:
+    """A footnote part (python-docx has no API for them) and a reference to note 1."""
+    package = paragraph.part.package
+    part = Part(
+        PackURI("/word/footnotes.xml"),
+        CONTENT_TYPE.WML_FOOTNOTES,
+        FOOTNOTES.encode("utf-8"),
+        package,
+    )
+    paragraph.part.relate_to(part, RELATIONSHIP_TYPE.FOOTNOTES)
+    run = OxmlElement("w:r")
+    props = OxmlElement("w:rPr")
+    align = OxmlElement("w:vertAlign")
+    align.set(qn("w:val"), "superscript")
+    props.append(align)
+    run.append(props)
+    ref = OxmlElement("w:footnoteReference")
+    ref.set(qn("w:id"), "1")
+    run.append(ref)
+    paragraph._p.append(run)
 
 
 def add_hyperlink(paragraph: docx.text.paragraph.Paragraph, text: str, url: str) -> None:
@@ -45,6 +80,7 @@ def main() -> None:
     p.add_run(" to download the file. We work in ")
     p.add_run("Madrid").bold = True
     p.add_run(" every day.")
+    add_footnote(p)
     p = d.add_paragraph("The ")
     p.add_run("robots").italic = True
     p.add_run(" will be the next big industry.")
