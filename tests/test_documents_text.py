@@ -64,7 +64,7 @@ def test_run_keeps_the_lines_by_default_and_joins_them_with_by_paragraph(tmp_pat
     zh_en_model_dir()
     runner = CliRunner()
     outs = {}
-    for by in ("sentence", "paragraph"):
+    for by in ("sentence", "paragraph", "line"):
         out = tmp_path / by
         args = ["run", str(LINES), "--from", "zh", "--to", "en", "-o", str(out), "-q"]
         result = runner.invoke(cli, [*args, "--by", by] if by != "sentence" else args)
@@ -75,6 +75,9 @@ def test_run_keeps_the_lines_by_default_and_joins_them_with_by_paragraph(tmp_pat
         bool(x.strip()) for x in source.split("\n")
     ]
     assert outs["paragraph"].rstrip("\n").count("\n") == 2  # two paragraphs, one blank between
+    assert [bool(x.strip()) for x in outs["line"].split("\n")] == [
+        bool(x.strip()) for x in source.split("\n")
+    ]
 
 
 # A 400-character line of one sentence: clauses joined by commas, each with a number or name.

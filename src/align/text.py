@@ -378,13 +378,15 @@ def segment_units(text: str, lang: str | None = None, by: str = "sentence") -> l
         return segment_lines(text, lang)
     if by == "paragraph":
         return segment_text(text, lang, "sentence")
-    return segment_text(text, lang, by)
+    if by == "line":  # every line with text whole; blank lines are gaps, as in segment_lines
+        return [s for s in segment_text(text, lang, "line") if s.text.strip()]
+    raise InputError(f"unknown unit {by!r}", "use sentence, paragraph or line")
 
 
 def join_units(
     segments: Sequence[Segment], texts: Sequence[str], by: str = "sentence", lang: str | None = None
 ) -> str:
     """The inverse of :func:`segment_units`: the translated document with its structure."""
-    if by == "sentence":
+    if by in ("sentence", "line"):
         return join_lines(segments, texts, lang)
-    return join_segments(segments, texts, "sentence" if by == "paragraph" else by, lang)
+    return join_segments(segments, texts, "sentence", lang)
