@@ -372,7 +372,7 @@ def _translate_structured(
     written back in its format only when the written bytes parse and check."""
     from align.detect import detect_language
     from align.documents import check_document, read_document, to_translate, write_bytes_atomic
-    from align.documents.inline import translate_units
+    from align.documents.inline import split_parts, translate_units
 
     if not targets:
         raise InputError("no target language given", "add --to LANG")
@@ -398,6 +398,28 @@ def _translate_structured(
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, "txt", doc.extension())
     engines = Engines(engine, models_dir)
+    declared = _declared_target(doc)
+
+    def replaces(t: str) -> bool:
+        """Existing translations are replaced with --overwrite, or when the file says they are
+        in another language than this target."""
+        return overwrite or (declared is not None and declared != t)
+
+    # Progress counts the sentences sent to the engine; retries (tags placed by projection)
+    # send more, so what is reported is capped at the total announced.
+    total = sum(
+        len(split_parts(doc.units[i].parts, src))
+        for t in target_codes
+        for i in to_translate(doc, replaces(t))
+    )
+    seen = [0]
+
+    def progress(n: int) -> None:
+        step = max(0, min(n, total - seen[0]))
+        seen[0] += step
+        if on_progress is not None and step:
+            on_progress(step)
+
     translators = {
         t: get_translator(
             src,
@@ -406,21 +428,14 @@ def _translate_structured(
             options=options,
             pivot=pivot,
             cache=cache,
-            on_progress=on_progress,
+            on_progress=progress,
         )
         for t in target_codes
     }
     report = TranslationReport(source=src, input_format=kind)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
-    declared = _declared_target(doc)
-
-    def replaces(t: str) -> bool:
-        """Existing translations are replaced with --overwrite, or when the file says they are
-        in another language than this target."""
-        return overwrite or (declared is not None and declared != t)
-
     if on_total is not None:
-        on_total(sum(len(to_translate(doc, replaces(t))) for t in target_codes))
+        on_total(total)
     for t in target_codes:
         todo = to_translate(doc, replaces(t))
         report.units = max(report.units, len(todo))
