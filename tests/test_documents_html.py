@@ -114,3 +114,17 @@ def test_zh_html_through_the_neural_model_keeps_the_markup(tmp_path: Path) -> No
     assert [t for t, _ in page.tags] == ["html", "body", "p", "a", "p", "b", "br"]
     assert page.tags[3][1] == {"href": "/x"} and page.of("a")
     assert "Hangzhou" in page.of("p", 1) and page.tags[0][1]["lang"] == "en"
+
+
+def test_a_fragment_stays_a_fragment(tmp_path: Path) -> None:
+    needs_apertium_en_es()
+    src = tmp_path / "part.html"
+    src.write_text(
+        "<p>The weather is <b>nice</b> today.</p>\n<ul><li>I work in Madrid.</li></ul>\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["translate", str(src), "--from", "en", "--to", "es", "-q"])
+    assert result.exit_code == 0
+    page = Page(result.stdout)
+    assert [t for t, _ in page.tags] == ["p", "b", "ul", "li"]  # no <html>/<body> added
+    assert page.of("b") == "bueno" and "Madrid" in page.of("li")
