@@ -270,7 +270,7 @@ def split_parts(parts: Sequence[Part], lang: str | None) -> list[list[Part]]:
     merged: list[list[Part]] = []
     for sentence in out:
         if merged and _open_tags(merged[-1]):
-            merged[-1] = _tidy([*merged[-1], " ", *sentence])
+            merged[-1] = _tidy([*merged[-1], *sentence])  # its whitespace is its own
         else:
             merged.append(sentence)
     return merged
