@@ -89,6 +89,32 @@ def test_front_matter_code_blocks_and_markers_are_byte_identical(
     assert "`pip install align`" in out and "![A black cat sleeps](cat.png)" in out
 
 
+def test_a_wrapped_paragraph_and_a_quote_keep_their_lines(guide: tuple[str, str, str]) -> None:
+    source, out, _ = guide
+    src_lines, out_lines = source.split("\n"), out.split("\n")
+    assert len(out_lines) == len(src_lines)  # every line is still there
+    start = next(k for k, line in enumerate(src_lines) if line.startswith("Please click"))
+    assert all(out_lines[k].strip() for k in range(start, start + 3))  # three lines, none empty
+    assert out_lines[start + 3] == ""
+    quote = src_lines.index("> The weather is nice today.")
+    assert out_lines[quote].startswith("> ") and out_lines[quote + 1].startswith("> ")
+
+
+def test_rewrap_never_breaks_code_links_or_before_a_block_marker() -> None:
+    from align.documents.markdown import rewrap
+
+    text = 'Run `pip install align` then see [the guide](https://x.org/a b "T t") - 1. done'
+    for n in (2, 3, 4):
+        lines = rewrap(text, n)
+        assert " ".join(lines) == text and 1 <= len(lines) <= n
+        for line in lines[1:]:
+            assert not line.startswith(("- ", "1. ", "#", ">"))
+        for line in lines:
+            assert line.count("`") % 2 == 0  # no code span cut
+        assert any("`pip install align`" in line for line in lines)
+        assert any('](https://x.org/a b "T t")' in line for line in lines)
+
+
 def test_zh_markdown_through_the_neural_model(tmp_path: Path) -> None:
     zh_en_model_dir()
     src = tmp_path / "notes.zh.md"

@@ -8,7 +8,8 @@ title are in its closing tag, so they are never translated. The unit's raw
 text is located in the source lines (the token's line map) and only that span
 is replaced: list markers, heading marks, blockquote ``>``, table pipes,
 indentation, fenced and indented code blocks, HTML blocks and a YAML front
-matter stay exactly as written. A paragraph over several lines becomes one line.
+matter stay exactly as written. A paragraph over several lines is re-wrapped to
+as many lines (:func:`rewrap`), each keeping its source line's indentation or ``>``.
 """
 
 from __future__ import annotations
@@ -95,6 +96,40 @@ def _markdown(parts: list[Part]) -> str:
     return "".join(p if isinstance(p, str) else str(p.data) for p in parts)
 
 
+# Spans a line must not be broken in: code spans, link and image destinations with titles.
+_UNBREAKABLE = re.compile(r"(`+).*?\1|\]\([^)]*\)|<[^<>]*>")
+# What would start a new block if a continuation line began with it.
+_BLOCK_START = re.compile(r"\s*(?:[-+*](?:\s|$)|\d+[.)](?:\s|$)|#|>|=+\s*$|\||```|~~~)")
+
+
+def rewrap(text: str, lines: int) -> list[str]:
+    """A paragraph's translation in (at most) ``lines`` lines as its source had, broken at
+    spaces of balanced length, never inside code or a link target, never before what would
+    start a new block (``- ``, ``1.``, ``#``, ``>``, ...)."""
+    if lines <= 1:
+        return [text]
+    blocked = [False] * len(text)
+    for m in _UNBREAKABLE.finditer(text):
+        for k in range(m.start(), m.end()):
+            blocked[k] = True
+    spaces = [k for k, ch in enumerate(text) if ch == " " and not blocked[k]]
+    out: list[str] = []
+    start = 0
+    for n in range(1, lines):
+        goal = len(text) * n / lines
+        options = [k for k in spaces if k > start and not _BLOCK_START.match(text[k + 1 :])]
+        if not options:
+            break
+        k = min(options, key=lambda k: abs(k - goal))
+        if k <= start:
+            break
+        out.append(text[start:k])
+        start = k + 1
+        spaces = [x for x in spaces if x > k]
+    out.append(text[start:])
+    return [line for line in out if line]
+
+
 @dataclass
 class Span:
     line: int
@@ -166,10 +201,12 @@ class MarkdownDocument:
         emptied: set[int] = set()
         for i, tr in translations.items():
             spans = self.spans[i]
-            text = _markdown(tr.parts).replace("\n", " ")
+            pieces = rewrap(_markdown(tr.parts).replace("\n", " "), len(spans))
             for k, span in enumerate(spans):
-                edits.append((span.line, span.start, span.end, text if k == 0 else ""))
-                if k:
+                edits.append(
+                    (span.line, span.start, span.end, pieces[k] if k < len(pieces) else "")
+                )
+                if k >= len(pieces):
                     emptied.add(span.line)
         for line, start, end, new in sorted(edits, key=lambda e: (e[0], -e[1])):
             lines[line] = lines[line][:start] + new + lines[line][end:]
