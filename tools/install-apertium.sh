@@ -10,12 +10,13 @@
 #
 # Pairs: English <-> Spanish, Catalan, Galician; through Spanish or Catalan:
 # French, Portuguese, Italian, Romanian. Override with APERTIUM_PACKAGES="...".
+# Also GNU gettext: the PO tests check align's output with `msgfmt -c` (docs/formats.md).
 set -euo pipefail
 
 DEFAULT_PACKAGES="apertium lttoolbox apertium-lex-tools \
 apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-spa-cat \
 apertium-fr-es apertium-fra-cat apertium-es-pt apertium-por-cat \
-apertium-spa-ita apertium-cat-ita apertium-es-ro"
+apertium-spa-ita apertium-cat-ita apertium-es-ro gettext"
 read -r -a PACKAGES <<<"${APERTIUM_PACKAGES:-$DEFAULT_PACKAGES}"
 
 missing=()

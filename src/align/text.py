@@ -22,6 +22,9 @@ from align.errors import InputError, OutputError
 
 STDIN = "-"
 
+# The units of a document for translation (see segment_units).
+UNITS = ("sentence", "paragraph", "line")
+
 # How many leading bytes are inspected to decide that a file is binary.
 _SNIFF_BYTES = 8192
 
@@ -390,3 +393,55 @@ def write_text_atomic(path: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` to ``path`` atomically."""
     with atomic_write(path) as fh:
         fh.write(text)
+
+
+def segment_lines(text: str, lang: str | None = None) -> list[Segment]:
+    """Units of line-preserving text: the sentences of each line.
+
+    ``Segment.para`` is the line's index in ``text`` (blank lines have no
+    segments, so their indices are the gaps); :func:`join_lines` rebuilds the
+    same lines from the translations.
+    """
+    lines = text.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    return [
+        Segment(i, j, s)
+        for i, line in enumerate(lines)
+        if line.strip()
+        for j, s in enumerate(split_sentences(line, lang))
+    ]
+
+
+def join_lines(segments: Sequence[Segment], texts: Sequence[str], lang: str | None = None) -> str:
+    """Rebuild line-preserving text (see :func:`segment_lines`): one output line per input
+    line up to the last one with text, each line's sentences joined, blank lines blank."""
+    lines: list[list[str]] = []
+    for seg, t in zip(segments, texts, strict=True):
+        while len(lines) <= seg.para:
+            lines.append([])
+        lines[seg.para].append(t)
+    sep = sentence_separator(lang)
+    return "".join(sep.join(parts) + "\n" for parts in lines)
+
+
+def segment_units(text: str, lang: str | None = None, by: str = "sentence") -> list[Segment]:
+    """Units of a document for translation: ``sentence`` the sentences of each line (the line
+    structure kept: :func:`segment_lines`), ``paragraph`` the sentences of each paragraph (the
+    lines of a paragraph joined: hard-wrapped prose), ``line`` each line whole."""
+    if by == "sentence":
+        return segment_lines(text, lang)
+    if by == "paragraph":
+        return segment_text(text, lang, "sentence")
+    if by == "line":  # every line with text whole; blank lines are gaps, as in segment_lines
+        return [s for s in segment_text(text, lang, "line") if s.text.strip()]
+    raise InputError(f"unknown unit {by!r}", "use sentence, paragraph or line")
+
+
+def join_units(
+    segments: Sequence[Segment], texts: Sequence[str], by: str = "sentence", lang: str | None = None
+) -> str:
+    """The inverse of :func:`segment_units`: the translated document with its structure."""
+    if by in ("sentence", "line"):
+        return join_lines(segments, texts, lang)
+    return join_segments(segments, texts, "sentence", lang)

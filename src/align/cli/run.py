@@ -57,6 +57,13 @@ if TYPE_CHECKING:
     metavar="METHOD",
     help="Sentence alignment method for translation <-> reference (see align sentences).",
 )
+@click.option(
+    "--by",
+    type=click.Choice(["sentence", "paragraph", "line"]),
+    default="sentence",
+    show_default=True,
+    help="Unit: the sentences of each line (lines kept), of each paragraph (its lines joined), or each line whole.",
+)
 @format_option(("table", "markdown", "json"), "table")
 @models_dir_option
 @quiet_option
@@ -68,6 +75,7 @@ def run(
     outdir: str | None,
     engine: str,
     method: str,
+    by: str,
     fmt: str,
     models_dir: str | None,
     quiet: bool,
@@ -99,6 +107,7 @@ def run(
         outdir=outdir,
         engines=Engines(engine, models_dir),
         align_method=method,
+        by=by,
         progress=lambda label, total: Progress(label, total, enabled),
     )
     for warning in result.warnings:

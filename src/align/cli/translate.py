@@ -28,16 +28,29 @@ from align.cli.options import (
     "--format",
     "fmt",
     type=click.Choice(["txt", "jsonl", "tsv", "tmx"]),
-    default="txt",
+    default=None,
+    help="Output format of plain text  [default: txt]. Other documents keep their own.",
+)
+@click.option(
+    "--input-format",
+    "in_format",
+    type=click.Choice(["auto", "text", "xliff", "po", "srt", "vtt", "html", "markdown", "docx"]),
+    default="auto",
     show_default=True,
-    help="Output format.",
+    help="Input format; auto: from the extension (.xlf .xliff .po .pot .srt .vtt .html .md .docx; else text).",
+)
+@click.option(
+    "--overwrite", is_flag=True, help="Retranslate units that already have a translation."
+)
+@click.option(
+    "--strict", is_flag=True, help="Exit 1 when the check of an output finds a unit that failed."
 )
 @click.option(
     "--by",
     type=click.Choice(["sentence", "paragraph", "line"]),
     default="sentence",
     show_default=True,
-    help="Unit: sentences of paragraphs (structure kept), whole paragraphs, or one line per unit.",
+    help="Unit: the sentences of each line (lines kept), of each paragraph (its lines joined), or each line whole.",
 )
 @engine_option
 @click.option(
@@ -67,7 +80,10 @@ def translate(
     targets: tuple[str, ...],
     source: str,
     output: str | None,
-    fmt: str,
+    fmt: str | None,
+    in_format: str,
+    overwrite: bool,
+    strict: bool,
     by: str,
     engine: str,
     pivot: str,
@@ -85,8 +101,11 @@ def translate(
     align translate speech.zh.txt --to en
     align translate doc.txt --from en --to es --to fr -o out/
     align translate test.zh --from zh --to en --by line --format jsonl
+    align translate app.xlf --to es -o out/
 
-    With several targets, -o DIR gets NAME.LANG.EXT per target; to stdout use --format jsonl.
+    XLIFF, PO/POT, SRT/WebVTT, HTML, Markdown and DOCX files are written back in their own format, with
+    their structure, and checked: one line per output on stderr says what was
+    translated and what failed (see docs/formats.md). With several targets, -o DIR gets NAME.LANG.EXT per target; to stdout use --format jsonl.
     Every output records how it was made (engine, package and version, beam, compute type).
     """
     from align.translate.document import translate_document
@@ -105,6 +124,8 @@ def translate(
         output=output,
         fmt=fmt,
         by=by,
+        in_format=in_format,
+        overwrite=overwrite,
         engine=engine,
         pivot=None if pivot == "none" else pivot,
         options=options,
@@ -124,6 +145,15 @@ def translate(
                 f"(translated {report.translated[target]}, from cache {report.cache_hits[target]})",
                 err=True,
             )
+    failed = False
+    for check in report.checks.values():
+        failed = failed or bool(check.failed)
+        if check.failed or not quiet:
+            click.echo(f"align: check: {check.summary()}", err=True)
+    if strict and failed:
+        from align.errors import AlignError
+
+        raise AlignError("--strict: the check found units that failed (see above)")
     if output not in (None, "-") and not quiet:
         # Every file is labelled with how it was made (the engine chain), whatever its format.
         for target, out_path in report.outputs.items():

@@ -21,7 +21,7 @@ from align.errors import LanguageError
 from align.report import render_report
 from align.run.analyse import join_texts
 from align.run.model import RunResult, SourceInfo, TargetResult, target_from_dict
-from align.text import Segment, join_segments, write_text_atomic
+from align.text import Segment, join_units, write_text_atomic
 
 STATE_DIR = ".align-run"
 
@@ -88,7 +88,11 @@ def row_records(source: SourceInfo, t: TargetResult) -> list[dict[str, Any]]:
 
 
 def write_target_files(
-    outdir: Path, source: SourceInfo, segments: Sequence[Segment], t: TargetResult
+    outdir: Path,
+    source: SourceInfo,
+    segments: Sequence[Segment],
+    t: TargetResult,
+    by: str = "sentence",
 ) -> dict[str, str]:
     """Write ``INPUT.LANG.txt``, ``.tmx``, ``.beads``, ``.tsv`` (``.ref.beads``); their names."""
     from align.formats import render, write_tmx
@@ -101,7 +105,8 @@ def write_target_files(
         "beads": f"{stem}.beads",
         "tsv": f"{stem}.tsv",
     }
-    write_text_atomic(outdir / files["text"], join_segments(segments, t.translations, lang=t.lang))
+    text = join_units(segments, t.translations, by, lang=t.lang)  # the source's structure
+    write_text_atomic(outdir / files["text"], text)
     with atomic_write(outdir / files["tmx"]) as fh:
         props = {"signature": t.signature, "source-file": Path(source.path).name}
         write_tmx(

@@ -39,7 +39,7 @@ from align.run.outputs import (
     write_run_files,
     write_target_files,
 )
-from align.text import read_text, segment_text
+from align.text import UNITS, read_text, segment_units
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
 
 
@@ -75,6 +75,7 @@ def run_pipeline(
     models_dir: str | os.PathLike[str] | None = None,
     engines: Engines | None = None,
     align_method: str = "auto",
+    by: str = "sentence",
     progress: ProgressFactory | None = None,
 ) -> RunResult:
     """Detect, translate into every target, align, score; write OUTDIR; return what was found.
@@ -83,11 +84,15 @@ def run_pipeline(
     reach); ``refs`` maps a target code to a reference file (its target is added
     when missing). ``outdir`` defaults to ``out/INPUT``. ``engines``: the
     command's engine set (else one is built from ``engine`` and ``models_dir``).
+    ``by``: the units, as for ``align translate`` (:func:`align.text.segment_units`:
+    ``sentence`` keeps the lines, ``paragraph`` joins the lines of a paragraph).
     Raises :class:`InputError` for bad input, :class:`NoTranslationPath` when a
     target cannot be reached (before any translating is done).
     """
     from align.translate import get_translator
 
+    if by not in UNITS:
+        raise InputError(f"unknown unit {by!r}", f"use one of {', '.join(UNITS)}")
     bar = progress or _no_progress
     engines = engines or Engines(engine, models_dir)
     t_start = time.perf_counter()
@@ -113,7 +118,7 @@ def run_pipeline(
             warnings.append(f"mixed text: mostly {lang}, but {others}")
     else:
         lang, conf, alts, mixed, detected = langs.normalize(source), None, [], [], False
-    segments = segment_text(text, lang)
+    segments = segment_units(text, lang, by)
     if not segments:
         raise InputError(f"{input_path}: no sentences found")
     src = SourceInfo(
@@ -148,7 +153,7 @@ def run_pipeline(
         )
         reference = None
         if code in ref_texts:
-            reference = [s.text for s in segment_text(ref_texts[code], code)]
+            reference = [s.text for s in segment_units(ref_texts[code], code, by)]
             if not reference:
                 raise InputError(f"{ref_paths[code]}: no sentences found")
         key = checkpoint_key(
@@ -179,7 +184,7 @@ def run_pipeline(
         else:
             p.close()
             result.reused = True
-        result.files = write_target_files(out, src, segments, result)
+        result.files = write_target_files(out, src, segments, result, by)
         results.append(result)
 
     timings["total"] = round(time.perf_counter() - t_start, 3)

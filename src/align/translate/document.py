@@ -19,6 +19,8 @@ from pathlib import Path
 from typing import IO
 
 from align import languages as langs
+from align.documents import Check
+from align.documents import input_format as find_format
 from align.errors import InputError
 from align.text import (
     MAX_SEGMENT_WEIGHT,
@@ -42,17 +44,26 @@ DETECT_CHARS = 20000
 
 
 def iter_units(lines: Iterator[str], by: str, lang: str | None) -> Iterator[Segment]:
-    """Units of a streamed document: every line, every paragraph, or every sentence of each paragraph."""
+    """Units of a streamed document.
+
+    ``sentence`` (the default): the sentences of each line, ``Segment.para`` the
+    line's index (a line break is a boundary; blank lines have no units and stay
+    blank). ``paragraph``: the sentences of each blank-line separated paragraph,
+    its lines joined (hard-wrapped prose). ``line``: every line whole, one unit.
+    """
     if by == "line":
         for i, line in enumerate(lines):
             yield Segment(i, 0, line.strip())
         return
+    if by == "sentence":
+        for i, line in enumerate(lines):
+            if line.strip():
+                for j, sent in enumerate(split_sentences(line, lang)):
+                    yield Segment(i, j, sent)
+        return
     for p, para in enumerate(iter_paragraphs(lines)):
-        if by == "paragraph":
-            yield Segment(p, 0, para)
-        else:
-            for j, sent in enumerate(split_sentences(para, lang)):
-                yield Segment(p, j, sent)
+        for j, sent in enumerate(split_sentences(para, lang)):
+            yield Segment(p, j, sent)
 
 
 def _groups(units: Iterator[Segment], size: int) -> Iterator[list[Segment]]:
@@ -84,8 +95,10 @@ def detect_source(path: str, candidates: Sequence[str] | None = None) -> str:
     return found.lang
 
 
-def output_name(input_path: str, source: str, target: str, fmt: str) -> str:
-    """``speech.zh.txt`` -> ``speech.en.txt``; ``doc.txt`` -> ``doc.fr.tsv``; stdin -> ``stdin.en.txt``."""
+def output_name(input_path: str, source: str, target: str, fmt: str, ext: str | None = None) -> str:
+    """``speech.zh.txt`` -> ``speech.en.txt``; ``doc.txt`` -> ``doc.fr.tsv``; stdin -> ``stdin.en.txt``.
+
+    ``ext`` (``.xlf``, ``.po``): the extension of a structured document's output instead."""
     if input_path == "-":
         stem = "stdin"
     else:
@@ -103,7 +116,7 @@ def output_name(input_path: str, source: str, target: str, fmt: str) -> str:
     # zh-Hans is plain "zh" in file names; regional variants keep their full code
     # (ca and ca-valencia, pt and pt-BR must not overwrite each other).
     label = "zh" if code == "zh-Hans" else code
-    return f"{stem}.{label}.{EXTENSIONS[fmt]}"
+    return f"{stem}.{label}{ext}" if ext else f"{stem}.{label}.{EXTENSIONS[fmt]}"
 
 
 class _Writer:
@@ -132,6 +145,13 @@ class _Writer:
         if fmt == "txt":
             if self.by == "line":
                 out.write(translation + "\n")
+            elif self.by == "sentence":  # para is the line: gaps are blank lines
+                if self.last_para is None:
+                    out.write("\n" * unit.para + translation)
+                elif unit.para != self.last_para:
+                    out.write("\n" * (unit.para - self.last_para) + translation)
+                else:
+                    out.write(self.sep + translation)
             elif self.last_para is None:
                 out.write(translation)
             elif unit.para != self.last_para:
@@ -175,10 +195,18 @@ class TranslationReport:
     cache_hits: dict[str, int] = field(default_factory=dict)
     translated: dict[str, int] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
+    # structured documents (XLIFF, PO, ...): the format and, per target, the check of its output
+    input_format: str = "text"
+    checks: dict[str, Check] = field(default_factory=dict)
 
 
 def _output_paths(
-    input_path: str, output: str | None, src: str, targets: Sequence[str], fmt: str
+    input_path: str,
+    output: str | None,
+    src: str,
+    targets: Sequence[str],
+    fmt: str,
+    ext: str | None = None,
 ) -> dict[str, Path]:
     """Each target's output file (none for stdout), checked before anything is translated."""
     from align.outputs import check_output_dir, check_output_file, check_outputs_distinct, is_stdout
@@ -194,7 +222,7 @@ def _output_paths(
                 "give -o DIR (one NAME.LANG.EXT per target), or one --to",
             )
         check_output_dir(out)
-        paths = {t: out / output_name(input_path, src, t, fmt) for t in targets}
+        paths = {t: out / output_name(input_path, src, t, fmt, ext) for t in targets}
         check_outputs_distinct(paths.values(), [input_path])
         return paths
     check_output_file(out, inputs=[input_path])
@@ -207,8 +235,10 @@ def translate_document(
     targets: Sequence[str],
     source: str = "auto",
     output: str | None = None,
-    fmt: str = "txt",
+    fmt: str | None = None,
     by: str = "sentence",
+    in_format: str = "auto",
+    overwrite: bool = False,
     engine: str = "auto",
     pivot: str | None = "auto",
     options: DecodeOptions | None = None,
@@ -227,7 +257,36 @@ def translate_document(
     ``on_progress`` hears the number of units translated since its last call (per
     batch); ``on_total``, when given and the input is a file, hears first how many
     there are in all (units x targets; counting them is a pass over the file).
+
+    ``in_format``: ``auto`` (from the extension: :func:`align.documents.input_format`),
+    ``text``, or a structured format (``xliff``, ``po``, ``srt``, ``vtt``), which is
+    written back in its own format and checked (``report.checks``); ``overwrite``
+    replaces the translations such a file already has.
     """
+    kind = find_format(input_path, in_format) if input_path != "-" else in_format
+    if kind not in ("auto", "text"):
+        if fmt is not None:
+            raise InputError(
+                f"--format {fmt} is for plain text; a {kind} file is written as {kind}",
+                "leave out --format",
+            )
+        return _translate_structured(
+            input_path,
+            kind,
+            targets=targets,
+            source=source,
+            output=output,
+            engine=engine,
+            pivot=pivot,
+            options=options,
+            models_dir=models_dir,
+            cache=cache,
+            stdout=stdout,
+            on_progress=on_progress,
+            on_total=on_total,
+            overwrite=overwrite,
+        )
+    fmt = fmt or "txt"
     if by not in UNITS:
         raise InputError(f"unknown unit {by!r}", f"use one of {', '.join(UNITS)}")
     if fmt not in FORMATS:
@@ -299,3 +358,126 @@ def translate_document(
             "ends, clauses or spaces"
         )
     return report
+
+
+def _translate_structured(
+    input_path: str,
+    kind: str,
+    *,
+    targets: Sequence[str],
+    source: str,
+    output: str | None,
+    engine: str,
+    pivot: str | None,
+    options: DecodeOptions | None,
+    models_dir: str | None,
+    cache: bool,
+    stdout: IO[str] | None,
+    on_progress: Callable[[int], None] | None,
+    on_total: Callable[[int], None] | None,
+    overwrite: bool,
+) -> TranslationReport:
+    """A structured document (XLIFF, PO, subtitles): its units translated into each target,
+    written back in its format only when the written bytes parse and check."""
+    from align.detect import detect_language
+    from align.documents import check_document, read_document, to_translate, write_bytes_atomic
+    from align.documents.inline import split_parts, translate_units
+
+    if not targets:
+        raise InputError("no target language given", "add --to LANG")
+    doc = read_document(input_path, kind)
+    target_codes = list(dict.fromkeys(langs.normalize(t) for t in targets))
+    if (output is None or output == "-") and (len(target_codes) > 1 or kind == "docx"):
+        what = "a .docx" if kind == "docx" else f"several targets of a {kind} file"
+        raise InputError(f"{what} cannot go to stdout", "give -o FILE or -o DIR/")
+    if source != "auto":
+        src = langs.normalize(source)
+    elif doc.source_lang:
+        src = langs.normalize(doc.source_lang)
+    else:
+        sample = "\n".join(u.plain() for u in doc.units if u.translate)[:DETECT_CHARS]
+        found = detect_language(sample)
+        if not found.is_language:
+            raise InputError(
+                f"{input_path}: cannot tell the source language", "give it with --from"
+            )
+        src = found.lang
+    same = [t for t in target_codes if t == src]
+    if same:
+        raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
+    paths = _output_paths(input_path, output, src, target_codes, "txt", doc.extension())
+    engines = Engines(engine, models_dir)
+    declared = _declared_target(doc)
+
+    def replaces(t: str) -> bool:
+        """Existing translations are replaced with --overwrite, or when the file says they are
+        in another language than this target."""
+        return overwrite or (declared is not None and declared != t)
+
+    # Progress counts the sentences sent to the engine; retries (tags placed by projection)
+    # send more, so what is reported is capped at the total announced.
+    total = sum(
+        len(split_parts(doc.units[i].parts, src))
+        for t in target_codes
+        for i in to_translate(doc, replaces(t))
+    )
+    seen = [0]
+
+    def progress(n: int) -> None:
+        step = max(0, min(n, total - seen[0]))
+        seen[0] += step
+        if on_progress is not None and step:
+            on_progress(step)
+
+    translators = {
+        t: get_translator(
+            src,
+            t,
+            engines=engines,
+            options=options,
+            pivot=pivot,
+            cache=cache,
+            on_progress=progress,
+        )
+        for t in target_codes
+    }
+    report = TranslationReport(source=src, input_format=kind)
+    report.signatures = {t: tr.signature for t, tr in translators.items()}
+    if on_total is not None:
+        on_total(total)
+    for t in target_codes:
+        todo = to_translate(doc, replaces(t))
+        report.units = max(report.units, len(todo))
+        done = translate_units(
+            translators[t], [doc.units[i] for i in todo], sentence_separator(t), src
+        )
+        translations = dict(zip(todo, done, strict=True))
+        data = doc.render(t, translations)
+        where = str(paths[t]) if t in paths else "-"
+        check = check_document(doc, data, translations, where, replaces(t))
+        if any(f.startswith("output does not parse") for f in check.failed):
+            from align.errors import OutputError
+
+            raise OutputError(
+                f"{input_path}: the {kind} written for {t} does not parse; not written"
+            )
+        if t in paths:
+            write_bytes_atomic(paths[t], data)
+        else:
+            (stdout or sys.stdout).write(data.decode("utf-8"))
+        report.checks[t] = check
+        report.outputs[t] = where
+        report.cache_hits[t] = getattr(translators[t], "hits", 0)
+        report.translated[t] = getattr(translators[t], "misses", 0)
+    return report
+
+
+def _declared_target(doc: object) -> str | None:
+    """The target language a document declares (XLIFF target-language/trgLang, PO Language)."""
+    code = getattr(doc, "target_lang", None)
+    if not code:
+        return None
+    try:
+        return langs.normalize(str(code).replace("_", "-"))
+    except InputError:
+        return None

@@ -1,0 +1,239 @@
+"""Markdown with markdown-it-py: the text of each block translated in place, by source position.
+
+markdown-it-py (CommonMark, plus GFM tables) finds the blocks; each ``inline``
+token (a heading, a paragraph, a list item's paragraph, a table cell) is one
+unit, its emphasis, strong, strikethrough and link brackets paired tags, inline
+code, images, autolinks, raw HTML and hard breaks point tags; a link's URL and
+title are in its closing tag, so they are never translated. The unit's raw
+text is located in the source lines (the token's line map) and only that span
+is replaced: list markers, heading marks, blockquote ``>``, table pipes,
+indentation, fenced and indented code blocks, HTML blocks and a YAML front
+matter stay exactly as written. A paragraph over several lines is re-wrapped to
+as many lines (:func:`rewrap`), each keeping its source line's indentation or ``>``.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from align.documents.inline import Part, Tag, Translated, Unit
+from align.errors import InputError
+
+_FRONT_END = re.compile(r"^(---|\.\.\.)\s*$")
+
+
+def _parser() -> Any:
+    from markdown_it import MarkdownIt
+
+    return MarkdownIt("commonmark").enable(["table", "strikethrough"])
+
+
+def _front_matter(lines: list[str]) -> int:
+    """How many lines a YAML front matter (``---`` ... ``---``) takes at the top, or 0."""
+    if not lines or lines[0].strip() != "---":
+        return 0
+    for k in range(1, len(lines)):
+        if _FRONT_END.match(lines[k]):
+            return k + 1
+    return 0
+
+
+def _parts(children: list[Any]) -> list[Part]:
+    parts: list[Part] = []
+    stack: list[tuple[Tag, str]] = []  # open tags, with what closes them
+    n = 0
+    skip_until_close = False
+    for c in children:
+        if skip_until_close:
+            if c.type == "link_close":
+                skip_until_close = False
+            continue
+        t = c.type
+        if t == "text":
+            parts.append(c.content)
+        elif t == "softbreak":
+            parts.append(" ")
+        elif t.endswith("_open") and t != "link_open":
+            n += 1
+            tag = Tag("open", n, c.markup)
+            stack.append((tag, c.markup))
+            parts.append(tag)
+        elif t.endswith("_close"):
+            opener, closer = stack.pop()
+            parts.append(Tag("close", opener.n, closer))
+        elif t == "link_open":
+            n += 1
+            if c.markup == "autolink":
+                parts.append(Tag("point", n, f"<{c.attrs.get('href', '')}>"))
+                skip_until_close = True
+                continue
+            href = str(c.attrs.get("href", ""))
+            title = c.attrs.get("title")
+            tag = Tag("open", n, "[")
+            stack.append((tag, f"]({href}" + (f' "{title}"' if title else "") + ")"))
+            parts.append(tag)
+        else:
+            n += 1
+            if t == "code_inline":
+                tick = c.markup
+                pad = " " if c.content.startswith("`") or c.content.endswith("`") else ""
+                raw = f"{tick}{pad}{c.content}{pad}{tick}"
+            elif t == "image":
+                src = c.attrs.get("src", "")
+                title = c.attrs.get("title")
+                raw = f"![{c.content}]({src}" + (f' "{title}"' if title else "") + ")"
+            elif t == "hardbreak":
+                raw = "<br>"
+            else:  # html_inline and anything else: as written
+                raw = c.content
+            parts.append(Tag("point", n, raw))
+    return parts
+
+
+def _markdown(parts: list[Part]) -> str:
+    return "".join(p if isinstance(p, str) else str(p.data) for p in parts)
+
+
+# Spans a line must not be broken in: code spans, link and image destinations with titles.
+_UNBREAKABLE = re.compile(r"(`+).*?\1|\]\([^)]*\)|<[^<>]*>")
+# What would start a new block if a continuation line began with it.
+_BLOCK_START = re.compile(r"\s*(?:[-+*](?:\s|$)|\d+[.)](?:\s|$)|#|>|=+\s*$|\||```|~~~)")
+
+
+def rewrap(text: str, lines: int) -> list[str]:
+    """A paragraph's translation in (at most) ``lines`` lines as its source had, broken at
+    spaces of balanced length, never inside code or a link target, never before what would
+    start a new block (``- ``, ``1.``, ``#``, ``>``, ...)."""
+    if lines <= 1:
+        return [text]
+    blocked = [False] * len(text)
+    for m in _UNBREAKABLE.finditer(text):
+        for k in range(m.start(), m.end()):
+            blocked[k] = True
+    spaces = [k for k, ch in enumerate(text) if ch == " " and not blocked[k]]
+    out: list[str] = []
+    start = 0
+    for n in range(1, lines):
+        goal = len(text) * n / lines
+        options = [k for k in spaces if k > start and not _BLOCK_START.match(text[k + 1 :])]
+        if not options:
+            break
+        k = min(options, key=lambda k: abs(k - goal))
+        if k <= start:
+            break
+        out.append(text[start:k])
+        start = k + 1
+        spaces = [x for x in spaces if x > k]
+    out.append(text[start:])
+    return [line for line in out if line]
+
+
+@dataclass
+class Span:
+    line: int
+    start: int
+    end: int
+
+
+def _skeleton(tokens: list[Any]) -> list[str]:
+    """What the check compares: the block structure, code verbatim, URLs and code spans."""
+    out = []
+    for t in tokens:
+        if t.type == "inline":
+            for c in t.children or []:
+                if c.type in ("code_inline", "image", "html_inline"):
+                    out.append(f"{c.type}:{c.content}:{c.attrs.get('src', '')}")
+                elif c.type == "link_open":
+                    out.append(f"link:{c.attrs.get('href', '')}")
+                elif c.type.endswith(("_open", "_close")):
+                    out.append(c.type)
+        elif t.type in ("fence", "code_block", "html_block"):
+            out.append(f"{t.type}:{t.info}:{t.content}")
+        else:
+            out.append(t.type)
+    return out
+
+
+class MarkdownDocument:
+    format = "markdown"
+    source_lang: str | None = None
+
+    def __init__(self, path: str, text: str) -> None:
+        self.path = path
+        self.text = text
+        self.lines = text.split("\n")
+        self.front = _front_matter(self.lines)
+        body = "\n".join(self.lines[self.front :])
+        self.tokens = _parser().parse(body)
+        self.spans: list[list[Span]] = []
+        self.units: list[Unit] = []
+        cursor: dict[int, int] = {}
+        for t in self.tokens:
+            if t.type != "inline" or t.map is None or not t.content.strip():
+                continue
+            spans: list[Span] = []
+            for k, piece in enumerate(t.content.split("\n")):
+                line = self.front + t.map[0] + k
+                at = (
+                    self.lines[line].find(piece, cursor.get(line, 0))
+                    if line < len(self.lines)
+                    else -1
+                )
+                if at < 0:
+                    spans = []
+                    break
+                spans.append(Span(line, at, at + len(piece)))
+                cursor[line] = at + len(piece)
+            label = f"line {self.front + t.map[0] + 1}"
+            self.units.append(
+                Unit(len(self.units), label, _parts(t.children or []), translate=bool(spans))
+            )
+            self.spans.append(spans)
+
+    def extension(self) -> str:
+        return "." + (self.path.rsplit(".", 1)[-1] if "." in self.path else "md")
+
+    def render(self, target: str, translations: dict[int, Translated]) -> bytes:
+        lines = list(self.lines)
+        edits: list[tuple[int, int, int, str]] = []
+        emptied: set[int] = set()
+        for i, tr in translations.items():
+            spans = self.spans[i]
+            pieces = rewrap(_markdown(tr.parts).replace("\n", " "), len(spans))
+            for k, span in enumerate(spans):
+                edits.append(
+                    (span.line, span.start, span.end, pieces[k] if k < len(pieces) else "")
+                )
+                if k >= len(pieces):
+                    emptied.add(span.line)
+        for line, start, end, new in sorted(edits, key=lambda e: (e[0], -e[1])):
+            lines[line] = lines[line][:start] + new + lines[line][end:]
+        kept = [
+            line for k, line in enumerate(lines) if not (k in emptied and not line.strip(" \t>"))
+        ]
+        return "\n".join(kept).encode("utf-8")
+
+    def check(self, data: bytes, translations: dict[int, Translated]) -> list[str]:
+        try:
+            again = MarkdownDocument(self.path, data.decode("utf-8"))
+        except (InputError, UnicodeDecodeError) as exc:
+            return [f"output does not parse: {exc}"]
+        problems: list[str] = []
+        if again.lines[: again.front] != self.lines[: self.front]:
+            problems.append("the front matter changed")
+        if _skeleton(again.tokens) != _skeleton(self.tokens):
+            problems.append("the structure changed (blocks, code, links or markup)")
+        if len(again.units) != len(self.units):
+            return [*problems, f"output has {len(again.units)} units, the input {len(self.units)}"]
+        for i, (old, new) in enumerate(zip(self.units, again.units, strict=True)):
+            if i in translations and not new.plain().strip():
+                problems.append(f"{old.label}: no translation")
+        return problems
+
+
+def read(path: str, fmt: str = "markdown") -> MarkdownDocument:
+    from align.text import read_text
+
+    return MarkdownDocument(path, read_text(path))

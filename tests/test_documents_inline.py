@@ -1,0 +1,42 @@
+"""Units with inline tags: cut into sentences without cutting a tag, translated through the
+real zh->en model without losing a tag or a sentence."""
+
+from __future__ import annotations
+
+from align.documents.inline import Tag, Unit, detokenize, split_parts, tokenize, translate_units
+from conftest import zh_en_model_dir
+
+
+def test_sentences_are_cut_between_tags_never_inside_one() -> None:
+    b1, b2 = Tag("open", 1), Tag("close", 1)
+    parts = ["The cat sleeps. The ", b1, "dog runs. Birds", b2, " sing. Fish swim."]
+    pieces = split_parts(parts, "en")
+    assert [tokenize(p) for p in pieces] == [
+        "The cat sleeps.",
+        " The [1]dog runs. Birds[/1] sing.",  # the tag spans two sentences: kept together
+        " Fish swim.",
+    ]
+    assert "".join(tokenize(p) for p in pieces) == tokenize(parts)  # nothing lost
+
+
+def test_tokens_come_back_only_when_every_one_is_there_once_in_order() -> None:
+    tags = [Tag("open", 1), Tag("close", 1), Tag("point", 2)]
+    assert detokenize("a [1]b[/1] c [2/]", tags) is not None
+    assert detokenize("a [1]b c [2/]", tags) is None  # a close lost
+    assert detokenize("a [/1]b[1] c [2/]", tags) is None  # the close before its open
+    assert detokenize("a [1]b[/1] [2/] c [2/]", tags) is None  # doubled
+
+
+def test_a_two_sentence_unit_through_the_model_keeps_both_and_its_tag() -> None:
+    zh_en_model_dir()
+    from align.translate import get_translator
+
+    g = Tag("open", 1)
+    unit = Unit(
+        0, "u", ["今天天气很好。我在", g, "阿里巴巴", Tag("close", 1), "工作，他住在杭州。"]
+    )
+    [done] = translate_units(get_translator("zh", "en", cache=False), [unit], " ", "zh")
+    text = "".join(p for p in done.parts if isinstance(p, str))
+    assert "day" in text.lower() and "Hangzhou" in text  # both sentences
+    assert [p.kind for p in done.parts if isinstance(p, Tag)] == ["open", "close"]
+    assert ". " in text  # the sentences joined with English's separator
