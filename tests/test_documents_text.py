@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import pytest
@@ -122,7 +123,8 @@ def test_a_400_character_line_loses_no_clause() -> None:
     [out] = get_translator("zh", "en", cache=False).translate([LONG_LINE])
     # (8000万 and 500万 are left out: "80 million" and "5 million" are right translations)
     numbers = ("2019", "2020", "350", "2023", "2025", "12", "75", "15", "2030", "40", "6000", "300")
+    digits = re.sub(r"(?<=\d),(?=\d{3}\b)", "", out)  # "6,000" is 6000 written in English
     for number in numbers:
-        assert number in out, (number, out)
+        assert number in digits, (number, out)
     for name in ("Beijing", "Shanghai", "Shenzhen", "Hangzhou", "Chengdu", "Nanjing", "Guangzhou"):
         assert name in out, (name, out)

@@ -33,6 +33,9 @@ MAX_DECODING_LENGTH = 512
 # Input tokens beyond this are dropped by CTranslate2 (its own default, said here); the text
 # is cut into pieces well below it first (align.text.MAX_SEGMENT_WEIGHT).
 MAX_INPUT_TOKENS = 1024
+# Argos models (OPUS-MT and the like) were trained on sentences: decoding a long multi-clause
+# segment whole, they stop early and drop its last clauses. Measured in docs/translate.md.
+ARGOS_MAX_SEGMENT_WEIGHT = 400
 # Long inputs are cut into groups of this many sentences, so memory stays bounded.
 GROUP_SENTENCES = 512
 # Batches submitted ahead per worker: enough to keep every core busy, few enough that an
@@ -46,7 +49,7 @@ POLL_SECONDS = 0.02
 # sentences of its batch (6 of 150 WMT23 lines on the AVX2 path); with it, on that path, each
 # row's arithmetic is the same whatever its neighbours, at no measurable cost. MKL's AVX-512
 # kernels still differ now and then (1 line of 200 seen): AVX2,STRICT removes that too, at
-# 1.2-1.7x the time and -0.16 BLEU there (docs/reliability-translate.md, bench_batching.py).
+# 1.2-1.7x the time and -0.16 BLEU there (docs/reliability.md, bench_batching.py).
 MKL_REPRODUCIBLE = ("MKL_CBWR", "AUTO,STRICT")
 
 
@@ -133,6 +136,11 @@ class ArgosTranslator:
 
     _loaded: dict[tuple[str, DecodeOptions], ArgosTranslator] = {}
     _lock = threading.Lock()
+    # Longest segment sent whole (align.text weight); longer ones are cut into pieces by the
+    # cache (align.text.split_long). Overridable with $ALIGN_ARGOS_MAX_SEGMENT.
+    max_segment_weight: int = (
+        int(os.environ.get("ALIGN_ARGOS_MAX_SEGMENT", "0") or 0) or ARGOS_MAX_SEGMENT_WEIGHT
+    )
 
     def __init__(self, folder: Path, pair: Pair, options: DecodeOptions) -> None:
         meta = store.read_metadata(folder)

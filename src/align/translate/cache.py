@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Protocol, runtime_checkable
 
 from align.errors import EngineError
-from align.text import sentence_separator, split_long
+from align.text import MAX_SEGMENT_WEIGHT, sentence_separator, split_long
 from align.translate.engine import Translator
 
 ENV_CACHE_DIR = "ALIGN_CACHE_DIR"
@@ -117,7 +117,9 @@ class CachedTranslator:
 
     def translate(self, sentences: Sequence[str]) -> list[str]:
         """Translations of ``sentences``, in order; over-long ones in pieces, joined."""
-        pieces = {s: p for s in set(sentences) if len(p := split_long(s)) > 1}
+        # A translator may take less than the general limit (a model trained on sentences).
+        limit = getattr(self.inner, "max_segment_weight", MAX_SEGMENT_WEIGHT)
+        pieces = {s: p for s in set(sentences) if len(p := split_long(s, limit)) > 1}
         if not pieces:
             return self._translate(sentences)
         self.split += len(pieces)
