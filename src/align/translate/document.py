@@ -350,12 +350,15 @@ def translate_document(
         report.outputs[t] = str(paths[t]) if t in paths else "-"
         report.cache_hits[t] = getattr(tr, "hits", 0)
         report.translated[t] = getattr(tr, "misses", 0)
+    from align.translate.argos import ARGOS_MAX_SEGMENT_WEIGHT
+
     split = max((getattr(tr, "split", 0) for tr in translators.values()), default=0)
     if split:
         report.warnings.append(
-            f"{split} segment{'s' if split > 1 else ''} longer than {MAX_SEGMENT_WEIGHT} "
-            "characters (400 Chinese or Japanese ones) translated in pieces cut at sentence "
-            "ends, clauses or spaces"
+            f"{split} segment{'s' if split > 1 else ''} too long for the engine (over "
+            f"{MAX_SEGMENT_WEIGHT} characters, {ARGOS_MAX_SEGMENT_WEIGHT} for an Argos model; "
+            "a Chinese or Japanese one counts 2.5) translated in pieces cut at sentence ends, "
+            "clauses or spaces"
         )
     return report
 
