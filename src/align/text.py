@@ -60,6 +60,16 @@ def _existing_file(path: str | os.PathLike[str]) -> Path:
     return p
 
 
+def read_bytes(path: str | os.PathLike[str]) -> bytes:
+    """A whole file's bytes (a binary document: DOCX, or XML and subtitles whose encoding the
+    format itself declares); :class:`InputError` for a missing, unreadable file or a directory."""
+    p = _existing_file(path)
+    try:
+        return p.read_bytes()
+    except OSError as exc:
+        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+
+
 def read_text(path: str | os.PathLike[str], *, allow_empty: bool = False) -> str:
     """Read a whole text file (or ``-`` for stdin) as normalised UTF-8 text.
 

@@ -59,6 +59,18 @@ def engine_option(f: F) -> F:
     )(f)
 
 
+def by_option(f: F) -> F:
+    """``--by``: the translation unit of plain text (``translate`` and ``run``)."""
+    return click.option(
+        "--by",
+        type=click.Choice(["sentence", "paragraph", "line"]),
+        default="sentence",
+        show_default=True,
+        help="Unit: the sentences of each line (lines kept), of each paragraph (its lines "
+        "joined), or each line whole.",
+    )(f)
+
+
 def show_progress(quiet: bool) -> bool:
     """Progress goes to stderr only when it is a terminal and --quiet is off."""
     return not quiet and sys.stderr.isatty()

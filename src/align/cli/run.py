@@ -10,6 +10,7 @@ import click
 
 from align.cli.options import (
     Progress,
+    by_option,
     engine_option,
     format_option,
     models_dir_option,
@@ -57,13 +58,7 @@ if TYPE_CHECKING:
     metavar="METHOD",
     help="Sentence alignment method for translation <-> reference (see align sentences).",
 )
-@click.option(
-    "--by",
-    type=click.Choice(["sentence", "paragraph", "line"]),
-    default="sentence",
-    show_default=True,
-    help="Unit: the sentences of each line (lines kept), of each paragraph (its lines joined), or each line whole.",
-)
+@by_option
 @format_option(("table", "markdown", "json"), "table")
 @models_dir_option
 @quiet_option

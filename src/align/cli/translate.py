@@ -6,6 +6,7 @@ import click
 
 from align.cli.options import (
     Progress,
+    by_option,
     engine_option,
     models_dir_option,
     quiet_option,
@@ -45,13 +46,7 @@ from align.cli.options import (
 @click.option(
     "--strict", is_flag=True, help="Exit 1 when the check of an output finds a unit that failed."
 )
-@click.option(
-    "--by",
-    type=click.Choice(["sentence", "paragraph", "line"]),
-    default="sentence",
-    show_default=True,
-    help="Unit: the sentences of each line (lines kept), of each paragraph (its lines joined), or each line whole.",
-)
+@by_option
 @engine_option
 @click.option(
     "--pivot",

@@ -282,9 +282,7 @@ class DocxDocument:
 
 
 def read(path: str, fmt: str = "docx") -> DocxDocument:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    from align.text import read_bytes
+
+    data = read_bytes(path)
     return DocxDocument(path, data)

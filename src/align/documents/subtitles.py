@@ -205,9 +205,7 @@ class SubtitleDocument:
 
 
 def read(path: str, fmt: str = "srt") -> SubtitleDocument:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    from align.text import read_bytes
+
+    data = read_bytes(path)
     return SubtitleDocument(path, fmt, data)

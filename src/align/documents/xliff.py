@@ -271,9 +271,7 @@ def _parse(data: bytes, name: str) -> XliffDocument:
 
 
 def read(path: str, fmt: str = "xliff") -> XliffDocument:
-    try:
-        with open(path, "rb") as fh:
-            data = fh.read()
-    except OSError as exc:
-        raise InputError(f"{path}: cannot read ({exc.strerror})") from exc
+    from align.text import read_bytes
+
+    data = read_bytes(path)
     return _parse(data, path)

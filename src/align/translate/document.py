@@ -200,6 +200,31 @@ class TranslationReport:
     checks: dict[str, Check] = field(default_factory=dict)
 
 
+def _translators(
+    src: str,
+    targets: Sequence[str],
+    engines: Engines,
+    options: DecodeOptions | None,
+    pivot: str | None,
+    cache: bool,
+    on_progress: Callable[[int], None] | None,
+) -> dict[str, Translator]:
+    """One translator per target, all planned with the same engine set (fails before any
+    translating when a target cannot be reached)."""
+    return {
+        t: get_translator(
+            src,
+            t,
+            engines=engines,
+            options=options,
+            pivot=pivot,
+            cache=cache,
+            on_progress=on_progress,
+        )
+        for t in targets
+    }
+
+
 def _output_paths(
     input_path: str,
     output: str | None,
@@ -312,18 +337,7 @@ def translate_document(
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, fmt)
     engines = Engines(engine, models_dir)  # one engine set, scanned once, for every target
-    translators: dict[str, Translator] = {
-        t: get_translator(
-            src,
-            t,
-            engines=engines,
-            options=options,
-            pivot=pivot,
-            cache=cache,
-            on_progress=on_progress,
-        )
-        for t in target_codes
-    }
+    translators = _translators(src, target_codes, engines, options, pivot, cache, on_progress)
     report = TranslationReport(source=src)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
 
@@ -432,18 +446,7 @@ def _translate_structured(
         if on_progress is not None and step:
             on_progress(step)
 
-    translators = {
-        t: get_translator(
-            src,
-            t,
-            engines=engines,
-            options=options,
-            pivot=pivot,
-            cache=cache,
-            on_progress=progress,
-        )
-        for t in target_codes
-    }
+    translators = _translators(src, target_codes, engines, options, pivot, cache, progress)
     report = TranslationReport(source=src, input_format=kind)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
     if on_total is not None:
