@@ -180,3 +180,52 @@ def test_tmx_random_bytes(tmp_path: Path, data: bytes) -> None:
     path.write_bytes(data)
     with pytest.raises(InputError):
         read_tmx(str(path))
+
+
+DOCS = Path(__file__).parent / "data" / "formats"
+DOCUMENTS = [
+    ("app.en.xlf", "xliff"),
+    ("app.en.xliff", "xliff"),
+    ("app.pot", "po"),
+    ("app.zh.po", "po"),
+    ("talk.en.srt", "srt"),
+    ("talk.en.vtt", "vtt"),
+    ("page.en.html", "html"),
+    ("guide.en.md", "markdown"),
+    ("report.en.docx", "docx"),
+]
+
+
+@pytest.mark.parametrize(("name", "fmt"), DOCUMENTS, ids=[n for n, _ in DOCUMENTS])
+@FUZZ
+@given(data=st.data())
+def test_document_readers(tmp_path: Path, name: str, fmt: str, data: st.DataObject) -> None:
+    """Each file format's reader, on its own sample damaged (cut, bytes flipped, random bytes
+    spliced in) or on random bytes: a document with units, or an InputError — never a crash.
+    What it reads it can render back."""
+    from align.documents import read_document
+
+    sample = (DOCS / name).read_bytes()
+    how = data.draw(st.sampled_from(["cut", "flip", "splice", "random"]))
+    if how == "random":
+        damaged = data.draw(st.binary(max_size=800))
+    else:
+        at = data.draw(st.integers(min_value=0, max_value=len(sample)))
+        if how == "cut":
+            damaged = sample[:at]
+        elif how == "flip":
+            buf = bytearray(sample)
+            for k in data.draw(st.lists(st.integers(0, len(buf) - 1), min_size=1, max_size=8)):
+                buf[k] ^= data.draw(st.integers(1, 255))
+            damaged = bytes(buf)
+        else:
+            damaged = sample[:at] + data.draw(st.binary(min_size=1, max_size=40)) + sample[at:]
+    path = tmp_path / name
+    path.write_bytes(damaged)
+    try:
+        doc = read_document(str(path), fmt)
+    except InputError:
+        return
+    assert isinstance(doc.units, list)
+    rendered = doc.render("es", {})
+    assert isinstance(rendered, bytes)

@@ -47,6 +47,16 @@ def _tsv_cell(value: Any) -> str:
     return _cell(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
+def write_json(data: Any, out: IO[str]) -> None:
+    """The one JSON document form of every command: UTF-8 as is, indented by 2, a final newline."""
+    out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+def write_jsonl(record: Any, out: IO[str]) -> None:
+    """One JSON record on one line (``--format jsonl``), UTF-8 as is."""
+    out.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
 def render(
     rows: Iterable[Row],
     fmt: str,
@@ -58,7 +68,7 @@ def render(
     """Write ``rows`` to ``out`` in ``fmt``. ``columns`` fixes the order (default: first row's keys)."""
     if fmt == "jsonl":
         for row in rows:
-            out.write(json.dumps(dict(row), ensure_ascii=False) + "\n")
+            write_jsonl(dict(row), out)
         return
     if fmt == "tsv":
         cols = list(columns) if columns else None
@@ -74,7 +84,7 @@ def render(
         return
     data = [dict(r) for r in rows]
     if fmt == "json":
-        out.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+        write_json(data, out)
         return
     cols = list(columns) if columns else (list(data[0]) if data else [])
     cells = [[_cell(r.get(c)) for c in cols] for r in data]

@@ -69,12 +69,11 @@ def compare(
     pairs: unaligned sentences, the lowest scores, length-ratio outliers.
     Exit codes: 0 done, 1 a --fail-under-* gate tripped, 2 bad input.
     """
-    import json
 
     from align.alignment.compare import compare_texts
     from align.alignment.io import read_sentences
     from align.errors import GateFailed
-    from align.formats import render
+    from align.formats import render, write_json
 
     src_sents, src_code = read_sentences(a, lang=src_lang, presplit=presplit)
     tgt_sents, tgt_code = read_sentences(b, lang=tgt_lang, presplit=presplit)
@@ -94,7 +93,7 @@ def compare(
     doubts = [d.as_row() for d in result.doubts]
     out = sys.stdout
     if fmt == "json":
-        out.write(json.dumps({**summary, "doubtful": doubts}, ensure_ascii=False, indent=2) + "\n")
+        write_json({**summary, "doubtful": doubts}, out)
     else:
         render([{"metric": k, "value": v} for k, v in summary.items()], fmt, out)
         out.write("\n")

@@ -49,12 +49,11 @@ def eval_align(
     (2011): recall ignores insertions and deletions; lax accepts a bead that
     overlaps a gold bead on both sides.
     """
-    import json
 
     from align.alignment.beads import read_beads
     from align.alignment.evaluate import score_alignments
     from align.errors import InputError
-    from align.formats import render
+    from align.formats import render, write_json
     from align.text import read_lines
 
     if len(gold) != len(pred):
@@ -81,7 +80,7 @@ def eval_align(
     scores = score_alignments(beads)
     out = sys.stdout
     if fmt == "json":
-        out.write(json.dumps({k: _round(v) for k, v in scores.as_dict().items()}, indent=2) + "\n")
+        write_json({k: _round(v) for k, v in scores.as_dict().items()}, out)
         return
     rows = [
         {

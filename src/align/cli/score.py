@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import json
 import os
 import sys
 from collections.abc import Iterator, Sequence
@@ -342,19 +341,19 @@ def _write_corpus(
     deltas: dict[tuple[str, str], float],
     checks: Sequence[GateCheck] = (),
 ) -> None:
-    from align.formats import render
+    from align.formats import render, write_json, write_jsonl
 
     if fmt == "json":
         doc = result.to_dict()
         if checks:
             doc["gates"] = {"passed": all(c.passed for c in checks)}
             doc["gates"]["checks"] = [c.to_dict() for c in checks]
-        out.write(json.dumps(doc, ensure_ascii=False, indent=2) + "\n")
+        write_json(doc, out)
         return
     rows = corpus_rows(result, deltas)
     if fmt == "jsonl":
         for s in result.systems:
-            out.write(json.dumps(s.to_dict(), ensure_ascii=False) + "\n")
+            write_jsonl(s.to_dict(), out)
         return
     render(rows, fmt, out, _columns(rows))
     if fmt == "tsv":
@@ -385,7 +384,7 @@ def _footer(result: ScoreResult) -> list[str]:
 
 
 def _write_segments(result: ScoreResult, out: IO[str], fmt: str, worst: int | None) -> None:
-    from align.formats import render
+    from align.formats import render, write_json
     from align.score import METRICS
 
     rows = result.segment_rows()
@@ -399,13 +398,6 @@ def _write_segments(result: ScoreResult, out: IO[str], fmt: str, worst: int | No
             kept += mine[:worst]
         rows = kept
     if fmt == "json":
-        out.write(
-            json.dumps(
-                {"signatures": result.segment_signatures(), "segments": rows},
-                ensure_ascii=False,
-                indent=2,
-            )
-            + "\n"
-        )
+        write_json({"signatures": result.segment_signatures(), "segments": rows}, out)
         return
     render(rows, fmt, out, _columns(rows) if rows else None)
