@@ -265,10 +265,11 @@ def test_argos_translates_an_over_long_line_whole(tmp_path: Path) -> None:
     512-token decoding cap) comes back whole: the translations of its pieces, joined."""
     zh_en_model_dir()
     from align.text import split_long
+    from align.translate.argos import ArgosTranslator
 
     lines = [x for x in _wmt_lines(60) if x.strip()]
     line = "".join(lines)[:1100]
-    pieces = split_long(line)
+    pieces = split_long(line, ArgosTranslator.max_segment_weight)  # an Argos hop's own limit
     assert len(pieces) >= 3
     src = tmp_path / "long.zh"
     src.write_text(line + "\n", encoding="utf-8")
