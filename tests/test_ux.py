@@ -55,3 +55,59 @@ def test_quotes_and_other_apostrophes_are_left_as_the_model_wrote_them() -> None
         [w + "'", w + "s"],
     ):
         assert _join_moses_clitics(pieces) == pieces
+
+
+# --- help -----------------------------------------------------------------------------------
+
+
+def _commands() -> list[tuple[list[str], object]]:
+    """Every command and subcommand of ``align``, with its argv path, through click's API."""
+    import click
+
+    from align.cli import cli
+
+    found: list[tuple[list[str], object]] = []
+
+    def walk(cmd: click.Command, path: list[str]) -> None:
+        found.append((path, cmd))
+        if isinstance(cmd, click.Group):
+            ctx = click.Context(cmd)
+            for name in cmd.list_commands(ctx):
+                sub = cmd.get_command(ctx, name)
+                assert sub is not None, name
+                walk(sub, [*path, name])
+
+    walk(cli, [])
+    return found
+
+
+def test_every_option_of_every_command_has_a_help_string() -> None:
+    import click
+    from click.testing import CliRunner
+
+    from align.cli import cli
+
+    commands = _commands()
+    assert ["models", "install"] in [path for path, _ in commands]
+    missing = []
+    for path, cmd in commands:
+        assert isinstance(cmd, click.Command)
+        result = CliRunner().invoke(cli, [*path, "--help"])
+        assert result.exit_code == 0, (path, result.output)
+        assert "%%" not in result.output, (path, result.output)
+        for param in cmd.params:
+            if isinstance(param, click.Option) and not param.hidden:
+                if not (param.help or "").strip():
+                    missing.append(f"align {' '.join(path)} {param.opts[0]}")
+                else:
+                    assert param.opts[-1] in result.output, (path, param.opts)
+    assert not missing, missing
+
+
+def test_compare_help_prints_a_single_percent_sign() -> None:
+    from click.testing import CliRunner
+
+    from align.cli import cli
+
+    out = CliRunner().invoke(cli, ["compare", "--help"]).output
+    assert "PCT%" in out and "PCT%%" not in out

@@ -54,7 +54,13 @@ from align.cli.options import (
     show_default=True,
     help="Pivot language when no direct pair exists: auto, none, or a language code.",
 )
-@click.option("--beam", type=click.IntRange(1, 16), default=4, show_default=True)
+@click.option(
+    "--beam",
+    type=click.IntRange(1, 16),
+    default=4,
+    show_default=True,
+    help="Beam size of the Argos models (1: greedy, faster). Bergamot models decode greedily.",
+)
 @click.option(
     "--threads", type=click.IntRange(0, 256), default=0, help="CPU threads (0: all cores)."
 )
@@ -63,6 +69,7 @@ from align.cli.options import (
     type=click.Choice(["int8", "int8_float32", "float32", "default"]),
     default="int8",
     show_default=True,
+    help="CTranslate2 weight type of the Argos models (default: as the model was saved).",
 )
 @click.option("--no-cache", is_flag=True, help="Bypass the translation cache ($ALIGN_CACHE_DIR).")
 @click.option(
