@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from conftest import CORPORA, zh_en_model_dir
 
 
@@ -111,3 +113,26 @@ def test_compare_help_prints_a_single_percent_sign() -> None:
 
     out = CliRunner().invoke(cli, ["compare", "--help"]).output
     assert "PCT%" in out and "PCT%%" not in out
+
+
+# --- the run summary ------------------------------------------------------------------------
+
+
+def test_run_summary_says_reused_yes_or_no_not_python_booleans(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from align.cli import cli
+
+    zh_en_model_dir()
+    src = tmp_path / "note.zh.txt"
+    src.write_text("人们的生活方式改变了。\n世界的生产力大大提高。\n", encoding="utf-8")
+    argv = ["run", str(src), "--from", "zh", "--to", "en", "-o", str(tmp_path / "o")]
+    for expected in ("no", "yes"):
+        result = CliRunner().invoke(cli, [*argv, "-q"])
+        assert result.exit_code == 0, result.output
+        header, _, row = result.stdout.splitlines()[:3]
+        assert header.split()[-1] == "reused"
+        assert row.split()[-1] == expected, row
+        assert "False" not in result.stdout and "True" not in result.stdout
+    md = CliRunner().invoke(cli, [*argv, "-q", "--format", "markdown"]).stdout
+    assert md.splitlines()[2].rstrip(" |").endswith("yes"), md
