@@ -136,3 +136,41 @@ def test_run_summary_says_reused_yes_or_no_not_python_booleans(tmp_path: Path) -
         assert "False" not in result.stdout and "True" not in result.stdout
     md = CliRunner().invoke(cli, [*argv, "-q", "--format", "markdown"]).stdout
     assert md.splitlines()[2].rstrip(" |").endswith("yes"), md
+
+
+# --- translate --to all ---------------------------------------------------------------------
+
+
+def test_translate_to_all_writes_every_target_run_would(tmp_path: Path) -> None:
+    """``translate --to all`` expands as ``run --to all`` does (``Engines.targets``): from
+    Chinese, English by Argos and the Apertium targets of English by a chain."""
+    from click.testing import CliRunner
+
+    from align.cli import cli
+    from align.run.inputs import resolve_targets
+    from align.translate.engine import Engines
+
+    zh_en_model_dir()
+    src = tmp_path / "note.zh.txt"
+    src.write_text("人们的生活方式改变了。\n", encoding="utf-8")
+    expected = resolve_targets(["all"], {}, "zh-Hans", Engines())
+    assert "en" in expected and "es" in expected
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["translate", str(src), "--from", "zh", "--to", "all", "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    written = sorted(p.name for p in out.iterdir())
+    assert written == sorted(f"note.{t}.txt" for t in expected), written
+    assert "lifestyle" in (out / "note.en.txt").read_text(encoding="utf-8")
+    # To stdout, all the targets come as jsonl, one record per target.
+    lines = (
+        CliRunner()
+        .invoke(
+            cli,
+            ["translate", "-", "--from", "zh", "--to", "all", "--format", "jsonl", "-q"],
+            input="人们的生活方式改变了。\n",
+        )
+        .stdout.splitlines()
+    )
+    assert len(lines) == len(expected)

@@ -16,7 +16,14 @@ from align.cli.options import (
 
 @click.command()
 @click.argument("path", default="-", type=str)
-@click.option("--to", "targets", multiple=True, required=True, help="Target language (repeatable).")
+@click.option(
+    "--to",
+    "targets",
+    multiple=True,
+    required=True,
+    metavar="LANG",
+    help="Target language (repeatable); 'all' for every target the installed engines reach.",
+)
 @click.option(
     "--from",
     "source",

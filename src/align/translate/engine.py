@@ -22,6 +22,9 @@ from align import __version__
 from align import languages as langs
 from align.errors import NoTranslationPath
 
+# ``--to all``: every target the installed engines reach from the source.
+ALL_TARGETS = "all"
+
 
 @dataclass(frozen=True)
 class DecodeOptions:
@@ -343,3 +346,21 @@ class Engines:
     def reachable(self, source: str) -> list[str]:
         """Every target reachable from ``source`` (:func:`reachable_targets`)."""
         return reachable_targets(self.pairs(), langs.normalize(source))
+
+    def targets(self, targets: Sequence[str], source: str, also: Sequence[str] = ()) -> list[str]:
+        """The target codes asked for, in order, each once: ``all`` expands to every target
+        reachable from ``source`` (:meth:`reachable`); ``also`` adds more codes after them
+        (``run``'s references). ``all`` reaching nothing, and nothing else, is an error."""
+        out: list[str] = []
+        for t in [*targets, *also]:
+            codes = self.reachable(source) if t.strip().lower() == ALL_TARGETS else [t]
+            for code in codes:
+                code = langs.normalize(code)
+                if code not in out:
+                    out.append(code)
+        if not out and any(t.strip().lower() == ALL_TARGETS for t in targets):
+            raise NoTranslationPath(
+                f"no installed engine translates from {langs.normalize(source)}",
+                "install a package: align models install FILE.argosmodel",
+            )
+        return out
