@@ -174,3 +174,64 @@ def test_translate_to_all_writes_every_target_run_would(tmp_path: Path) -> None:
         .stdout.splitlines()
     )
     assert len(lines) == len(expected)
+
+
+# --- "no path" errors -----------------------------------------------------------------------
+
+
+def test_no_path_says_what_is_reachable_from_the_source_and_how_to_get_a_model() -> None:
+    import pytest
+
+    from align.errors import NoTranslationPath
+    from align.translate.engine import Pair, plan_chain
+
+    pairs = [
+        Pair("argos", "zh-Hans", "en", "translate-zh_en"),
+        Pair("apertium", "en", "es", "eng-spa", kind="rule-based"),
+        Pair("apertium", "en", "gl", "eng-glg", kind="rule-based"),
+        Pair("apertium", "es", "fr", "spa-fra", kind="rule-based"),
+        Pair("apertium", "ro", "es", "ron-spa", kind="rule-based"),
+    ]
+    hint = (
+        "offline, a {s}->{t} .argosmodel file, as listed in the argospm-index repository on "
+        "GitHub: align models install FILE.argosmodel; online: align models install {s} {t}"
+    )
+    reach = (
+        "from zh-Hans the installed engines reach: en (argos); es, gl via en (argos → apertium);"
+        " fr via en, es (argos → apertium → apertium)"
+    )
+    cases = [
+        ("zh", "ko", "auto", f"no engine or chain of engines covers it; {reach}"),
+        ("zh", "es", "none", f"no direct pair and pivoting is off; {reach}"),
+        ("zh", "fr", "gl", f"no chain through gl reaches it; {reach}"),
+        ("ko", "ja", "auto", "no engine or chain of engines covers it; "
+         "no installed engine translates from ko"),
+    ]  # fmt: skip
+    for source, target, pivot, why in cases:
+        with pytest.raises(NoTranslationPath) as info:
+            plan_chain(pairs, source, target, pivot)
+        src = "zh-Hans" if source == "zh" else source
+        s, t = source, target
+        assert (
+            str(info.value)
+            == f"cannot translate {src} -> {target}: {why} ({hint.format(s=s, t=t)})"
+        )
+
+
+def test_no_path_on_the_real_engines_is_one_line_naming_the_reachable_targets() -> None:
+    from click.testing import CliRunner
+
+    from align.cli import cli
+
+    zh_en_model_dir()
+    result = CliRunner().invoke(
+        cli, ["translate", "-", "--from", "zh", "--to", "ko"], input="你好。\n"
+    )
+    assert result.exit_code == 1
+    assert result.stderr.count("\n") == 1, result.stderr
+    assert result.stderr.startswith(
+        "align: error: cannot translate zh-Hans -> ko: no engine or chain of engines covers "
+        "it; from zh-Hans the installed engines reach: en (argos)"
+    ), result.stderr
+    assert "installed pairs" not in result.stderr and "ro->es" not in result.stderr
+    assert "align models install FILE.argosmodel" in result.stderr
