@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from conftest import CORPORA, zh_en_model_dir
@@ -235,3 +236,41 @@ def test_no_path_on_the_real_engines_is_one_line_naming_the_reachable_targets() 
     ), result.stderr
     assert "installed pairs" not in result.stderr and "ro->es" not in result.stderr
     assert "align models install FILE.argosmodel" in result.stderr
+
+
+# --- a translation keeps its source's segmentation ------------------------------------------
+
+
+def test_a_translation_is_aligned_one_to_one_with_its_source(tmp_path: Path) -> None:
+    """The speech's second sentence ends "... CEO U.S.G. on 2024."; into French (Argos, then
+    Apertium twice) a sentence splitter cut it at "U.S." and "G.", and the row was flagged
+    merged although it was one translated sentence."""
+    import shutil
+
+    import pytest
+    from click.testing import CliRunner
+
+    from align.cli import cli
+    from align.run.model import result_from_dict
+
+    zh_en_model_dir()
+    if not shutil.which("apertium"):
+        pytest.skip("Apertium is not installed (run: make apertium)")
+    speech = (CORPORA / "yunqi-2024" / "speech.zh.txt").read_text(encoding="utf-8")
+    src = tmp_path / "speech.zh.txt"
+    src.write_text("\n".join(speech.split("\n")[:3]) + "\n", encoding="utf-8")
+    out = tmp_path / "o"
+    result = CliRunner().invoke(
+        cli, ["run", str(src), "--from", "zh", "--to", "fr", "-o", str(out), "-q"]
+    )
+    assert result.exit_code == 0, result.output
+    run = result_from_dict(json.loads((out / "scores.json").read_text("utf-8")))
+    [t] = run.targets
+    assert any(".g. " in s.lower() for s in t.translations), t.translations
+    n = len(run.source.sentences)
+    assert t.sentences == [s.strip() for s in t.translations] and len(t.sentences) == n
+    assert [(list(b.src), list(b.tgt)) for b in t.beads] == [([i], [i]) for i in range(n)]
+    assert not any("merged" in r.flags for r in t.rows), [r.flags for r in t.rows]
+    beads = (out / "speech.fr.beads").read_text(encoding="utf-8").splitlines()
+    assert [line.rsplit(":", 1)[0] for line in beads] == [f"[{i}]:[{i}]" for i in range(n)]
+    assert "Wu Siu Ming" in (out / "report.html").read_text(encoding="utf-8")
