@@ -274,3 +274,32 @@ def test_a_translation_is_aligned_one_to_one_with_its_source(tmp_path: Path) -> 
     beads = (out / "speech.fr.beads").read_text(encoding="utf-8").splitlines()
     assert [line.rsplit(":", 1)[0] for line in beads] == [f"[{i}]:[{i}]" for i in range(n)]
     assert "Wu Siu Ming" in (out / "report.html").read_text(encoding="utf-8")
+
+
+# --- the README's Python API ----------------------------------------------------------------
+
+
+def test_the_readme_python_api_block_runs_as_written() -> None:
+    """The README's "Python API" code block, run as a doctest against the real model; and
+    each package it names says what it exports."""
+    import doctest
+    import importlib
+
+    from conftest import ROOT
+
+    zh_en_model_dir()
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("## Python API", 1)[1].split("\n## ", 1)[0]
+    block = section.split("```python\n", 1)[1].split("```", 1)[0]
+    test = doctest.DocTestParser().get_doctest(block, {}, "README Python API", "README.md", 0)
+    assert len(test.examples) >= 8
+    runner = doctest.DocTestRunner(optionflags=doctest.NORMALIZE_WHITESPACE)
+    runner.run(test)
+    assert runner.failures == 0 and runner.tries == len(test.examples)
+    for name in ("align.translate", "align.detect", "align.score", "align.alignment"):
+        module = importlib.import_module(name)
+        exported = module.__all__
+        assert exported and all(hasattr(module, n) for n in exported), name
+        bullet = section.split(f"`{name}`:", 1)[1].split("\n- ", 1)[0].split("\n\n", 1)[0]
+        for listed in bullet.split("`")[1::2]:
+            assert listed in exported, (name, listed)
