@@ -262,7 +262,7 @@ def test_without_reference_the_estimate_is_labelled(
         "source", "target", "engine", "sentences", "rows", "seconds", "scores", "kind", "reused"
     ]  # fmt: skip
     assert lines[2].startswith("zh-Hans  en      argos ")
-    assert "similarity 0." in lines[2] and lines[2].endswith("estimate (no reference)  False")
+    assert "similarity 0." in lines[2] and lines[2].endswith("estimate (no reference)  no")
     assert lines[-1] == f"report: {tmp_path / 'o' / 'report.html'}"
     run = result_from_dict(json.loads((tmp_path / "o" / "scores.json").read_text("utf-8")))
     [t] = run.targets

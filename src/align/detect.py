@@ -61,6 +61,25 @@ MUL = "mul"  # multiple languages (ISO 639-2): a unit that mixes scripts
 
 UNITS = ("document", "paragraph", "sentence", "line")
 
+__all__ = [
+    "MUL",
+    "UND",
+    "UNITS",
+    "Detection",
+    "DocumentDetection",
+    "UnitDetection",
+    "as_row",
+    "detect_document",
+    "detect_language",
+    "detect_many",
+    "detect_segments",
+    "detectable_languages",
+    "han_variant",
+    "script_counts",
+    "script_of",
+    "summarize",
+]
+
 MIN_LETTERS = 2
 CJK_WEIGHT = 3
 MIXED_SHARE = 0.75

@@ -32,7 +32,7 @@ DOUBT_COLUMNS = ["kind", "src", "tgt", "score", "ratio", "src_text", "tgt_text"]
     "--fail-under-coverage",
     type=click.FloatRange(0, 100),
     default=None,
-    help="Exit 1 when either side has less than PCT%% of its sentences aligned.",
+    help="Exit 1 when either side has less than PCT% of its sentences aligned.",
 )
 @click.option(
     "--fail-under-similarity",

@@ -109,9 +109,11 @@ def run(
         click.echo(f"align: warning: {warning}", err=True)
     report = os.path.join(result.outdir, "report.html")
     rows = summary_rows(result)
-    if fmt == "json":
-        for row in rows:
+    for row in rows:
+        if fmt == "json":
             row["report"] = report
+        else:  # JSON keeps true/false; a table says yes/no, not Python's True/False
+            row["reused"] = "yes" if row["reused"] else "no"
     render(rows, fmt, sys.stdout)
     if fmt != "json":
         click.echo(f"\nreport: {report}")

@@ -129,7 +129,13 @@ def parse_lang_pair(spec: str) -> tuple[str, str]:
     help="Resamples (bs) or trials (ar); 0: sacrebleu's defaults 1000 / 10000.",
 )
 @click.option("--confidence", is_flag=True, help="Bootstrap 95% confidence intervals.")
-@click.option("--confidence-n", type=click.IntRange(min=2), default=1000, show_default=True)
+@click.option(
+    "--confidence-n",
+    type=click.IntRange(min=2),
+    default=1000,
+    show_default=True,
+    help="Bootstrap resamples of --confidence.",
+)
 @click.option(
     "--seed",
     default="12345",

@@ -16,7 +16,14 @@ from align.cli.options import (
 
 @click.command()
 @click.argument("path", default="-", type=str)
-@click.option("--to", "targets", multiple=True, required=True, help="Target language (repeatable).")
+@click.option(
+    "--to",
+    "targets",
+    multiple=True,
+    required=True,
+    metavar="LANG",
+    help="Target language (repeatable); 'all' for every target the installed engines reach.",
+)
 @click.option(
     "--from",
     "source",
@@ -54,7 +61,13 @@ from align.cli.options import (
     show_default=True,
     help="Pivot language when no direct pair exists: auto, none, or a language code.",
 )
-@click.option("--beam", type=click.IntRange(1, 16), default=4, show_default=True)
+@click.option(
+    "--beam",
+    type=click.IntRange(1, 16),
+    default=4,
+    show_default=True,
+    help="Beam size of the Argos models (1: greedy, faster). Bergamot models decode greedily.",
+)
 @click.option(
     "--threads", type=click.IntRange(0, 256), default=0, help="CPU threads (0: all cores)."
 )
@@ -63,6 +76,7 @@ from align.cli.options import (
     type=click.Choice(["int8", "int8_float32", "float32", "default"]),
     default="int8",
     show_default=True,
+    help="CTranslate2 weight type of the Argos models (default: as the model was saved).",
 )
 @click.option("--no-cache", is_flag=True, help="Bypass the translation cache ($ALIGN_CACHE_DIR).")
 @click.option(

@@ -1,9 +1,12 @@
 """Align and score one target of ``align run``.
 
-One translation (a string per source sentence) is cut into sentences (the
-source <-> translation beads are exact), aligned with its reference by the
-alignment room and scored by :mod:`align.score`: sacrebleu against the reference
-over the aligned rows, else the reference-free estimate, clearly labelled.
+One translation (a string per source sentence) keeps its source's segmentation:
+translated sentence ``i`` is the translation of source sentence ``i``, so the
+source <-> translation beads are 1-1 by construction (re-splitting it would turn
+"the CEO U.S.G. in 2024." into two sentences and a false "merged" row). It is
+aligned with its reference by the alignment room and scored by :mod:`align.score`:
+sacrebleu against the reference over the aligned rows, else the reference-free
+estimate, clearly labelled.
 """
 
 from __future__ import annotations
@@ -16,15 +19,22 @@ from align import languages as langs
 from align.errors import AlignError, LanguageError
 from align.run.model import Bead, Metric, Scores, SourceInfo, TargetResult
 from align.run.rows import compose_rows, exact_beads, flag_rows
-from align.text import sentence_separator, split_sentences
+from align.text import sentence_separator
 
 
 def join_texts(texts: Sequence[str], lang: str) -> str:
     return sentence_separator(langs.base(lang)).join(texts)
 
 
-def cut_sentences(text: str, lang: str) -> list[str]:
-    return split_sentences(text, langs.base(lang)) if text.strip() else []
+# Part of the checkpoint key of a target's analysis (pipeline): a change in how a translation
+# is analysed must not reuse analyses made the old way.
+ANALYSIS = "translation-keeps-source-segmentation"
+
+
+def translated_sentences(translations: Sequence[str]) -> list[list[str]]:
+    """The translated sentences of each source sentence: its translation, whole (none when it
+    is empty: that source sentence is then unaligned)."""
+    return [[t.strip()] if t.strip() else [] for t in translations]
 
 
 def analyse_target(
@@ -51,7 +61,7 @@ def analyse_target(
             f"{len(translations)} translations for {len(source.sentences)} source sentences"
         )
     tgt = langs.normalize(target)
-    pieces = [cut_sentences(t, tgt) for t in translations]
+    pieces = translated_sentences(translations)
     sentences = [s for p in pieces for s in p]
     beads = exact_beads(pieces)
     times = dict(timings or {})

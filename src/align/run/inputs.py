@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 
 from align import languages as langs
-from align.errors import InputError, NoTranslationPath
+from align.errors import InputError
 from align.run.model import LangScore
 from align.translate.engine import Engines
 
-ALL_TARGETS = "all"
 # Another language holding this share of a document's letters makes it "mixed" (a warning).
 MIXED_SHARE = 0.05
 # How much of the text the whole-document guess (its alternatives) looks at.
@@ -63,22 +62,7 @@ def resolve_targets(
     engines: Engines,
 ) -> list[str]:
     """The target codes in order: ``all`` expands to every reachable target; refs add theirs."""
-    out: list[str] = []
-    for t in targets:
-        codes = (
-            engines.reachable(source) if t.strip().lower() == ALL_TARGETS else [langs.normalize(t)]
-        )
-        for c in codes:
-            if c not in out:
-                out.append(c)
-    for code in refs:
-        if code not in out:
-            out.append(code)
-    if not out and any(t.strip().lower() == ALL_TARGETS for t in targets):
-        raise NoTranslationPath(
-            f"no installed engine translates from {source}",
-            "install a package: align models install FILE.argosmodel",
-        )
+    out = engines.targets(targets, source, also=list(refs))
     if not out:
         raise InputError("no target language", "give --to LANG (or --to all)")
     for c in out:

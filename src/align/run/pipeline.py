@@ -26,7 +26,7 @@ from typing import Protocol
 from align import __version__
 from align import languages as langs
 from align.errors import InputError
-from align.run.analyse import analyse_target
+from align.run.analyse import ANALYSIS, analyse_target
 from align.run.inputs import detect_source, resolve_targets
 from align.run.model import SCHEMA, RunResult, SourceInfo, TargetResult
 from align.run.outputs import (
@@ -157,7 +157,14 @@ def run_pipeline(
             if not reference:
                 raise InputError(f"{ref_paths[code]}: no sentences found")
         key = checkpoint_key(
-            SCHEMA, __version__, src.sentences, code, translator.signature, reference, align_method
+            SCHEMA,
+            __version__,
+            ANALYSIS,
+            src.sentences,
+            code,
+            translator.signature,
+            reference,
+            align_method,
         )
         result = load_checkpoint(checkpoint_path(out, code), key)
         if result is None:

@@ -320,23 +320,23 @@ def translate_document(
         raise InputError("no target language given", "add --to LANG")
     if input_path != "-" and not Path(input_path).exists():
         raise InputError(f"{input_path}: no such file")
-    target_codes = list(dict.fromkeys(langs.normalize(t) for t in targets))
     to_stdout = output is None or output == "-"
-    if to_stdout and len(target_codes) > 1 and fmt != "jsonl":
-        raise InputError(
-            "several targets to stdout need --format jsonl", "or write files with -o DIR"
-        )
     if source == "auto":
         if input_path == "-":
             raise InputError("--from auto needs a file, not stdin", "give the language with --from")
         src = detect_source(input_path)
     else:
         src = langs.normalize(source)
+    engines = Engines(engine, models_dir)  # one engine set, scanned once, for every target
+    target_codes = engines.targets(targets, src)  # --to all: every reachable target
+    if to_stdout and len(target_codes) > 1 and fmt != "jsonl":
+        raise InputError(
+            "several targets to stdout need --format jsonl", "or write files with -o DIR"
+        )
     same = [t for t in target_codes if langs.base(t) == langs.base(src) and t == src]
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, fmt)
-    engines = Engines(engine, models_dir)  # one engine set, scanned once, for every target
     translators = _translators(src, target_codes, engines, options, pivot, cache, on_progress)
     report = TranslationReport(source=src)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
@@ -403,10 +403,6 @@ def _translate_structured(
     if not targets:
         raise InputError("no target language given", "add --to LANG")
     doc = read_document(input_path, kind)
-    target_codes = list(dict.fromkeys(langs.normalize(t) for t in targets))
-    if (output is None or output == "-") and (len(target_codes) > 1 or kind == "docx"):
-        what = "a .docx" if kind == "docx" else f"several targets of a {kind} file"
-        raise InputError(f"{what} cannot go to stdout", "give -o FILE or -o DIR/")
     if source != "auto":
         src = langs.normalize(source)
     elif doc.source_lang:
@@ -419,11 +415,15 @@ def _translate_structured(
                 f"{input_path}: cannot tell the source language", "give it with --from"
             )
         src = found.lang
+    engines = Engines(engine, models_dir)
+    target_codes = engines.targets(targets, src)  # --to all: every reachable target
+    if (output is None or output == "-") and (len(target_codes) > 1 or kind == "docx"):
+        what = "a .docx" if kind == "docx" else f"several targets of a {kind} file"
+        raise InputError(f"{what} cannot go to stdout", "give -o FILE or -o DIR/")
     same = [t for t in target_codes if t == src]
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, "txt", doc.extension())
-    engines = Engines(engine, models_dir)
     declared = _declared_target(doc)
 
     def replaces(t: str) -> bool:

@@ -22,6 +22,9 @@ from align import __version__
 from align import languages as langs
 from align.errors import NoTranslationPath
 
+# ``--to all``: every target the installed engines reach from the source.
+ALL_TARGETS = "all"
+
 
 @dataclass(frozen=True)
 class DecodeOptions:
@@ -195,7 +198,10 @@ def plan_chain(
         best.update(new_best)
         frontier = next_frontier
     if not found:
-        raise _no_path(pairs, src, tgt, "no engine or chain of engines covers it")
+        why = "no engine or chain of engines covers it"
+        if pivot not in ("auto", None):
+            why = f"no chain through {langs.normalize(pivot)} reaches it"
+        raise _no_path(pairs, src, tgt, why)
     return min(found, key=lambda chain: [hop_cost(p) for p in chain])
 
 
@@ -222,11 +228,26 @@ def reachable_targets(pairs: Sequence[Pair], source: str) -> list[str]:
 
 
 def _no_path(pairs: Sequence[Pair], src: str, tgt: str, why: str) -> NoTranslationPath:
-    installed = ", ".join(sorted({f"{p.source}->{p.target}" for p in pairs})) or "none"
+    """What cannot be done, what can (the targets reachable from ``src``, grouped by the
+    chain that reaches them: ``es, gl via en (argos → apertium)``), and how to get a model."""
+    groups: dict[str, list[str]] = {}
+    for code in reachable_targets(pairs, src):
+        chain = plan_chain(pairs, src, code)
+        via = ", ".join(p.target for p in chain[:-1])
+        groups.setdefault(f"{' via ' + via if via else ''} ({chain_engines(chain)})", []).append(
+            code
+        )
+    reachable = "; ".join(", ".join(codes) + how for how, codes in groups.items())
+    can = (
+        f"from {src} the installed engines reach: {reachable}"
+        if reachable
+        else (f"no installed engine translates from {src}")
+    )
     return NoTranslationPath(
-        f"cannot translate {src} -> {tgt}: {why}; installed pairs: {installed}",
-        f"install a package: align models install FILE.argosmodel (or: align models install "
-        f"{langs.base(src)} {langs.base(tgt)} when online)",
+        f"cannot translate {src} -> {tgt}: {why}; {can}",
+        f"offline, a {langs.base(src)}->{langs.base(tgt)} .argosmodel file, as listed in the "
+        "argospm-index repository on GitHub: align models install FILE.argosmodel; "
+        f"online: align models install {langs.base(src)} {langs.base(tgt)}",
     )
 
 
@@ -343,3 +364,21 @@ class Engines:
     def reachable(self, source: str) -> list[str]:
         """Every target reachable from ``source`` (:func:`reachable_targets`)."""
         return reachable_targets(self.pairs(), langs.normalize(source))
+
+    def targets(self, targets: Sequence[str], source: str, also: Sequence[str] = ()) -> list[str]:
+        """The target codes asked for, in order, each once: ``all`` expands to every target
+        reachable from ``source`` (:meth:`reachable`); ``also`` adds more codes after them
+        (``run``'s references). ``all`` reaching nothing, and nothing else, is an error."""
+        out: list[str] = []
+        for t in [*targets, *also]:
+            codes = self.reachable(source) if t.strip().lower() == ALL_TARGETS else [t]
+            for code in codes:
+                code = langs.normalize(code)
+                if code not in out:
+                    out.append(code)
+        if not out and any(t.strip().lower() == ALL_TARGETS for t in targets):
+            raise NoTranslationPath(
+                f"no installed engine translates from {langs.normalize(source)}",
+                "install a package: align models install FILE.argosmodel",
+            )
+        return out
