@@ -41,7 +41,7 @@ def test_api_translates_real_sentences_in_order() -> None:
     assert out[3] == out[0]
     assert t.signature == (
         "engine:argos|src:zh-Hans|tgt:en|package:translate-zh_en|pkgver:1.9|beam:4|compute:int8"
-        "|align:0.1.0"
+        "|align:0.2.0"
     )
 
 

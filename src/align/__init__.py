@@ -5,6 +5,6 @@ public Python API lives in the submodules (``align.translate``, ``align.detect``
 ``align.alignment``, ``align.score``, ``align.run``).
 """
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"
 
 __all__ = ["__version__"]
