@@ -126,14 +126,14 @@ def test_killed_reinstall_keeps_a_working_package(
 KILL_AT = textwrap.dedent(
     """
     import os, signal, sys
-    from align import store
+    from align.store import transactions
     step, exchange = sys.argv[1], sys.argv[2] == "1"
     def hook(name):
         if name == step:
             os.kill(os.getpid(), signal.SIGKILL)
-    store._STEP_HOOK = hook
+    transactions._STEP_HOOK = hook
     if not exchange:
-        store._exchange = lambda a, b: False
+        transactions._exchange = lambda a, b: False
     from align.cli import main
     sys.argv = ["align", "models", "install", sys.argv[3], "--models-dir", sys.argv[4]]
     main()
