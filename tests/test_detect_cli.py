@@ -71,6 +71,7 @@ def test_lines_jsonl_one_row_per_line() -> None:
         "line": 3,
         "lang": "und",
         "confidence": 0.0,
+        "short": False,
         "alternatives": {},
         "text": "42",
     }
@@ -81,9 +82,9 @@ def test_lines_tsv_header_and_columns() -> None:
     code, out, _ = run("detect", "--by", "line", "--format", "tsv", "--top", "1", stdin=LINES)
     assert code == 0
     lines = out.splitlines()
-    assert lines[0] == "path\tline\tlang\tconfidence\talternatives\ttext"
-    assert lines[2] == "-\t2\tja\t1\tja:1\t東京は日本の首都です。"
-    assert lines[3] == "-\t3\tund\t0\t\t42"
+    assert lines[0] == "path\tline\tlang\tconfidence\tshort\talternatives\ttext"
+    assert lines[2] == "-\t2\tja\t1\t\tja:1\t東京は日本の首都です。"
+    assert lines[3] == "-\t3\tund\t0\t\t\t42"
 
 
 def test_sentences_number_paragraphs_and_sentences() -> None:
@@ -163,3 +164,21 @@ def test_missing_file_is_a_clear_error(tmp_path: Path) -> None:
     code, _, err = run("detect", str(tmp_path / "nope.txt"))
     assert code == 2
     assert err == f"align: error: {tmp_path / 'nope.txt'}: no such file\n"
+
+
+def test_a_line_too_short_to_be_sure_says_so() -> None:
+    """A 2-word Latin line gets the model's high confidence, but is flagged short; a long line
+    is not, nor is a short line in a script of one language (kana, Greek)."""
+    lines = (
+        "Der Hund\nDer Hund schläft heute den ganzen Nachmittag im Garten.\nこんにちは\nΕλλάδα\n"
+    )
+    code, out, _ = run("detect", "-", "--by", "line", "--format", "jsonl", stdin=lines)
+    assert code == 0
+    rows = [json.loads(line) for line in out.splitlines()]
+    assert [(r["lang"], r["short"]) for r in rows] == [
+        ("de", True),
+        ("de", False),
+        ("ja", False),
+        ("el", False),
+    ]
+    assert rows[0]["confidence"] > 0.5  # what the flag is for: a confident-looking guess

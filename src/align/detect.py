@@ -136,6 +136,12 @@ PROFILE_SCRIPTS: dict[str, str] = {
     "DEVANAGARI": "Deva",
 }
 _CJK = frozenset({"HAN", "KANA", "HANGUL"})
+# Fewer letters than this and a language told from letter statistics is a guess, whatever
+# its probability says: ``Detection.short`` (the ``short`` column of ``align detect``). A
+# language settled by its script (SCRIPT_LANG) is never short; Han text needs fewer letters
+# (each is a word or morpheme), and still tells zh-Hans from zh-Hant only by its forms.
+MIN_SURE_LETTERS = 20
+MIN_SURE_HAN = 6
 
 
 @dataclass(frozen=True)
@@ -161,6 +167,14 @@ class Detection:
     def is_language(self) -> bool:
         """False for ``und`` and ``mul``."""
         return self.lang not in (UND, MUL)
+
+    @property
+    def short(self) -> bool:
+        """Too short to be sure: a language told from too few letters (see
+        :data:`MIN_SURE_LETTERS`); its confidence is the model's, not a certainty."""
+        if not self.is_language or self.script in SCRIPT_LANG:
+            return False
+        return self.letters < (MIN_SURE_HAN if self.script == "HAN" else MIN_SURE_LETTERS)
 
 
 @dataclass(frozen=True)
@@ -791,4 +805,5 @@ def as_row(det: Detection) -> dict[str, Any]:
         "confidence": round(det.confidence, 4),
         "alternatives": {lang: round(p, 4) for lang, p in det.alternatives},
         "letters": det.letters,
+        "short": det.short,
     }

@@ -62,7 +62,9 @@ def detect(
     align detect lines.txt --by line --format jsonl --langs en,de,fr
 
     Codes are ISO 639-1, with zh-Hans/zh-Hant for the two Chinese scripts; und means
-    too few letters to judge (fewer than 2), mul a unit mixing several scripts.
+    too few letters to judge (fewer than 2), mul a unit mixing several scripts. Per unit,
+    short says a language was told from too few letters to be sure (under 20, 6 for
+    Chinese characters; never for a script of one language, like Greek or kana).
     Exit codes: 0 success, 2 bad input (missing, empty, binary, non-UTF-8 file; unknown code).
     """
     from align.detect import as_row, detect_segments, summarize
@@ -106,6 +108,8 @@ def detect(
                     **place,
                     "lang": row["lang"],
                     "confidence": row["confidence"],
+                    # too few letters to be sure: the confidence is the model's, not a certainty
+                    "short": row["short"] if fmt in ("json", "jsonl") else "yes" * row["short"],
                     "alternatives": _pairs(found.detection.alternatives, fmt),
                     "text": _short(seg.text) if fmt == "table" else seg.text,
                 }
