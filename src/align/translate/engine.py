@@ -297,6 +297,11 @@ def chain_engines(chain: Sequence[Pair]) -> str:
     return " → ".join(p.engine for p in chain)
 
 
+# Engines whose output depends on DecodeOptions (beam size, compute type). Bergamot's native
+# engine decodes with its model's own settings, so its hops show (and sign) none of them.
+DECODING_ENGINES: frozenset[str] = frozenset({"argos"})
+
+
 def chain_models(chain: Sequence[Pair], options: DecodeOptions | None = None) -> list[str]:
     """One readable line per hop: ``argos: translate-zh_en 1.9 (beam 4, compute int8)``."""
     lines = []
@@ -304,7 +309,7 @@ def chain_models(chain: Sequence[Pair], options: DecodeOptions | None = None) ->
         line = f"{p.engine}: {p.name}"
         if p.version:
             line += f" {p.version}"
-        if options is not None and p.kind == "neural":
+        if options is not None and p.engine in DECODING_ENGINES:
             line += f" (beam {options.beam}, compute {options.compute_type})"
         lines.append(line)
     return lines
