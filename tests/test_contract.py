@@ -299,9 +299,9 @@ def test_killed_writer_leaves_no_partial_output(tmp_path: Path) -> None:
     assert len(leftovers) == 1
     deadline = time.monotonic() + 10
     while time.monotonic() < deadline:  # the pid must be reaped before it counts as dead
-        from align.text import _pid_alive
+        from align.text import pid_alive
 
-        if not _pid_alive(proc.pid):
+        if not pid_alive(proc.pid):
             break
         time.sleep(0.05)
     from align.text import write_text_atomic

@@ -362,14 +362,18 @@ def atomic_write(path: str | os.PathLike[str], mode: str = "w") -> Iterator[IO[s
 _WRITE_ERRNOS = frozenset({errno.ENOSPC, errno.EDQUOT, errno.EFBIG, errno.EIO, errno.EROFS})
 
 
-def _pid_alive(pid: int) -> bool:
+def pid_alive(pid: int) -> bool:
+    """Whether process ``pid`` is running (another user's counts): who owns a temporary file
+    or a store transaction named after its pid. Conservative where it cannot tell."""
     if pid <= 0:
         return False
+    if sys.platform == "win32":
+        return True  # os.kill would kill it
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
         return False
-    except PermissionError:  # alive, another user's
+    except OSError:  # alive, another user's
         return True
     return True
 
@@ -386,7 +390,7 @@ def _remove_dead_temporaries(target: Path) -> None:
         if not (name.startswith(prefix) and name.endswith(".tmp")):
             continue
         pid, _, rest = name[len(prefix) : -len(".tmp")].partition(".")
-        if not pid.isdigit() or not rest or "." in rest or _pid_alive(int(pid)):
+        if not pid.isdigit() or not rest or "." in rest or pid_alive(int(pid)):
             continue
         with contextlib.suppress(OSError):
             if entry.is_file() and not entry.is_symlink():

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from align.errors import AlignError, InputError, ModelError
+from align.text import pid_alive
 
 if TYPE_CHECKING:
     from align.store.packages import PackageState
@@ -77,24 +78,10 @@ def _try_flock(fd: int) -> bool:
     return True
 
 
-def _pid_alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    if sys.platform == "win32":
-        return True  # os.kill would kill it; be conservative
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except OSError:
-        return True  # exists, someone else's
-    return True
-
-
 def _owner_dead(entry: Path, pid: int) -> bool:
     """True when the process that made a litter entry is gone: its pid is not running and
     nobody holds the entry's lock (the owner holds it while it lives)."""
-    if _pid_alive(pid):
+    if pid_alive(pid):
         return False
     lock = entry / _OWNER if entry.is_dir() else entry
     try:
