@@ -59,6 +59,19 @@ def engine_option(f: F) -> F:
     )(f)
 
 
+def targets_option(f: F) -> F:
+    """``--to``: the target languages (``translate`` and ``run``); ``all`` expands to every
+    reachable target (``Engines.targets``)."""
+    return click.option(
+        "--to",
+        "targets",
+        multiple=True,
+        required=True,
+        metavar="LANG",
+        help="Target language (repeatable); 'all' for every target the installed engines reach.",
+    )(f)
+
+
 def by_option(f: F) -> F:
     """``--by``: the translation unit of plain text (``translate`` and ``run``)."""
     return click.option(

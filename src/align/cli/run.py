@@ -16,6 +16,7 @@ from align.cli.options import (
     models_dir_option,
     quiet_option,
     show_progress,
+    targets_option,
 )
 
 if TYPE_CHECKING:
@@ -24,14 +25,7 @@ if TYPE_CHECKING:
 
 @click.command()
 @click.argument("input_path", metavar="INPUT", type=str)
-@click.option(
-    "--to",
-    "targets",
-    multiple=True,
-    required=True,
-    metavar="LANG",
-    help="Target language (repeatable); 'all' for every target the installed engines reach.",
-)
+@targets_option
 @click.option(
     "--ref",
     "refs",

@@ -11,19 +11,13 @@ from align.cli.options import (
     models_dir_option,
     quiet_option,
     show_progress,
+    targets_option,
 )
 
 
 @click.command()
 @click.argument("path", default="-", type=str)
-@click.option(
-    "--to",
-    "targets",
-    multiple=True,
-    required=True,
-    metavar="LANG",
-    help="Target language (repeatable); 'all' for every target the installed engines reach.",
-)
+@targets_option
 @click.option(
     "--from",
     "source",
