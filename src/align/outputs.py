@@ -34,7 +34,10 @@ def is_stdout(path: str | os.PathLike[str] | None) -> bool:
     return path is None or str(path) == STDOUT
 
 
-def _same_file(a: Path, b: Path) -> bool:
+def same_file(a: str | os.PathLike[str], b: str | os.PathLike[str]) -> bool:
+    """Whether two paths name one file: the same path once links are resolved, or (both
+    existing) the same inode under two names. Neither has to exist."""
+    a, b = Path(a), Path(b)
     try:
         return a.resolve() == b.resolve() or (a.exists() and b.exists() and a.samefile(b))
     except OSError:
@@ -89,7 +92,7 @@ def check_output_file(
         if is_stdout(inp):
             continue
         assert inp is not None
-        if _same_file(p, Path(inp)):
+        if same_file(p, Path(inp)):
             raise InputError(
                 f"{shown}: is also an input ({inp}); writing it would overwrite the input",
                 f"give another {option}",
@@ -136,7 +139,7 @@ def check_outputs_distinct(
     ins = [Path(i) for i in inputs if not is_stdout(i) and i is not None]
     for out in outputs:
         for inp in ins:
-            if _same_file(Path(out), inp):
+            if same_file(Path(out), inp):
                 raise InputError(
                     f"{out}: is also an input ({inp}); writing it would overwrite the input",
                     f"give another {option}",

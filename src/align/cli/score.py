@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import contextlib
-import os
 import sys
 from collections.abc import Iterator, Sequence
 from typing import IO, TYPE_CHECKING, Any
@@ -34,13 +33,6 @@ def _output(path: str | None) -> Iterator[IO[str]]:
         raise AlignError(f"{path}: cannot write it ({exc.strerror or exc})") from exc
 
 
-def _same_file(a: str, b: str) -> bool:
-    try:
-        return os.path.samefile(a, b)
-    except OSError:  # one of them does not exist (or cannot be looked at)
-        return os.path.abspath(a) == os.path.abspath(b)
-
-
 def check_output_paths(
     outputs: Sequence[tuple[str, str]], inputs: Sequence[tuple[str, str]]
 ) -> None:
@@ -53,13 +45,13 @@ def check_output_paths(
     naming the path and the OS reason; nothing is created. (Stands in for the
     shared output helper of ``align.outputs``.)
     """
-    from align.outputs import check_output_file
+    from align.outputs import check_output_file, same_file
 
     for n, (option, path) in enumerate(outputs):
         if path == "-":
             continue
         for other_option, other in outputs[n + 1 :]:
-            if other != "-" and _same_file(path, other):
+            if other != "-" and same_file(path, other):
                 raise InputError(f"{option} and {other_option} are the same file: {path}")
         check_output_file(path, inputs=[other for _, other in inputs], option=option)
 
