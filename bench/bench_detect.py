@@ -6,9 +6,12 @@ Inputs, all from ../shared:
 - zh-Hant: the 150 zh lines converted to Traditional by OpenCC (s2t), right only as zh-Hant / zh-tw;
 - words and 2-word phrases cut from the dev lines (one of each per line, chosen with a fixed
   seed; for ja and zh, which have no spaces, runs of 2 and 4 characters);
-- close groups: tests/data/close_groups.tsv (560 headline-like lines, 20 in each of 28
-  languages, written for this project; see tests/data/README.md), with a confusion matrix per
+- close groups: tests/data/close_groups.tsv (700 headline-like lines in 28 languages, 20 or
+  30 each, written for this project; see tests/data/README.md), with a confusion matrix per
   group of close languages;
+- more languages: tests/data/more_languages.tsv (172 lines: 10 in each of the 13 other
+  languages langdetect's profiles score, 3 in each script-decided language), written for this
+  project too;
 - speed: 10,000 distinct lines of data/wmt23-zh-en (sources, references, system outputs), once
   mixed (zh + en) and once English only.
 
@@ -43,6 +46,7 @@ DEV = SHARED / "data" / "langid-dev" / "wmt23.tsv"
 WMT = SHARED / "data" / "wmt23-zh-en"
 RESULTS = ROOT / "bench" / "results"
 CLOSE = ROOT / "tests" / "data" / "close_groups.tsv"
+MORE = ROOT / "tests" / "data" / "more_languages.tsv"
 # Close languages measured together (confusions outside a group count as "other").
 GROUPS: dict[str, tuple[str, ...]] = {
     "Scandinavian, West Germanic": ("da", "nb", "sv", "de", "nl", "af", "en"),
@@ -104,9 +108,9 @@ def cut(items: Sequence[Item], n_words: int) -> list[Item]:
     return out
 
 
-def load_close() -> list[Item]:
+def load_close(path: Path = CLOSE) -> list[Item]:
     items = []
-    for line in CLOSE.read_text(encoding="utf-8").splitlines():
+    for line in path.read_text(encoding="utf-8").splitlines():
         gold, text = line.split("\t", 1)
         items.append((gold, text))
     return items
@@ -262,6 +266,7 @@ def main() -> int:
         "words": cut(dev, 1),
         "2-word phrases": cut(dev, 2),
         "close groups": load_close(),
+        "more languages": load_close(MORE),
     }
     answers: dict[str, tuple[list[str], list[str]]] = {}
     results: dict[str, dict[str, object]] = {}

@@ -292,29 +292,44 @@ def test_frequent_words_are_spelt_in_their_alphabets() -> None:
             assert not foreign, (lang, word, foreign)
 
 
-def test_close_groups_set_written_for_the_project() -> None:
-    """tests/data/close_groups.tsv: 20 headlines in each of 28 languages, close groups among them."""
-    rows = [
-        line.split("\t", 1) for line in read_lines(ROOT / "tests" / "data" / "close_groups.tsv")
-    ]
+def _accuracy(name: str) -> tuple[dict[str, float], float, Counter[str]]:
+    rows = [line.split("\t", 1) for line in read_lines(ROOT / "tests" / "data" / name)]
     right: Counter[str] = Counter()
     total: Counter[str] = Counter()
     for (gold, _), d in zip(rows, detect_many(t for _, t in rows), strict=True):
         total[gold] += 1
         right[gold] += d.lang == gold
     per_lang = {lang: right[lang] / total[lang] for lang in sorted(total)}
-    assert len(per_lang) == 28 and set(total.values()) == {20}
-    # Before the frequent-word evidence: 95.9% overall, Catalan 80%.
-    assert min(per_lang.values()) >= 0.85, per_lang
-    assert sum(right.values()) / len(rows) >= 0.97, per_lang
+    return per_lang, sum(right.values()) / len(rows), total
+
+
+def test_close_groups_set_written_for_the_project() -> None:
+    """tests/data/close_groups.tsv: 700 headlines in 28 languages, close groups among them."""
+    per_lang, overall, total = _accuracy("close_groups.tsv")
+    assert len(per_lang) == 28 and set(total.values()) == {20, 30}
+    # Measured: 99.3% overall, lowest hi 93.3% (28/30). Before the frequent-word evidence
+    # 95.9% and Catalan 80%; before wordfreq's word frequencies 97.9%, uk 86.7%.
+    assert min(per_lang.values()) >= 0.9, per_lang
+    assert overall >= 0.985, per_lang
+
+
+def test_the_other_profile_and_script_languages() -> None:
+    """tests/data/more_languages.tsv: the 27 languages of langdetect's 55 not in close_groups."""
+    per_lang, overall, total = _accuracy("more_languages.tsv")
+    assert len(per_lang) == 27, sorted(per_lang)
+    # Measured: 100% (172/172), as raw langdetect.
+    assert min(per_lang.values()) >= 0.9, per_lang
+    assert overall >= 0.98, per_lang
 
 
 def test_the_paragraph_language_is_a_mild_prior_for_its_sentences() -> None:
-    alone = "Kongen holder nyttårstale i kveld."  # Bokmål (kveld), but alone it reads as Danish
-    assert detect_language(alone).lang == "da"
-    para = "Regjeringen vil øke skatten på bensin etter valget. " + alone
-    got = [u.detection.lang for u in detect_segments(para, by="sentence")]
-    assert got == ["nb", "nb"]
+    # Nepali (-का, बन्द), but alone it reads as Hindi by a hair (0.53): Nepali and Marathi have
+    # no wordfreq list, so only the n-grams and the function words tell them from Hindi.
+    alone = "आँधीका कारण देशभर सडक बन्द।"
+    assert detect_language(alone).lang == "hi"
+    first = "चुनावपछि सरकारले पेट्रोलमा कर बढाउने भएको छ।"
+    got = [u.detection.lang for u in detect_segments(first + " " + alone, by="sentence")]
+    assert got == ["ne", "ne"]
     # The prior does not outvote a sentence that is clearly in another language.
     para = "Regjeringen vil øke skatten på bensin etter valget. Hva betyr renten for boliglånet "
     para += "ditt? Det är inte första gången det händer."
@@ -323,13 +338,8 @@ def test_the_paragraph_language_is_a_mild_prior_for_its_sentences() -> None:
     # Lines are independent: no prior from the neighbouring lines.
     lines = [u.detection.lang for u in detect_segments(para.replace(". ", ".\n"), by="line")]
     assert lines[-1] == "sv"
-    lines = [
-        u.detection.lang
-        for u in detect_segments(
-            "Regjeringen vil øke skatten på bensin etter valget.\n" + alone, by="line"
-        )
-    ]
-    assert lines == ["nb", "da"]
+    lines = [u.detection.lang for u in detect_segments(first + "\n" + alone, by="line")]
+    assert lines == ["ne", "hi"]
 
 
 def test_a_text_of_only_mixed_case_capitals_is_read_not_und() -> None:

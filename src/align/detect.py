@@ -95,6 +95,11 @@ TEMPERATURE = 3.0
 # langdetect's smoothing: alpha / BASE_FREQ added to every n-gram probability.
 _ALPHA = 0.5
 _BASE_FREQ = 10000
+# Cut every profile to n-grams seen at least n_words[0] / PRUNE_RATIO times when loaded
+# (0: keep everything). Most profiles are already cut at 10,000; nine (ca cy et ko lt lv ro sl
+# vi) keep ten times deeper. Measured and not kept (docs/detect.md): the deep profiles' extra
+# n-grams are real evidence for their languages.
+PRUNE_RATIO = 0.0
 # A word in a language's list of very frequent short words (align.detect_evidence)
 # adds this many nats to that language's log-likelihood.
 WORD_EVIDENCE = 6.0
@@ -102,6 +107,11 @@ WORD_EVIDENCE = 6.0
 # temperature) in each of its sentences: a mild document-level prior that settles
 # close-language ties without outvoting a sentence that is clearly in another language.
 PARAGRAPH_PRIOR = 0.5
+# Word-unigram evidence from wordfreq's lists (align.detect_evidence.word_log_frequencies):
+# this many times the log-likelihood of the unit's words, among the languages with a list;
+# a word a list lacks counts as this log frequency (half a decade below the lists' cut).
+WORD_FREQ_WEIGHT = 1.0
+WORD_FREQ_FLOOR = -6.5 * 2.302585092994046
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
 _WORD_CACHE = 200_000  # words whose n-gram rows are remembered
@@ -438,23 +448,49 @@ class _Profiles:
     word_cache: dict[str, tuple[int, ...]] = field(default_factory=dict)
 
 
+def _read_profiles(directory: str) -> list[tuple[str, dict[str, int], list[int]]]:
+    """langdetect's profile files as ``(name, n-gram counts, n_words)``, in file-name order."""
+    import json
+    import os
+
+    out = []
+    for name in sorted(os.listdir(directory)):
+        path = os.path.join(directory, name)
+        if name.startswith(".") or not os.path.isfile(path):
+            continue
+        with open(path, encoding="utf-8") as f:
+            data = json.load(f)
+        out.append((data["name"], data["freq"], data["n_words"]))
+    return out
+
+
 @functools.lru_cache(maxsize=1)
 def _profiles() -> _Profiles:
-    """Load langdetect's 55 profiles once per process (seeded factory, as langdetect requires)."""
+    """Load langdetect's 55 profiles once per process into one n-gram x language matrix."""
     import numpy as np
     from langdetect.detector import Detector
-    from langdetect.detector_factory import PROFILES_DIRECTORY, DetectorFactory
+    from langdetect.detector_factory import PROFILES_DIRECTORY
     from langdetect.utils.ngram import NGram
 
-    DetectorFactory.seed = 0
-    factory = DetectorFactory()
-    factory.load_profile(PROFILES_DIRECTORY)
-    found = [languages.from_langdetect(name).code for name in factory.langlist]
+    raw = _read_profiles(PROFILES_DIRECTORY)
+    found = [languages.from_langdetect(name).code for name, _, _ in raw]
     # Columns in code order, whatever order the profile files were listed in.
     order = sorted(range(len(found)), key=lambda i: found[i])
     langs = [found[i] for i in order]
-    grams = list(factory.word_lang_prob_map)
-    probs = np.array([factory.word_lang_prob_map[g] for g in grams], dtype=np.float64)[:, order]
+    index: dict[str, int] = {}
+    for _, freq, _ in raw:
+        for gram in freq:
+            if 1 <= len(gram) <= 3:
+                index.setdefault(gram, len(index))
+    grams = list(index)
+    probs = np.zeros((len(grams), len(langs)), dtype=np.float64)
+    for col, i in enumerate(order):
+        _, freq, n_words = raw[i]
+        floor = n_words[0] / PRUNE_RATIO if PRUNE_RATIO else 0.0
+        for gram, count in freq.items():
+            n = len(gram)
+            if 1 <= n <= 3 and count >= floor:
+                probs[index[gram], col] = count / n_words[n - 1]
     logp = np.log(probs + _ALPHA / _BASE_FREQ).astype(np.float32)
     # Each frequent word (align.detect_evidence) is one more row: WORD_EVIDENCE nats for the
     # languages that list it, 0 for the others; read with the word's n-grams (and cached).
@@ -478,7 +514,7 @@ def _profiles() -> _Profiles:
                 columns.setdefault(name, []).append(i)
     return _Profiles(
         langs=langs,
-        index={g: i for i, g in enumerate(grams)},
+        index=index,
         logp=logp,
         columns=columns,
         normalize=table,
@@ -548,6 +584,64 @@ def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
     return rows
 
 
+@dataclass
+class _WordFrequencies:
+    langs: list[str]  # the languages of one script that have a wordfreq list
+    logf: list[dict[str, float]]  # per language: word -> ln frequency
+    cache: dict[str, np.ndarray] = field(default_factory=dict)
+
+
+@functools.lru_cache(maxsize=8)
+def _word_frequencies(script: str) -> _WordFrequencies:
+    """wordfreq's lists for the profile languages written in ``script`` (read once, lazily)."""
+    from align.detect_evidence import word_log_frequencies
+
+    prof = _profiles()
+    langs, logf = [], []
+    for c in prof.columns.get(script, []):
+        table = word_log_frequencies(prof.langs[c])
+        if table:
+            langs.append(prof.langs[c])
+            logf.append(table)
+    return _WordFrequencies(langs, logf)
+
+
+def _word_frequency_scores(
+    text: str, script: str, cols: Sequence[int], prof: _Profiles
+) -> np.ndarray:
+    """Per column of ``cols``: how much less likely the unit's words are in that language than
+    in the likeliest language with a word list (0 for it and for languages without a list).
+
+    Each word counts ln f(word | language), a word missing from a list counting as
+    :data:`WORD_FREQ_FLOOR` (below the lists' cut): a word-unigram model over
+    wordfreq's lists, compared only among the languages that have one.
+    """
+    import numpy as np
+
+    wf = _word_frequencies(script)
+    out = np.zeros(len(cols))
+    if len(wf.langs) < 2:
+        return out
+    total = np.zeros(len(wf.langs))
+    for word in text.lower().split():
+        vec = wf.cache.get(word)
+        if vec is None:
+            vec = np.array([t.get(word, WORD_FREQ_FLOOR) for t in wf.logf])
+            if len(wf.cache) < _WORD_CACHE:
+                wf.cache[word] = vec
+        total += vec
+    total -= total.max()
+    where = {lang: i for i, lang in enumerate(wf.langs)}
+    for j, c in enumerate(cols):
+        i = where.get(prof.langs[c])
+        if i is not None:
+            out[j] = total[i]
+    listed = [j for j, c in enumerate(cols) if prof.langs[c] in where]
+    if listed:
+        out[listed] -= out[listed].max()
+    return out
+
+
 def _score(
     text: str, script: str, allowed: frozenset[str] | None, raw: str, prior: str | None = None
 ) -> list[tuple[str, float]]:
@@ -570,6 +664,8 @@ def _score(
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
     loglik -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     scores = loglik / TEMPERATURE
+    if WORD_FREQ_WEIGHT:
+        scores += WORD_FREQ_WEIGHT * _word_frequency_scores(text, script, cols, prof)
     if prior is not None and PARAGRAPH_PRIOR:
         for j, c in enumerate(cols):
             if prof.langs[c] == prior:

@@ -126,3 +126,50 @@ _WORDS: dict[str, str] = {
 FREQUENT_WORDS: dict[str, frozenset[str]] = {
     lang: frozenset(words.split()) for lang, words in _WORDS.items()
 }
+
+
+# --- word frequencies (wordfreq) -------------------------------------------------------------
+
+_SAME_CODE = (
+    "ar bg ca cs da de en es fa fi fr hi hu id it lt lv mk nb nl pl pt ro ru sk sl sv tr uk ur vi"
+)
+#: edge code -> wordfreq's code, for the profile languages wordfreq has a list for (af cy et mr
+#: ne so sq sw have none). ``sh`` is wordfreq's Serbo-Croatian (Croatian, Serbian, Bosnian).
+WORDFREQ_CODES: dict[str, str] = {
+    **{code: code for code in _SAME_CODE.split()},
+    "hr": "sh",
+    "tl": "fil",
+}
+#: Words rarer than this (in centibels: -100 cB = once in 10 words) are left out of the lists:
+#: wordfreq's "small" lists stop at -600 cB (once in a million words).
+MIN_CENTIBELS = -600
+
+
+def word_log_frequencies(lang: str) -> dict[str, float]:
+    """Natural log of each word's frequency in ``lang`` (an edge code), from wordfreq's "small"
+    list (Wikipedia, subtitles, news, books, web text; words down to one in a million).
+
+    Read straight from the package's data file (one gzipped msgpack list of words per
+    centibel of frequency), without importing wordfreq itself (its import pulls in ftfy and
+    langcodes, half a second). Empty for a language wordfreq has no list for.
+    """
+    import gzip
+    import math
+    from importlib import resources
+
+    import msgpack
+
+    code = WORDFREQ_CODES.get(lang)
+    if code is None:
+        return {}
+    path = resources.files("wordfreq").joinpath("data", f"small_{code}.msgpack.gz")
+    packed = msgpack.unpackb(gzip.decompress(path.read_bytes()), raw=False)
+    header, buckets = packed[0], packed[1:]
+    if header.get("format") != "cB":
+        raise ValueError(f"unexpected wordfreq data format in {path}: {header}")
+    scale = math.log(10) / 100  # centibels -> nats
+    out: dict[str, float] = {}
+    for i, words in enumerate(buckets[: -MIN_CENTIBELS + 1]):
+        for word in words:
+            out.setdefault(word, -i * scale)
+    return out
