@@ -27,11 +27,18 @@ How a unit of text is decided, in order:
    process, uses all the evidence in short text, and needs no detector per
    call: the profiles are loaded once per process into one matrix.
 5. Letters outside a language's alphabet cost it :data:`ALPHABET_PENALTY`
-   nats each; each word in a language's list of very frequent short words
-   (:mod:`align.detect_evidence`) gives it :data:`WORD_EVIDENCE` nats, so the
-   function words that differ between close languages (af/av, što/kaj,
-   что/що) decide where the n-grams nearly tie.
-6. Detecting by sentence, the paragraph's language gets a mild prior,
+   nats of posterior each, so a letter only one or two languages write
+   (:func:`distinctive_letters`: ř ů ě, ő ű, ė į ų, ā ē ķ, õ, ł, ğ ı, ș ț,
+   є ї ґ, ѓ ќ ѕ џ...) is strong evidence for them; each word in a language's
+   list of very frequent short words (:mod:`align.detect_evidence`) gives it
+   :data:`WORD_EVIDENCE` nats, so the function words that differ between close
+   languages (af/av, što/kaj, что/що) decide where the n-grams nearly tie.
+6. The unit's words are scored with wordfreq's word frequencies
+   (:func:`align.detect_evidence.word_log_frequencies`) among the languages
+   of the script that have a list: a word-unigram model that tells
+   ``комната`` (Russian) from a Macedonian definite form and ``sker`` from
+   ``skjer``, where 3-grams cannot.
+7. Detecting by sentence, the paragraph's language gets a mild prior,
    :data:`PARAGRAPH_PRIOR` nats, in each of its sentences.
 
 ``candidates`` restricts the answer to some languages (e.g. those of the
@@ -345,10 +352,14 @@ def han_variant(text: str) -> tuple[str, float]:
 
 # Letters each language writes beyond its script's common core (ASCII a-z for
 # Latin; the letters all four share for Cyrillic; the letters without
-# Persian/Urdu additions for Arabic). langdetect's profiles, learnt from
-# Wikipedia, give foreign letters in names a real probability (ř in Croatian,
-# я in Macedonian), so a letter outside a language's alphabet costs that
-# language ALPHABET_PENALTY nats per occurrence on top of the profile score.
+# Persian/Urdu additions for Arabic): the main exemplar characters of Unicode
+# CLDR for the language, with a few of its auxiliary (loanword) letters.
+# langdetect's profiles, learnt from Wikipedia, give foreign letters in names a
+# real probability (ř in Croatian, я in Macedonian), so a letter outside a
+# language's alphabet costs that language ALPHABET_PENALTY nats of posterior
+# per occurrence (after the temperature: one letter is one observation, not
+# three overlapping n-grams). A letter few languages write is thus strong
+# evidence for them (distinctive_letters()).
 ALPHABET_PENALTY = 6.0
 _VI_EXTENDED = "".join(chr(c) for c in range(0x1EA1, 0x1EFA, 2))  # ạ ả ấ ... ỹ (lower case)
 LETTERS: dict[str, str] = {
@@ -401,6 +412,27 @@ _MARKED: dict[str, frozenset[str]] = {
     "CYRILLIC": frozenset("ёйщъыьэюяґєіїѓѕјљњќџѐѝʼ"),
     "ARABIC": frozenset("ةىپچژگکیٹڈڑںےھۃۂۓ"),
 }
+
+
+_SCRIPT_LANGS = {
+    "LATIN": [k for k in LETTERS if k not in ("bg", "mk", "ru", "uk", "ar", "fa", "ur")],
+    "CYRILLIC": ["bg", "mk", "ru", "uk"],
+    "ARABIC": ["ar", "fa", "ur"],
+}
+
+
+def distinctive_letters(script: str = "LATIN", most: int = 2) -> dict[str, tuple[str, ...]]:
+    """Letters of ``script`` that at most ``most`` of its profile languages write, with them.
+
+    Derived from :data:`LETTERS` (e.g. ``ő -> (hu,)``, ``ø -> (da, nb)``): the letters whose
+    presence the alphabet check turns into strong evidence for those languages.
+    """
+    langs = _SCRIPT_LANGS[script]
+    owners: dict[str, list[str]] = {}
+    for lang in langs:
+        for ch in LETTERS[lang]:
+            owners.setdefault(ch, []).append(lang)
+    return {ch: tuple(ls) for ch, ls in sorted(owners.items()) if len(ls) <= most}
 
 
 _UK_APOSTROPHE = re.compile("(?<=[\u0400-\u04ff])['\u2019](?=[\u0400-\u04ff])")
@@ -662,8 +694,8 @@ def _score(
     if not rows:
         return []
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
-    loglik -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     scores = loglik / TEMPERATURE
+    scores -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     if WORD_FREQ_WEIGHT:
         scores += WORD_FREQ_WEIGHT * _word_frequency_scores(text, script, cols, prof)
     if prior is not None and PARAGRAPH_PRIOR:
