@@ -119,6 +119,9 @@ PARAGRAPH_PRIOR = 0.5
 # a word a list lacks counts as this log frequency (half a decade below the lists' cut).
 WORD_FREQ_WEIGHT = 1.0
 WORD_FREQ_FLOOR = -6.5 * 2.302585092994046
+# Only languages within this many nats of the best (after the temperature) are re-ranked by
+# the word frequencies: e^-10 is a posterior of 0.00005.
+WORD_FREQ_MARGIN = 10.0
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
 _WORD_CACHE = 200_000  # words whose n-gram rows are remembered
@@ -616,61 +619,42 @@ def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
     return rows
 
 
-@dataclass
-class _WordFrequencies:
-    langs: list[str]  # the languages of one script that have a wordfreq list
-    logf: list[dict[str, float]]  # per language: word -> ln frequency
-    cache: dict[str, np.ndarray] = field(default_factory=dict)
-
-
-@functools.lru_cache(maxsize=8)
-def _word_frequencies(script: str) -> _WordFrequencies:
-    """wordfreq's lists for the profile languages written in ``script`` (read once, lazily)."""
+@functools.lru_cache(maxsize=64)
+def _word_frequencies(lang: str) -> dict[str, float]:
+    """wordfreq's list for ``lang`` (word -> ln frequency; empty without one), read once."""
     from align.detect_evidence import word_log_frequencies
 
-    prof = _profiles()
-    langs, logf = [], []
-    for c in prof.columns.get(script, []):
-        table = word_log_frequencies(prof.langs[c])
-        if table:
-            langs.append(prof.langs[c])
-            logf.append(table)
-    return _WordFrequencies(langs, logf)
+    return word_log_frequencies(lang)
 
 
-def _word_frequency_scores(
-    text: str, script: str, cols: Sequence[int], prof: _Profiles
-) -> np.ndarray:
-    """Per column of ``cols``: how much less likely the unit's words are in that language than
-    in the likeliest language with a word list (0 for it and for languages without a list).
+def _word_frequency_scores(text: str, langs: Sequence[str], scores: np.ndarray) -> np.ndarray:
+    """Per language of ``langs``: how much less likely the unit's words are in it than in the
+    likeliest contender with a word list (0 for that one, and for the others left out).
 
-    Each word counts ln f(word | language), a word missing from a list counting as
-    :data:`WORD_FREQ_FLOOR` (below the lists' cut): a word-unigram model over
-    wordfreq's lists, compared only among the languages that have one.
+    Contenders are the languages with a wordfreq list whose score so far is within
+    :data:`WORD_FREQ_MARGIN` of the best; when fewer than two are, nothing changes (and no
+    list is read: a clear English line never loads the Danish one). Each word counts
+    ln f(word | language), a word missing from a list counting as :data:`WORD_FREQ_FLOOR`:
+    a word-unigram model over wordfreq's lists, compared only among languages that have one.
     """
     import numpy as np
 
-    wf = _word_frequencies(script)
-    out = np.zeros(len(cols))
-    if len(wf.langs) < 2:
+    from align.detect_evidence import WORDFREQ_CODES
+
+    out = np.zeros(len(langs))
+    best = scores.max()
+    rivals = [
+        j
+        for j, lang in enumerate(langs)
+        if lang in WORDFREQ_CODES and scores[j] >= best - WORD_FREQ_MARGIN
+    ]
+    if len(rivals) < 2:
         return out
-    total = np.zeros(len(wf.langs))
-    for word in text.lower().split():
-        vec = wf.cache.get(word)
-        if vec is None:
-            vec = np.array([t.get(word, WORD_FREQ_FLOOR) for t in wf.logf])
-            if len(wf.cache) < _WORD_CACHE:
-                wf.cache[word] = vec
-        total += vec
-    total -= total.max()
-    where = {lang: i for i, lang in enumerate(wf.langs)}
-    for j, c in enumerate(cols):
-        i = where.get(prof.langs[c])
-        if i is not None:
-            out[j] = total[i]
-    listed = [j for j, c in enumerate(cols) if prof.langs[c] in where]
-    if listed:
-        out[listed] -= out[listed].max()
+    words = text.lower().split()
+    for j in rivals:
+        table = _word_frequencies(langs[j])
+        out[j] = sum(table.get(w, WORD_FREQ_FLOOR) for w in words)
+    out[rivals] -= out[rivals].max()
     return out
 
 
@@ -697,7 +681,8 @@ def _score(
     scores = loglik / TEMPERATURE
     scores -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     if WORD_FREQ_WEIGHT:
-        scores += WORD_FREQ_WEIGHT * _word_frequency_scores(text, script, cols, prof)
+        langs = [prof.langs[c] for c in cols]
+        scores += WORD_FREQ_WEIGHT * _word_frequency_scores(text, langs, scores)
     if prior is not None and PARAGRAPH_PRIOR:
         for j, c in enumerate(cols):
             if prof.langs[c] == prior:
