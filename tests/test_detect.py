@@ -293,6 +293,8 @@ def test_distinctive_letters_and_words(text: str, lang: str) -> None:
         ("Съезд партии прошёл в Москве", "ru"),  # ъ ё
         ("Hørsholm får ny skole", "da"),  # ø: Danish or Bokmål, not Swedish
         ("Sjukhuset i Växjö får nya läkare", "sv"),  # ä ö: not Danish or Bokmål
+        ("पिछले महीने बेरोज़गारी फिर घटी", "hi"),  # nukta (ज़): was mr
+        ("वादळामुळे राज्यभरातील रस्ते बंद", "mr"),  # ळ
     ],
 )
 def test_a_letter_few_languages_write_is_strong_evidence(text: str, lang: str) -> None:
@@ -313,6 +315,8 @@ def test_distinctive_letters_come_from_the_alphabets() -> None:
     assert cyrillic["є"] == cyrillic["ї"] == cyrillic["ґ"] == ("uk",)
     assert cyrillic["ѓ"] == cyrillic["ќ"] == cyrillic["џ"] == ("mk",)
     assert cyrillic["ы"] == cyrillic["э"] == ("ru",)
+    assert distinctive_letters("DEVANAGARI")["ळ"] == ("mr",)
+    assert distinctive_letters("DEVANAGARI")["\u093c"] == ("hi",)  # nukta
 
 
 # All-capital lines: langdetect's profiles keep case (a capital starts ~4% of the Cyrillic

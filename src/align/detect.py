@@ -404,23 +404,28 @@ LETTERS: dict[str, str] = {
     "ar": "ةى",
     "fa": "پچژگکی",
     "ur": "پچژگکیٹڈڑںےھۃۂۓ",
+    # Devanagari: the nukta (ज़ फ़ ड़ ढ़ are Hindi letters; NFC writes them as letter + U+093C)
+    # and the candra vowels of English loans (ऑ ॉ ॅ); Marathi's own letter ळ and its ॲ.
+    # Nepali writes none of them (सडक, not सड़क; अनलाइन, not ऑनलाइन).
+    "hi": "\u093cऑॉॅ",
+    "mr": "ळॲऑॉॅ",
+    "ne": "",
 }
+_NON_LATIN = ("bg", "mk", "ru", "uk", "ar", "fa", "ur", "hi", "mr", "ne")
 # The letters of a script that some but not all of its profile languages write.
 _MARKED: dict[str, frozenset[str]] = {
-    "LATIN": frozenset(
-        "".join(
-            v for k, v in LETTERS.items() if k not in ("bg", "mk", "ru", "uk", "ar", "fa", "ur")
-        )
-    ),
+    "LATIN": frozenset("".join(v for k, v in LETTERS.items() if k not in _NON_LATIN)),
     "CYRILLIC": frozenset("ёйщъыьэюяґєіїѓѕјљњќџѐѝʼ"),
     "ARABIC": frozenset("ةىپچژگکیٹڈڑںےھۃۂۓ"),
+    "DEVANAGARI": frozenset("\u093cळॲऑॉॅ"),
 }
 
 
 _SCRIPT_LANGS = {
-    "LATIN": [k for k in LETTERS if k not in ("bg", "mk", "ru", "uk", "ar", "fa", "ur")],
+    "LATIN": [k for k in LETTERS if k not in _NON_LATIN],
     "CYRILLIC": ["bg", "mk", "ru", "uk"],
     "ARABIC": ["ar", "fa", "ur"],
+    "DEVANAGARI": ["hi", "mr", "ne"],
 }
 
 
