@@ -380,6 +380,15 @@ def test_word_frequency_lists() -> None:
     assert "комната" not in word_log_frequencies("mk")
     assert word_log_frequencies("af") == {} and "af" not in WORDFREQ_CODES
     assert WORDFREQ_CODES["hr"] == "sh" and WORDFREQ_CODES["tl"] == "fil"
+    # The lists are read from the package's data files without importing wordfreq (whose
+    # import pulls in ftfy and langcodes, half a second).
+    code = (
+        "import sys; from align.detect import detect_language; "
+        "assert detect_language('Det er ikke første gang, at det sker').lang == 'da'; "
+        "print(sorted(m for m in ('wordfreq', 'ftfy', 'langcodes') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]", out.stdout + out.stderr
 
 
 def test_frequent_words_are_spelt_in_their_alphabets() -> None:

@@ -24,6 +24,8 @@ get no word evidence.
 
 from __future__ import annotations
 
+from pathlib import Path
+
 _WORDS: dict[str, str] = {
     # --- Latin -------------------------------------------------------------------------------
     "af": "die en van in is het nie te wat vir op met dat hy sy ons word was ook aan na om by "
@@ -145,6 +147,17 @@ WORDFREQ_CODES: dict[str, str] = {
 MIN_CENTIBELS = -600
 
 
+def _wordfreq_data() -> Path:
+    """wordfreq's data folder, found without importing the package (find_spec does not run
+    a top-level package's ``__init__``)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("wordfreq")
+    if spec is None or not spec.submodule_search_locations:
+        raise ModuleNotFoundError("wordfreq is not installed (pip install wordfreq)")
+    return Path(next(iter(spec.submodule_search_locations))) / "data"
+
+
 def word_log_frequencies(lang: str) -> dict[str, float]:
     """Natural log of each word's frequency in ``lang`` (an edge code), from wordfreq's "small"
     list (Wikipedia, subtitles, news, books, web text; words down to one in a million).
@@ -155,14 +168,13 @@ def word_log_frequencies(lang: str) -> dict[str, float]:
     """
     import gzip
     import math
-    from importlib import resources
 
     import msgpack
 
     code = WORDFREQ_CODES.get(lang)
     if code is None:
         return {}
-    path = resources.files("wordfreq").joinpath("data", f"small_{code}.msgpack.gz")
+    path = _wordfreq_data() / f"small_{code}.msgpack.gz"
     packed = msgpack.unpackb(gzip.decompress(path.read_bytes()), raw=False)
     header, buckets = packed[0], packed[1:]
     if header.get("format") != "cB":
