@@ -20,6 +20,7 @@ from align.detect import (
     detect_segments,
     detectable_languages,
     han_variant,
+    script_of,
 )
 from align.errors import InputError, LanguageError
 from align.text import paragraphs, read_lines, read_text
@@ -389,6 +390,14 @@ def test_word_frequency_lists() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]", out.stdout + out.stderr
+
+
+def test_ordinal_indicators_are_latin_letters() -> None:
+    # ª and º are Latin letters whose names do not say so: `N.º 1` was a script of its own
+    # (MASCULINE) and so und, and a Spanish ordinal lowered the confidence of its line.
+    assert script_of("º") == script_of("ª") == "LATIN"
+    assert detect_language("N.º 1").script == "LATIN"
+    assert detect_language("El 1.º de mayo").confidence > 0.95
 
 
 def test_frequent_words_are_spelt_in_their_alphabets() -> None:

@@ -249,7 +249,17 @@ def script_of(ch: str) -> str | None:
         return None
     if name.startswith("IDEOGRAPHIC ") and ch != "\u3005":  # 々 is a Han repetition mark
         return None
-    return _NAME_SCRIPT.get(words[0], words[0])
+    script = _NAME_SCRIPT.get(words[0], words[0])
+    if script in SCRIPT_LANG or script in PROFILE_SCRIPTS or script in _CJK:
+        return script
+    # A letter whose name does not start with its script: the ordinal indicators ª º (Latin:
+    # `N.º 1` was a script of its own, MASCULINE, and so und), µ (Greek), letterlike symbols.
+    import regex  # Unicode script properties; only reached for such rare letters
+
+    for alphabet in ("LATIN", "CYRILLIC", "GREEK"):
+        if regex.match(rf"\p{{Script={alphabet.title()}}}", ch):
+            return alphabet
+    return script
 
 
 def script_counts(text: str) -> dict[str, int]:
