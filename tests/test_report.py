@@ -194,3 +194,36 @@ def wmt_lang(lang: str, n: int) -> list[str]:
 )
 def test_colour_buckets(score: float | None, bounds: tuple[float, float], expected: str) -> None:
     assert bucket(score, bounds) == expected
+
+
+def cut_translations(n: int, cut: list[int]) -> list[str]:
+    """A real system's output with the rows in ``cut`` reduced to their first third of words
+    (a lost clause or two) and the row after the last one left empty (nothing translated)."""
+    hyp = wmt(f"hyp.{system_name()}.en", n)
+    for i in cut:
+        words = hyp[i].split()
+        assert len(words) >= 9, "the test needs long rows to cut"
+        hyp[i] = " ".join(words[: len(words) // 3]) + "."
+    hyp[cut[-1] + 1] = ""
+    return hyp
+
+
+def long_rows(n: int, k: int) -> list[int]:
+    hyp = wmt(f"hyp.{system_name()}.en", n)
+    return [i for i, h in enumerate(hyp) if len(h.split()) >= 12][1 : 2 * k : 2]
+
+
+@pytest.mark.parametrize("with_reference", [False, True])
+def test_cut_translations_are_flagged_likely_omissions(with_reference: bool) -> None:
+    n = 60
+    cut = long_rows(n, 4)
+    src = make_source(wmt("src.zh", n))
+    ref = wmt("ref.en", n) if with_reference else None
+    target = analyse_target(src, "en", cut_translations(n, cut), reference=ref)
+    flagged = {i for r in target.rows if "omission" in r.flags for i in r.src}
+    assert cut[-1] + 1 in flagged  # a source sentence with no translation
+    assert len(flagged & set(cut)) >= 3  # most of the cut ones, from length and score
+    assert len(flagged - set(cut) - {cut[-1] + 1}) <= n // 10  # and few of the rest
+    for r in target.rows:
+        if "omission" in r.flags and r.tgt:
+            assert r.score is not None
