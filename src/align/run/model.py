@@ -128,6 +128,8 @@ class RunResult:
     timings: dict[str, float]
     warnings: list[str]
     files: dict[str, str] = field(default_factory=dict)
+    # flag -> what it means with its thresholds (align.run.rows.FLAG_RULES): the report's legend
+    flag_rules: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

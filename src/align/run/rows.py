@@ -37,6 +37,22 @@ WIDE = re.compile(
     r"\uac00-\ud7af\uf900-\ufaff]"
 )
 
+# What each flag means, with its thresholds: recorded in scores.json (RunResult.flag_rules)
+# and shown as the report's legend, so the numbers there are the ones the run used.
+FLAG_RULES: dict[str, str] = {
+    "omission": "likely omission: a source or reference sentence with no translation beside "
+    "it; or a translation shorter than its source leads to expect (length ratio fitted over "
+    "the whole text, CJK characters counted apart, the gap scaled by the square root of the "
+    f"length) by more than {OMISSION_Z:g} robust deviations with a score among the lowest "
+    f"{OMISSION_LOW_SHARE:.0%}, or by more than {OMISSION_HARD_Z:g} whatever its score",
+    "unaligned": "a side of the row is empty: a sentence nothing on the other side matched",
+    "low": f"among the lowest {LOW_SHARE:.0%} of the scored rows of this target",
+    "ratio-outlier": "translation/source length ratio more than "
+    f"{RATIO_OUTLIER_Z:g} robust deviations (median absolute deviation of the log ratios, "
+    f"at least {RATIO_MIN_SPREAD:g}) from the median, longer or shorter",
+    "merged": "a side holds several sentences (one bead of many to one); not a fault by itself",
+}
+
 
 def exact_beads(sentences_per_source: Sequence[Sequence[str]]) -> list[Bead]:
     """Source <-> translation beads when source sentence ``i`` became translated sentences."""
