@@ -460,7 +460,8 @@ class _Pivot:
         self.bounds: Sequence[float] = (0.0, 1.0)
         self.digits = 1
         for other in r.targets:
-            if other is not t and other.lang == self.lang and other.translations == self.texts:
+            same = other.lang == self.lang and other.translations == self.texts
+            if other is not t and same and other.scores.kind != "none":
                 self.metric, self.bounds = other.scores.row_metric, other.scores.row_range
                 self.digits = _row_digits(other)
                 for row in other.rows:
