@@ -270,7 +270,7 @@ def _summary(r: RunResult, ranked: Sequence[TargetResult] | None = None) -> str:
             f'<tr data-lang="{esc(t.lang)}"><td class="num">{rank}</td>'
             f'<td><a href="#target-{esc(t.lang)}">'
             f"{esc(_lang_name(t.lang))}</a> <code>{esc(t.lang)}</code></td>"
-            f"<td>{esc(t.engine)}{models}<details><summary>signature</summary>"
+            f"<td>{esc(t.engine)}<details><summary>models and signature</summary>{models}"
             f'<div class="sig">{esc(t.signature)}</div></details></td>'
             f'<td class="num">{sents}</td><td class="num">{esc(time_cell)}</td>'
             f"<td>{metrics} {kind}{sigs}</td></tr>"
@@ -546,8 +546,8 @@ def _item_pivots(r: RunResult, t: TargetResult) -> str | None:
 
 def _item_flags(r: RunResult, t: TargetResult) -> str | None:
     counts = [(f, _flag_count(t, f)) for f in FLAG_LABELS]
-    parts = [f"{c} {esc(FLAG_LABELS[f])}" for f, c in counts if c]
-    return f"Flags: {', '.join(parts)}." if parts else "Flags: none."
+    parts = [f"{esc(FLAG_LABELS[f])} {c}" for f, c in counts if c]
+    return f"Flags: {' · '.join(parts)}." if parts else "Flags: none."
 
 
 def _item_unknown(r: RunResult, t: TargetResult) -> str | None:
