@@ -77,4 +77,5 @@
   var closeAll = document.querySelector("button[data-action='close-all']");
   if (openAll) { openAll.addEventListener("click", function () { setAll(true); }); }
   if (closeAll) { closeAll.addEventListener("click", function () { setAll(false); }); }
+  window.addEventListener("beforeprint", function () { setAll(true); });  // print every target
 }());
