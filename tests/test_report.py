@@ -25,6 +25,7 @@ from align.run.model import (
     TargetResult,
     result_from_dict,
 )
+from align.run.rows import FLAG_RULES
 from conftest import shared_path
 
 N_LINES = 24
@@ -66,6 +67,7 @@ def make_run(source: SourceInfo, targets: list[TargetResult]) -> RunResult:
         targets=targets,
         timings={"detect": 0.0},
         warnings=[],
+        flag_rules=dict(FLAG_RULES),  # as the pipeline records them
     )
 
 
@@ -194,3 +196,183 @@ def wmt_lang(lang: str, n: int) -> list[str]:
 )
 def test_colour_buckets(score: float | None, bounds: tuple[float, float], expected: str) -> None:
     assert bucket(score, bounds) == expected
+
+
+def cut_translations(n: int, cut: list[int]) -> list[str]:
+    """A real system's output with the rows in ``cut`` reduced to their first third of words
+    (a lost clause or two) and the row after the last one left empty (nothing translated)."""
+    hyp = wmt(f"hyp.{system_name()}.en", n)
+    for i in cut:
+        words = hyp[i].split()
+        assert len(words) >= 9, "the test needs long rows to cut"
+        hyp[i] = " ".join(words[: len(words) // 3]) + "."
+    hyp[cut[-1] + 1] = ""
+    return hyp
+
+
+def long_rows(n: int, k: int) -> list[int]:
+    hyp = wmt(f"hyp.{system_name()}.en", n)
+    return [i for i, h in enumerate(hyp) if len(h.split()) >= 12][1 : 2 * k : 2]
+
+
+@pytest.mark.parametrize("with_reference", [False, True])
+def test_cut_translations_are_flagged_likely_omissions(with_reference: bool) -> None:
+    n = 60
+    cut = long_rows(n, 4)
+    src = make_source(wmt("src.zh", n))
+    ref = wmt("ref.en", n) if with_reference else None
+    target = analyse_target(src, "en", cut_translations(n, cut), reference=ref)
+    flagged = {i for r in target.rows if "omission" in r.flags for i in r.src}
+    assert cut[-1] + 1 in flagged  # a source sentence with no translation
+    assert len(flagged & set(cut)) >= 3  # most of the cut ones, from length and score
+    assert len(flagged - set(cut) - {cut[-1] + 1}) <= n // 10  # and few of the rest
+
+
+# --------------------------------------------------------------------------- the report's parts
+
+
+def two_systems_run(estimates: list[float] | None = None) -> RunResult:
+    """Two real WMT23 systems' outputs as two targets (the estimate path), plus the first
+    with the reference (scored against it); optional ``estimate`` values set on them as
+    the run records them."""
+    folder = shared_path("data", "wmt23-zh-en")
+    systems = sorted(p.name[len("hyp.") : -len(".en")] for p in folder.glob("hyp.*.en"))[:2]
+    src = make_source(wmt("src.zh"))
+    targets = []
+    for system in systems:
+        targets.append(analyse_target(src, "en", wmt(f"hyp.{system}.en"), engine=system))
+    targets.append(analyse_target(src, "en", wmt(f"hyp.{systems[0]}.en"), reference=wmt("ref.en")))
+    for t, label in zip(targets, ("en", "en-GB", "en-US"), strict=True):
+        t.lang = label  # three English targets need three section ids
+    for t, v in zip(targets, estimates or [], strict=False):
+        t.estimate = v  # type: ignore[attr-defined]  # the estimate's field, where recorded
+    return make_run(src, targets)
+
+
+def order_of(page: str, pattern: str) -> list[str]:
+    return re.findall(pattern, page)
+
+
+def test_toc_lists_targets_ranked_and_only_the_best_is_open() -> None:
+    run = two_systems_run()
+    page = render_report(run)
+    ranked = order_of(page, r'<section class="target" id="target-([\w-]+)"')
+    # against the reference first; then by similarity, higher first
+    en, gb = run.targets[0], run.targets[1]
+    sims = {t.lang: t.scores.metrics[0].score for t in (en, gb)}
+    assert ranked == ["en-US", *sorted(sims, key=lambda k: -sims[k])]
+    toc = page[page.index('<nav id="toc"') : page.index("</nav>")]
+    assert order_of(toc, r'<a href="#target-([\w-]+)">') == ranked
+    assert "against a reference (by chrF)" in toc
+    summary = page[page.index('id="summary"') : page.index('id="legend"')]
+    assert order_of(summary, r'<tr data-lang="([\w-]+)">') == ranked
+    opened = order_of(page, r'<details class="target-body"( open)?>')
+    assert opened == [" open", "", ""]
+    assert 'data-rank="1"' in page and "#1 of 3" in page
+
+
+def test_targets_are_ranked_by_the_estimate_when_the_run_records_one() -> None:
+    page = render_report(two_systems_run(estimates=[0.2, 0.9, 0.5]))
+    ranked = order_of(page, r'<section class="target" id="target-([\w-]+)"')
+    assert ranked == ["en-GB", "en-US", "en"]
+    assert "ranked by the reference-free estimate" in page
+    assert "estimate 0.90" in page
+
+
+def test_legend_explains_every_flag_with_the_run_thresholds() -> None:
+    from align.run import rows
+
+    run = two_systems_run()
+    page = render_report(run)
+    legend = page[
+        page.index('<section id="legend">') : page.index("</section>", page.index('id="legend"'))
+    ]
+    for flag, rule in rows.FLAG_RULES.items():
+        assert f'<span class="badge {flag}">' in legend
+        assert html.escape(rule) in legend
+    assert f"more than {rows.OMISSION_Z:g} robust deviations" in legend
+    assert f"lowest {rows.LOW_SHARE:.0%}" in legend
+    assert "chrF (against the reference)" in legend and "similarity (estimate)" in legend
+
+
+def test_file_links_are_relative_and_escaped() -> None:
+    run = two_systems_run()
+    run.files = {"scores": "scores.json", "report": "report.html"}
+    run.targets[0].files = {"text": "my speech.en.txt", "tmx": "a&b.en.tmx"}
+    page = render_report(run)
+    assert '<a class="file" href="scores.json">scores.json</a>' in page
+    assert 'href="my%20speech.en.txt" data-kind="text">my speech.en.txt</a>' in page
+    assert 'href="a%26b.en.tmx" data-kind="tmx">a&amp;b.en.tmx</a>' in page
+    assert not re.search(r'href="(/|[a-z]+:)', page)  # nothing absolute, nothing remote
+
+
+def test_unknown_words_are_highlighted_and_escaped() -> None:
+    src = make_source(wmt("src.zh", 6))
+    hyp = wmt(f"hyp.{system_name()}.en", 6)
+    word = hyp[2].split()[1].strip(".,;:")
+    hyp[4] = hyp[4] + " <b>overestimated</b>"
+    target = analyse_target(src, "en", hyp)
+    target.unknown = [[], [], [word], [], ["overestimated", "<b>"], []]  # type: ignore[attr-defined]
+    page = render_report(make_run(src, [target]))
+    assert f'<mark class="unknown" title="unknown to the engine">{html.escape(word)}</mark>' in page
+    assert "&lt;b&gt;<mark" in page and ">overestimated</mark>&lt;/b&gt;" in page
+    assert "<b>overestimated" not in page
+    assert "Unknown words: 3 in 2 translations" in page
+
+
+def test_summary_items_are_a_list_a_room_can_extend() -> None:
+    from align import report
+
+    run = two_systems_run()
+    report.SUMMARY_ITEMS.append(lambda r, t: f"Terms: {len(t.rows)} rows checked in {t.lang}")
+    try:
+        page = render_report(run)
+    finally:
+        report.SUMMARY_ITEMS.pop()
+    for t in run.targets:
+        assert page.count(f"<li>Terms: {len(t.rows)} rows checked in {t.lang}</li>") == 1
+
+
+@pytest.mark.model
+@pytest.mark.apertium
+def test_a_chained_target_records_and_shows_its_pivot_texts(tmp_path: Path) -> None:
+    import shutil
+
+    from align.run.pipeline import run_pipeline
+    from conftest import CORPORA, MODELS_DIR, zh_en_model_dir
+
+    zh_en_model_dir()
+    if not shutil.which("apertium"):
+        pytest.skip("Apertium is not installed (run: make apertium)")
+    lines = (CORPORA / "yunqi-2024" / "speech.zh.txt").read_text(encoding="utf-8").split("\n")
+    (tmp_path / "in.zh.txt").write_text("\n".join(lines[:9]) + "\n", encoding="utf-8")
+    runs = [
+        run_pipeline(
+            str(tmp_path / "in.zh.txt"),
+            targets=["en", "es", "fr"],
+            outdir=tmp_path / "out",
+            models_dir=MODELS_DIR,
+        )
+        for _ in range(2)
+    ]
+    en, es, fr = runs[0].targets
+    assert en.pivots == []
+    assert [(p["lang"], p["engine"]) for p in es.pivots] == [("en", "argos")]
+    assert es.pivots[0]["texts"] == en.translations  # the English between zh and es
+    assert [p["lang"] for p in fr.pivots] == ["en", "ca"]  # zh -> en -> ca -> fr
+    assert fr.pivots[0]["texts"] == en.translations
+    assert len(fr.pivots[1]["texts"]) == len(runs[0].source.sentences)
+    assert fr.pivots[1]["texts"] != fr.translations
+    # the second run reuses the checkpoints, pivots included
+    assert all(t.reused for t in runs[1].targets)
+    assert [t.pivots for t in runs[1].targets] == [t.pivots for t in runs[0].targets]
+    page = (tmp_path / "out" / "report.html").read_text(encoding="utf-8")
+    assert '<th class="pivot" lang="en" dir="auto">Pivot (en, argos)</th>' in page
+    assert '<th class="pivot" lang="ca" dir="auto">Pivot (ca, apertium)</th>' in page
+    section = page[
+        page.index('id="target-es"') : page.index("</section>", page.index('id="target-es"'))
+    ]
+    for text in en.translations:
+        assert html.escape(text) in section
+    # each pivot row carries the en target's own row score: which hop lost quality
+    assert section.count('<span class="chip ') == len(es.rows)

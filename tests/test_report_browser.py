@@ -1,8 +1,11 @@
 """The report in a real browser: headless Chromium (Debian's), driven by Playwright.
 
 No console errors, no network requests, every section present with the right
-number of rows, the injected markup inert, the controls working, and a
-screenshot that is a real page (right size, not blank).
+number of rows, the injected markup inert, the controls working, the table of
+contents jumping to (and opening) its target, each target collapsing and
+expanding, the legend visible, the pivot text of a chained target shown, the
+file links leading to files that exist, and a screenshot that is a real page
+(right size, not blank).
 
 Install the browser with ``tools/install-browser.sh``; without it (or without
 the ``playwright`` package) these tests skip with the reason.
@@ -16,10 +19,11 @@ import zlib
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
+from urllib.parse import unquote, urlparse
 
 import pytest
 
-from align.report import render_report
+from align.report import rank_targets, render_report
 from align.run.analyse import analyse_target
 from align.run.model import RunResult
 from conftest import CORPORA, zh_en_model_dir
@@ -131,15 +135,73 @@ def check_page(visit: Visit, run: RunResult, report: Path) -> None:
     assert page.locator("#summary table.summary tbody tr").count() == len(run.targets)
     sections = page.locator("section.target")
     assert sections.count() == len(run.targets)
+    # the best target is open, the others collapsed (rows not shown) until asked for
+    ranked = [t.lang for t in rank_targets(run.targets)[0]]
+    assert sections.evaluate_all("s => s.map(x => x.id)") == [f"target-{x}" for x in ranked]
+    opened = page.locator("details.target-body").evaluate_all("d => d.map(x => x.open)")
+    assert opened == [True] + [False] * (len(run.targets) - 1)
+    page.locator("#toc button[data-action='open-all']").click()
     for t in run.targets:
         section = page.locator(f"section#target-{t.lang}")
         assert section.get_attribute("data-pairs") == str(len(t.rows))
         assert section.locator("tbody tr.pair").count() == len(t.rows)
         assert section.locator("tbody tr.pair:visible").count() == len(t.rows)
-        cols = 6 if t.reference is not None else 5
+        cols = (6 if t.reference is not None else 5) + len(t.pivots)
         assert section.locator("thead th").count() == cols
     assert page.locator("section.target svg.hist").count() == len(run.targets)
     assert page.locator("section.target svg.ratios").count() == len(run.targets)
+    check_legend(visit, run)
+
+
+def check_legend(visit: Visit, run: RunResult) -> None:
+    """The legend is on screen with every flag the run defines, its rule, and the colours."""
+    legend = visit.page.locator("#legend")
+    assert legend.is_visible()
+    for flag, rule in run.flag_rules.items():
+        assert legend.locator(f"dt .badge.{flag}").is_visible()
+        assert rule in legend.inner_text()
+    assert legend.locator(".legend .b0").count() >= 1
+
+
+def check_navigation(visit: Visit, run: RunResult) -> None:
+    """Contents links, in rank order, jump to their target and open it; a target's heading
+    collapses and expands it."""
+    page = visit.page
+    ranked = [t.lang for t in rank_targets(run.targets)[0]]
+    links = page.locator("#toc ol li a")
+    assert links.evaluate_all("a => a.map(x => x.getAttribute('href'))") == [
+        f"#target-{x}" for x in ranked
+    ]
+    page.locator("#toc button[data-action='close-all']").click()
+    assert page.locator("details.target-body[open]").count() == 0
+    assert page.locator("tr.pair:visible").count() == 0
+    last = ranked[-1]
+    page.locator(f"#toc a[href='#target-{last}']").click()
+    section = page.locator(f"section#target-{last}")
+    assert page.evaluate("window.location.hash") == f"#target-{last}"
+    assert section.locator("details.target-body").evaluate("d => d.open")
+    t = next(x for x in run.targets if x.lang == last)
+    assert section.locator("tbody tr.pair:visible").count() == len(t.rows)
+    top = section.evaluate("s => s.getBoundingClientRect().top")
+    assert -2 <= top <= 40, top  # scrolled to the target's heading
+    heading = section.locator("details.target-body > summary")
+    heading.click()
+    assert not section.locator("details.target-body").evaluate("d => d.open")
+    assert section.locator("tbody tr.pair:visible").count() == 0
+    heading.click()
+    assert section.locator("tbody tr.pair:visible").count() == len(t.rows)
+    page.locator("#toc button[data-action='open-all']").click()
+
+
+def check_file_links(visit: Visit, run: RunResult, report: Path) -> None:
+    """Every file link resolves, as the browser resolves it, to a file beside the report."""
+    hrefs = visit.page.locator("a.file").evaluate_all("a => a.map(x => x.href)")
+    expected = 1 + sum(len(t.files) for t in run.targets)  # scores.json and every target file
+    assert len(hrefs) == expected >= 1 + 4 * len(run.targets)
+    for href in hrefs:
+        assert href.startswith("file://"), href
+        path = Path(unquote(urlparse(href).path))
+        assert path.parent == report.parent and path.is_file(), href
 
 
 def check_controls(visit: Visit, run: RunResult) -> None:
@@ -186,20 +248,30 @@ def check_screenshot(visit: Visit, path: Path) -> None:
 
 
 def test_report_in_chromium_without_a_model(browser: Any, tmp_path: Path) -> None:
-    """A real system's WMT23 output with markup injected, the estimate path."""
+    """Two real systems' WMT23 outputs with markup injected, the estimate path."""
     sources = wmt("src.zh")
     hyp = wmt(f"hyp.{system_name()}.en")
     sources[2] += INJECTED
     hyp[4] = INJECTED + hyp[4]
     src = make_source(sources)
-    run = make_run(src, [analyse_target(src, "en", hyp, signature="wmt23", engine="wmt23")])
+    other = sorted(p.name for p in (wmt_dir()).glob("hyp.*.en"))[1]
+    second = analyse_target(src, "en", wmt(other), signature="wmt23", engine="wmt23")
+    second.lang = "en-GB"  # a second English target needs its own section id
+    run = make_run(src, [analyse_target(src, "en", hyp, signature="wmt23", engine="wmt23"), second])
     report = tmp_path / "report.html"
     report.write_text(render_report(run), encoding="utf-8")
     visit = Visit(browser, report)
     check_page(visit, run, report)
     assert "window.__pwned" in visit.page.locator("section#target-en").inner_text()
     check_controls(visit, run)
+    check_navigation(visit, run)
     check_screenshot(visit, tmp_path / "report.png")
+
+
+def wmt_dir() -> Path:
+    from conftest import shared_path
+
+    return shared_path("data", "wmt23-zh-en")
 
 
 @pytest.mark.model
@@ -224,4 +296,45 @@ def test_report_of_a_real_run_in_chromium(browser: Any, tmp_path: Path) -> None:
     check_page(visit, run, report)
     assert run.targets[0].scores.kind == "reference"
     check_controls(visit, run)
+    check_file_links(visit, run, report)
+    check_screenshot(visit, tmp_path / "report.png")
+
+
+@pytest.mark.model
+@pytest.mark.apertium
+def test_report_of_a_chained_run_in_chromium(browser: Any, tmp_path: Path) -> None:
+    """``align run`` zh -> en (with the reference) and zh -> en -> es (Argos, then Apertium):
+    the es view shows the English between the hops, the contents and files work."""
+    import shutil
+
+    from align.run.pipeline import run_pipeline
+
+    if not shutil.which("apertium"):
+        pytest.skip("Apertium is not installed (run: make apertium)")
+    models = zh_en_model_dir().parent
+    lines = (CORPORA / "yunqi-2024" / "speech.zh.txt").read_text(encoding="utf-8").split("\n")
+    refs = (CORPORA / "yunqi-2024" / "speech.en.txt").read_text(encoding="utf-8").split("\n")
+    (tmp_path / "in.zh.txt").write_text("\n".join(lines[:12]) + "\n", encoding="utf-8")
+    (tmp_path / "ref.en.txt").write_text("\n".join(refs[:12]) + "\n", encoding="utf-8")
+    run = run_pipeline(
+        str(tmp_path / "in.zh.txt"),
+        targets=["en", "es"],
+        refs={"en": str(tmp_path / "ref.en.txt")},
+        outdir=tmp_path / "out",
+        models_dir=models,
+    )
+    en, es = run.targets
+    assert es.engine == "argos → apertium" and es.pivots[0]["lang"] == "en"
+    report = tmp_path / "out" / "report.html"
+    visit = Visit(browser, report)
+    check_page(visit, run, report)
+    check_navigation(visit, run)
+    check_file_links(visit, run, report)
+    section = visit.page.locator("section#target-es")
+    assert section.locator("thead th.pivot").inner_text() == "Pivot (en, argos)"
+    cells = section.locator("tbody td.pivot")
+    assert cells.count() == len(es.rows)
+    shown = [c.split("\n")[0] for c in cells.evaluate_all("c => c.map(x => x.innerText)")]
+    assert shown == [en.translations[r.src[0]] for r in es.rows]
+    assert section.locator("tbody td.pivot .chip").count() == len(es.rows)  # en's row scores
     check_screenshot(visit, tmp_path / "report.png")

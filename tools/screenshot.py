@@ -3,6 +3,10 @@
     .venv/bin/python tools/screenshot.py                 # runs the demo into out/speech first
     .venv/bin/python tools/screenshot.py --report out/speech/report.html   # an existing report
 
+It writes docs/report.png (the top of the page as it opens: contents, summary,
+legend, the best target) and docs/report-chain.png (the rows of a chained target,
+``--chain es``, opened from the contents: its pivot column).
+
 Needs Debian's Chromium (tools/install-browser.sh) and the ``playwright``
 package (no browser download: /usr/bin/chromium is launched). The run uses
 the translation cache, so after ``make demo`` it takes a few seconds.
@@ -44,6 +48,9 @@ def main() -> int:
     ap.add_argument("--chromium", default="/usr/bin/chromium")
     ap.add_argument("--width", type=int, default=1280)
     ap.add_argument("--height", type=int, default=2000)
+    ap.add_argument("--chain", default="es", help="the chained target of the second picture")
+    ap.add_argument("--chain-output", type=Path, default=ROOT / "docs" / "report-chain.png")
+    ap.add_argument("--chain-height", type=int, default=1100)
     args = ap.parse_args()
 
     if not Path(args.chromium).exists():
@@ -81,8 +88,22 @@ def main() -> int:
         tmp = args.output.with_name(f".{args.output.name}.tmp.png")
         page.screenshot(path=str(tmp))
         tmp.replace(args.output)  # atomic: the old picture stays until the new one is complete
+        print(f"screenshot: {args.output} ({args.width}x{args.height}) from {report}")
+        link = page.locator(f"#toc a[href='#target-{args.chain}']")
+        if args.chain and link.count():
+            link.click()  # opens the target and scrolls to it
+            rows = page.locator(f"section#target-{args.chain} table.aligned")
+            rows.scroll_into_view_if_needed()
+            page.evaluate(
+                "id => document.getElementById(id).querySelector('table.aligned').scrollIntoView()",
+                f"target-{args.chain}",
+            )
+            page.set_viewport_size({"width": args.width, "height": args.chain_height})
+            tmp = args.chain_output.with_name(f".{args.chain_output.name}.tmp.png")
+            page.screenshot(path=str(tmp))
+            tmp.replace(args.chain_output)
+            print(f"screenshot: {args.chain_output} ({args.width}x{args.chain_height})")
         context.close()
-    print(f"screenshot: {args.output} ({args.width}x{args.height}) from {report}")
     return 0
 
 

@@ -1,4 +1,5 @@
-// Interactivity of the aligned views: order rows by score, show only flagged rows.
+// Interactivity of the aligned views: order rows by score, show only flagged rows; open a
+// target's collapsed section when a link leads to it; expand or collapse every target.
 // No network, no storage, no external code; the page reads fine without it.
 (function () {
   "use strict";
@@ -53,4 +54,28 @@
     filter();
   }
   document.querySelectorAll("section.target").forEach(setup);
+
+  function reveal(hash) {
+    // the section a "#target-LANG" link leads to: open its details, then show it
+    if (!hash || hash.charAt(0) !== "#") { return; }
+    var target = document.getElementById(decodeURIComponent(hash.slice(1)));
+    var body = target && target.querySelector("details.target-body");
+    if (body && !body.open) {
+      body.open = true;
+      target.scrollIntoView();
+    }
+  }
+  document.querySelectorAll("a[href^='#target-']").forEach(function (a) {
+    a.addEventListener("click", function () { reveal(a.getAttribute("href")); });
+  });
+  window.addEventListener("hashchange", function () { reveal(window.location.hash); });
+  reveal(window.location.hash);
+  function setAll(open) {
+    document.querySelectorAll("details.target-body").forEach(function (d) { d.open = open; });
+  }
+  var openAll = document.querySelector("button[data-action='open-all']");
+  var closeAll = document.querySelector("button[data-action='close-all']");
+  if (openAll) { openAll.addEventListener("click", function () { setAll(true); }); }
+  if (closeAll) { closeAll.addEventListener("click", function () { setAll(false); }); }
+  window.addEventListener("beforeprint", function () { setAll(true); });  // print every target
 }());

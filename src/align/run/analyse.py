@@ -28,7 +28,7 @@ def join_texts(texts: Sequence[str], lang: str) -> str:
 
 # Part of the checkpoint key of a target's analysis (pipeline): a change in how a translation
 # is analysed must not reuse analyses made the old way.
-ANALYSIS = "translation-keeps-source-segmentation"
+ANALYSIS = "translation-keeps-source-segmentation; omission-flag"
 
 
 def translated_sentences(translations: Sequence[str]) -> list[list[str]]:
@@ -95,7 +95,7 @@ def analyse_target(
     if reference is None:  # one row per bead: the estimate scores the bead
         beads = [replace(b, score=r.score) for b, r in zip(beads, rows, strict=True)]
     times["score"] = round(time.perf_counter() - t0, 3)
-    flag_rows(rows, source.lang)
+    flag_rows(rows, source.lang, list(zip(src_texts, tgt_texts, strict=True)))
     return TargetResult(
         lang=tgt,
         engine=engine,

@@ -64,7 +64,8 @@ class Row:
     ref: list[int] | None  # None when the target has no reference
     score: float | None  # sentence chrF vs the reference, else the reference-free estimate
     ratio: float | None  # characters of translation / characters of source
-    flags: list[str] = field(default_factory=list)  # merged, unaligned, low, ratio-outlier
+    # merged, unaligned, low, ratio-outlier, omission (:mod:`align.run.rows` says when)
+    flags: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -111,6 +112,9 @@ class TargetResult:
     timings: dict[str, float]
     reused: bool = False
     files: dict[str, str] = field(default_factory=dict)
+    # A chained target's intermediate texts, one entry per pivot language in hop order:
+    # {"lang": "en", "engine": "argos", "texts": [one per source sentence]}.
+    pivots: list[dict[str, Any]] = field(default_factory=list)
 
 
 @dataclass
@@ -124,6 +128,8 @@ class RunResult:
     timings: dict[str, float]
     warnings: list[str]
     files: dict[str, str] = field(default_factory=dict)
+    # flag -> what it means with its thresholds (align.run.rows.FLAG_RULES): the report's legend
+    flag_rules: dict[str, str] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

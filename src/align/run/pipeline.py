@@ -8,7 +8,8 @@ by its own room:
 - planning and translation: one :class:`align.translate.Engines` for the whole
   run; every target is planned before anything is translated (a missing model
   fails fast), and translated along its plan (the sentence cache makes a second
-  run fast). The source is translated sentence by sentence, so the source <->
+  run fast); a chained target keeps its pivot texts (:mod:`align.run.pivots`). The
+  source is translated sentence by sentence, so the source <->
   translation alignment is known exactly;
 - alignment and scoring: :mod:`align.run.analyse`;
 - outputs and checkpoints: :mod:`align.run.outputs`.
@@ -39,6 +40,8 @@ from align.run.outputs import (
     write_run_files,
     write_target_files,
 )
+from align.run.pivots import translate_pivots
+from align.run.rows import FLAG_RULES
 from align.text import UNITS, read_text, segment_units
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
 
@@ -172,6 +175,9 @@ def run_pipeline(
             translations = translator.translate(src.sentences)
             p.close()
             seconds = round(time.perf_counter() - t0, 3)
+            t0 = time.perf_counter()
+            pivots = translate_pivots(chain, src.sentences, engines=engines, options=options)
+            pivot_seconds = round(time.perf_counter() - t0, 3)
             p = bar(f"align and score {code}", 1)
             result = analyse_target(
                 src,
@@ -183,8 +189,9 @@ def run_pipeline(
                 engine=chain_engines(chain),
                 models=chain_models(chain, options),
                 align_method=align_method,
-                timings={"translate": seconds},
+                timings={"translate": seconds, **({"pivots": pivot_seconds} if pivots else {})},
             )
+            result.pivots = pivots
             p.update()
             p.close()
             save_checkpoint(out, result, key)
@@ -205,6 +212,7 @@ def run_pipeline(
         timings=timings,
         warnings=warnings,
         files={"scores": "scores.json", "report": "report.html"},
+        flag_rules=dict(FLAG_RULES),
     )
     write_run_files(out, run)
     return run

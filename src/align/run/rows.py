@@ -2,12 +2,14 @@
 
 Source <-> translation beads (exact) and translation <-> reference beads (aligned)
 are joined into rows by union-find; each row is then flagged ``merged``,
-``unaligned``, ``low`` (among the lowest scores) or ``ratio-outlier``.
+``unaligned``, ``low`` (among the lowest scores), ``ratio-outlier`` or
+``omission`` (likely missing content: see :func:`flag_rows`).
 """
 
 from __future__ import annotations
 
 import math
+import re
 import statistics
 from collections.abc import Sequence
 
@@ -21,6 +23,35 @@ RATIO_OUTLIER_Z = 3.0
 RATIO_MIN_SPREAD = 0.2
 # The lowest-scoring rows flagged ``low``: this share of the scored rows (at least one).
 LOW_SHARE = 0.1
+# ``omission``: a row whose translation is short for its source by :func:`length_deviation`,
+# below -OMISSION_Z with a score among the lowest OMISSION_LOW_SHARE; or below
+# -OMISSION_HARD_Z whatever the score (a similarity barely sees a lost clause). Tuned on WMT23
+# zh-en with clauses cut from real systems' rows (bench/bench_omission.py).
+OMISSION_Z = 1.5
+OMISSION_HARD_Z = 3.0
+OMISSION_LOW_SHARE = 0.25
+# Characters written wide (CJK ideographs, kana, hangul): one of them carries as much as
+# several Latin letters, so a text's length is measured as (wide, other) characters.
+WIDE = re.compile(
+    r"[\u1100-\u11ff\u3040-\u30ff\u3130-\u318f\u3400-\u4dbf\u4e00-\u9fff"
+    r"\uac00-\ud7af\uf900-\ufaff]"
+)
+
+# What each flag means, with its thresholds: recorded in scores.json (RunResult.flag_rules)
+# and shown as the report's legend, so the numbers there are the ones the run used.
+FLAG_RULES: dict[str, str] = {
+    "omission": "likely omission: a source or reference sentence with no translation beside "
+    "it; or a translation shorter than its source leads to expect (length ratio fitted over "
+    "the whole text, CJK characters counted apart, the gap scaled by the square root of the "
+    f"length) by more than {OMISSION_Z:g} robust deviations with a score among the lowest "
+    f"{OMISSION_LOW_SHARE:.0%}, or by more than {OMISSION_HARD_Z:g} whatever its score",
+    "unaligned": "a side of the row is empty: a sentence nothing on the other side matched",
+    "low": f"among the lowest {LOW_SHARE:.0%} of the scored rows of this target",
+    "ratio-outlier": "translation/source length ratio more than "
+    f"{RATIO_OUTLIER_Z:g} robust deviations (median absolute deviation of the log ratios, "
+    f"at least {RATIO_MIN_SPREAD:g}) from the median, longer or shorter",
+    "merged": "a side holds several sentences (one bead of many to one); not a fault by itself",
+}
 
 
 def exact_beads(sentences_per_source: Sequence[Sequence[str]]) -> list[Bead]:
@@ -92,15 +123,74 @@ def compose_rows(beads: Sequence[Bead], ref_beads: Sequence[Bead] | None) -> lis
     return [Row(sorted(g["s"]), sorted(g["t"]), sorted(g["r"]), None, None) for g in ordered]
 
 
-def flag_rows(rows: list[Row], src_lang: str) -> None:
-    """Set ``merged``, ``unaligned``, ``low`` and ``ratio-outlier`` flags in place."""
+def length_deviation(pairs: Sequence[tuple[str, str]]) -> list[float | None]:
+    """How much longer (+) or shorter (-) each row's translation is than expected, in robust
+    deviations; ``pairs`` are (text measured against, translation) per row.
+
+    The expected length is fitted over the whole text by least squares on two counts of the
+    measured side, wide (CJK) and other characters, so "API" in a Chinese sentence counts
+    as three letters, not three ideographs; the gap is divided by the square root of the
+    expected length (Gale & Church: longer sentences vary more), then centred on the median
+    and divided by the median absolute deviation (scaled to a standard deviation). None for
+    a row with an empty side, and for every row when there is too little to measure.
+    """
+    feats = [(len(WIDE.findall(m)), len(m)) for m, _ in pairs]
+    feats = [(w, n - w) for w, n in feats]
+    lens = [len(t) for _, t in pairs]
+    known = [(w, o, t) for (w, o), t in zip(feats, lens, strict=True) if t and (w or o)]
+    if not known:
+        return [None] * len(pairs)
+    sww = sum(w * w for w, _, _ in known)
+    soo = sum(o * o for _, o, _ in known)
+    swo = sum(w * o for w, o, _ in known)
+    det = sww * soo - swo * swo
+    x = y = sum(t for _, _, t in known) / sum(w + o for w, o, _ in known)  # one ratio
+    if det > 1e-9 * sww * soo:
+        swt = sum(w * t for w, _, t in known)
+        sot = sum(o * t for _, o, t in known)
+        x2, y2 = (swt * soo - sot * swo) / det, (sot * sww - swt * swo) / det
+        if x2 > 0 and y2 > 0:
+            x, y = x2, y2
+    gaps: list[float | None] = []
+    for (w, o), t in zip(feats, lens, strict=True):
+        expected = x * w + y * o
+        gaps.append((t - expected) / math.sqrt(expected) if t and expected > 0 else None)
+    values = [g for g in gaps if g is not None]
+    med = statistics.median(values)
+    spread = 1.4826 * statistics.median(abs(g - med) for g in values)
+    if spread <= 0:
+        return [None] * len(pairs)
+    return [None if g is None else (g - med) / spread for g in gaps]
+
+
+def _lowest(rows: Sequence[Row], share: float) -> set[int]:
+    """The indices of the lowest-scoring ``share`` of the scored rows (at least one)."""
+    scored = sorted((r.score, n) for n, r in enumerate(rows) if r.score is not None)
+    n_low = max(1, round(share * len(scored))) if scored else 0
+    return {n for _, n in scored[:n_low]}
+
+
+def flag_rows(
+    rows: list[Row],
+    src_lang: str,
+    texts: Sequence[tuple[str, str]] | None = None,
+) -> None:
+    """Set ``merged``, ``unaligned``, ``low``, ``ratio-outlier`` and ``omission`` flags in place.
+
+    ``omission`` (the translation likely lost content): a source or reference sentence
+    with no translation beside it; or, given ``texts`` (per row: source and translation
+    text), a translation short for its source by :func:`length_deviation`: below
+    -OMISSION_Z with a score among the lowest OMISSION_LOW_SHARE, or below
+    -OMISSION_HARD_Z whatever the score. (Measured against the reference instead, the
+    flag found fewer cut clauses: bench/bench_omission.py.)
+    """
     logs = [math.log(r.ratio) for r in rows if r.ratio]
     med = statistics.median(logs) if logs else 0.0
     mad = statistics.median(abs(x - med) for x in logs) if logs else 0.0
     spread = max(1.4826 * mad, RATIO_MIN_SPREAD)
-    scored = sorted((r.score, n) for n, r in enumerate(rows) if r.score is not None)
-    n_low = max(1, round(LOW_SHARE * len(scored))) if scored else 0
-    low = {n for _, n in scored[:n_low]}
+    low = _lowest(rows, LOW_SHARE)
+    lowish = _lowest(rows, OMISSION_LOW_SHARE)
+    short = length_deviation(texts) if texts is not None else [None] * len(rows)
     for n, r in enumerate(rows):
         flags: list[str] = []
         sides = [r.src, r.tgt] + ([r.ref] if r.ref is not None else [])
@@ -112,4 +202,10 @@ def flag_rows(rows: list[Row], src_lang: str) -> None:
             flags.append("low")
         if r.ratio and spread and abs(math.log(r.ratio) - med) / spread > RATIO_OUTLIER_Z:
             flags.append("ratio-outlier")
+        z = short[n]
+        missing = not r.tgt and bool(r.src or r.ref)
+        if missing or (
+            z is not None and (z < -OMISSION_HARD_Z or (z < -OMISSION_Z and n in lowish))
+        ):
+            flags.append("omission")
         r.flags = flags
