@@ -64,7 +64,11 @@ class Row:
     ref: list[int] | None  # None when the target has no reference
     score: float | None  # sentence chrF vs the reference, else the reference-free estimate
     ratio: float | None  # characters of translation / characters of source
-    flags: list[str] = field(default_factory=list)  # merged, unaligned, low, ratio-outlier
+    # merged, unaligned, low, ratio-outlier; and from the estimate's reasons: untranslated,
+    # length, repeated, numbers-missing, names-missing, low-similarity
+    flags: list[str] = field(default_factory=list)
+    # the estimate's reasons, for people: "untranslated: overestimate, underestimate", ...
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -111,6 +115,12 @@ class TargetResult:
     timings: dict[str, float]
     reused: bool = False
     files: dict[str, str] = field(default_factory=dict)
+    # The corpus estimate (mean of the rows' reference-free estimates, in [0, 1]), with or
+    # without a reference: what targets are ranked by. None in results of older versions.
+    estimate: float | None = None
+    # Per translation (one per source sentence): the words the engine marked as unknown
+    # (Apertium with --mark-unknown); empty when no marks were asked for.
+    unknown: list[list[str]] = field(default_factory=list)
 
 
 @dataclass

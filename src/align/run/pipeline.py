@@ -77,6 +77,7 @@ def run_pipeline(
     align_method: str = "auto",
     by: str = "sentence",
     progress: ProgressFactory | None = None,
+    mark_unknown: bool | None = None,
 ) -> RunResult:
     """Detect, translate into every target, align, score; write OUTDIR; return what was found.
 
@@ -86,6 +87,8 @@ def run_pipeline(
     command's engine set (else one is built from ``engine`` and ``models_dir``).
     ``by``: the units, as for ``align translate`` (:func:`align.text.segment_units`:
     ``sentence`` keeps the lines, ``paragraph`` joins the lines of a paragraph).
+    ``mark_unknown``: keep Apertium's marks on unknown words (None: the engine's default,
+    ``ALIGN_APERTIUM_MARK_UNKNOWN``); the words marked are in ``TargetResult.unknown``.
     Raises :class:`InputError` for bad input, :class:`NoTranslationPath` when a
     target cannot be reached (before any translating is done).
     """
@@ -141,7 +144,7 @@ def run_pipeline(
 
     # 2. plan every target before translating anything: a missing model fails fast
     plans = {c: engines.plan(lang, c) for c in codes}
-    options = DecodeOptions()
+    options = DecodeOptions(mark_unknown=mark_unknown)
 
     # 3. per target: translate along its plan, align and score (or reuse the checkpoint), write
     results: list[TargetResult] = []
