@@ -43,12 +43,17 @@ UNSEGMENTED = frozenset({"HAN", "KANA", "HIRAGANA", "KATAKANA", "THAI", "LAO", "
 # DETECT_MIN_LETTERS letters, is left untranslated as a whole.
 DETECT_CONFIDENCE = 0.9
 DETECT_MIN_LETTERS = 20
+# Shorter words are not checked: two letters are mostly acronyms (AI, EU) or words that
+# close languages share.
+MIN_WORD = 3
 # Word n-grams (and character n-grams in unsegmented scripts) for the repetition check.
 REPEAT_WORD_N = 3
 REPEAT_CHAR_N = 4
 _WORD = re.compile(r"[^\W\d_]+(?:['’-][^\W\d_]+)*")
 _NUMBER_SEP = re.compile(r"(?<=\d)[,.\u00a0\u202f\u2009'’](?=\d)")
 _DIGITS = re.compile(r"\d+")
+# Letter runs outside the CJK blocks (as the aligner's tokens are cut).
+_SPELLED = re.compile(r"[^\W\d_\u2e80-\u9fff\uac00-\ud7af\u3040-\u30ff\uf900-\ufaff]+")
 
 
 @functools.lru_cache(maxsize=8)
@@ -169,7 +174,7 @@ def untranslated(
         candidates = _WORD.findall(hyp) if tgt_dict else list(marked)
         for w in candidates:
             low = w.lower()
-            if len(low) < 2 or low not in source_words or w in found:
+            if len(low) < MIN_WORD or low not in source_words or w in found:
                 continue
             if not same_script and (len(low) < 4 or w != low):  # Latin acronyms in Chinese
                 continue
@@ -267,7 +272,7 @@ def missing_tokens(src: str, hyp: str, src_lang: str) -> Missing:
     out.number_share = len(out.numbers) / len(numbers) if numbers else 0.0
     out.name_share = len(out.names) / len(names) if names else 0.0
     # Show the names as the source spells them.
-    spelled = {w.lower(): w for w in re.findall(r"\w+", s_fold)}
+    spelled = {w.lower(): w for w in _SPELLED.findall(s_fold)}
     out.names = [spelled.get(n, n) for n in out.names]
     return out
 
