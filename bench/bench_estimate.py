@@ -225,8 +225,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     print("|---|---|---|---|---|")
     label = {
         "similarity": "similarity (the old estimate)",
-        "short": "shorter than usual (|log ratio|)",
-        "long": "longer than usual (|log ratio|)",
+        "short": "shorter than usual (log ratio)",
+        "long": "longer than usual (log ratio)",
         "repeated": "repeated n-grams (share)",
         "numbers": "numbers missing (share)",
         "names": "names missing (share)",
