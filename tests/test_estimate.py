@@ -218,3 +218,32 @@ def test_old_scores_json_targets_still_read() -> None:
     }  # fmt: skip
     t = target_from_dict(old)
     assert t.estimate is None and t.unknown == [] and t.rows[0].reasons == []
+
+
+@pytest.mark.apertium
+def test_the_issue_row_through_the_argos_apertium_chain(tmp_path: Path) -> None:
+    """zh -> en (Argos) -> es (Apertium), as `align run --to es` plans it: English words of the
+    pivot left in the Spanish ("es a menudo overestimated a corto plazo y underestimated") are
+    found although the Chinese source never had them, and the row is among the lowest."""
+    from align.run.pipeline import run_pipeline
+    from conftest import MODELS_DIR, zh_en_model_dir
+
+    zh_en_model_dir()
+    _apertium("es")
+    _embeddings()
+    src = tmp_path / "speech.zh.txt"
+    lines = (CORPORA / "yunqi-2024" / "speech.zh.txt").read_text("utf-8").split("\n")[:7]
+    src.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    run = run_pipeline(str(src), targets=["es"], outdir=tmp_path / "o", models_dir=MODELS_DIR)
+    [t] = run.targets
+    assert t.engine == "argos → apertium" and t.estimate is not None
+    hits = [
+        r for r in t.rows if any(x.startswith("untranslated: overestimated") for x in r.reasons)
+    ]
+    assert len(hits) == 1, [r.reasons for r in t.rows]
+    [row] = hits
+    assert "underestimated" in row.reasons[0] and "untranslated" in row.flags
+    scores = sorted(r.score for r in t.rows if r.score is not None)
+    assert (
+        row.score is not None and row.score <= scores[1] and row.score < statistics.median(scores)
+    )

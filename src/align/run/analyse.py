@@ -59,12 +59,14 @@ def analyse_target(
     models: Sequence[str] = (),
     align_method: str = "auto",
     timings: Mapping[str, float] | None = None,
+    pivots: Sequence[str] = (),
 ) -> TargetResult:
     """Align and score one translation of ``source`` (one translated string per source sentence).
 
     With ``reference`` (its sentences), the translation is aligned to it and
     scored with sacrebleu over the aligned rows; without, each pair gets the
-    aligner's cross-lingual similarity as a reference-free estimate.
+    reference-free estimate. ``pivots``: the languages a chain went through (their words
+    left in the translation count as untranslated).
     """
     if len(translations) != len(source.sentences):
         raise AlignError(
@@ -111,7 +113,7 @@ def analyse_target(
     t0 = time.perf_counter()
     row_marked = [sorted({w for i in r.src for w in unknown[i]}) if unknown else [] for r in rows]
     est_scores, est_rows, est_reasons, corpus = score_estimate(
-        src_texts, tgt_texts, source.lang, tgt, row_marked
+        src_texts, tgt_texts, source.lang, tgt, row_marked, pivots
     )
     if reference is not None:
         ref_texts = [text(r.ref or [], reference, tgt) for r in rows]
@@ -241,6 +243,7 @@ def score_estimate(
     src_lang: str,
     tgt_lang: str,
     marked: Sequence[Sequence[str]] | None = None,
+    pivots: Sequence[str] = (),
 ) -> tuple[Scores, list[float | None], list[list[str]], float | None]:
     """The reference-free estimate per row (:func:`align.score.estimate_quality`): the
     Scores of a target without a reference, the row scores, the row reasons, the corpus
@@ -261,6 +264,7 @@ def score_estimate(
         src_lang=src_lang,
         tgt_lang=tgt_lang,
         marked={"hyp": [list(marked[n]) for n in keep]} if marked else None,
+        pivots=pivots,
     )
     for n, v, why in zip(keep, qe.score["hyp"], qe.reasons["hyp"], strict=True):
         row_scores[n] = v

@@ -187,6 +187,7 @@ def run_pipeline(
                 models=chain_models(chain, options),
                 align_method=align_method,
                 timings={"translate": seconds},
+                pivots=[p.target for p in chain[:-1]],
             )
             p.update()
             p.close()

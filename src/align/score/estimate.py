@@ -152,11 +152,13 @@ def segment_features(
     tgt_lang: str,
     similarity: Sequence[float] | None = None,
     marked: Sequence[Sequence[str]] | None = None,
+    pivots: Sequence[str] = (),
 ) -> tuple[list[dict[str, float]], list[list[str]], list[float]]:
     """The signals, reasons and relative length of every segment of one system.
 
     ``similarity``: the cosine per segment (None without embeddings);
-    ``marked``: words the engine marked as unknown, per segment.
+    ``marked``: words the engine marked as unknown, per segment; ``pivots``: the languages
+    a chain went through.
     """
     from align.score.signals import segment_signals
 
@@ -183,7 +185,9 @@ def segment_features(
             feats.append({"short": 5.0, "empty": 1.0})
             reasons.append(["length: empty (omission?)"])
             continue
-        sig = segment_signals(s, h, src_lang, tgt_lang, marked=marked[k] if marked else ())
+        sig = segment_signals(
+            s, h, src_lang, tgt_lang, marked=marked[k] if marked else (), pivots=pivots
+        )
         unt, rep, miss = sig["untranslated"], sig["repeated"], sig["missing"]
         log_rel = math.log(rel) if rel > 0 else -5.0
         f = {
@@ -231,13 +235,15 @@ def estimate_quality(
     src_lang: str,
     tgt_lang: str,
     marked: Mapping[str, Sequence[Sequence[str]]] | None = None,
+    pivots: Sequence[str] = (),
 ) -> QualityEstimate:
     """The reference-free estimate of each system's hypotheses (see the module docstring).
 
     Uses the multilingual sentence embeddings of :mod:`align.alignment.embed`
     when they cover both languages, and the signals that need none otherwise.
     Empty segments score 0 and are flagged as omissions. ``marked``: per system,
-    the words the engine marked as unknown in each segment.
+    the words the engine marked as unknown in each segment. ``pivots``: the languages a
+    chain of engines went through (their words left in the output are untranslated too).
     """
     from align import languages as langs
     from align.alignment.embed import embedding_supported, model_signature
@@ -260,6 +266,7 @@ def estimate_quality(
             tgt_lang=tgt_lang,
             similarity=sims.get(name) if use_embed else None,
             marked=(marked or {}).get(name),
+            pivots=pivots,
         )
         scores[name] = [0.0 if (not f or f.get("empty")) else combine(f, use_embed) for f in feats]
         flags[name] = [

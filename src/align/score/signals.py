@@ -46,6 +46,9 @@ DETECT_MIN_LETTERS = 20
 # Shorter words are not checked: two letters are mostly acronyms (AI, EU) or words that
 # close languages share.
 MIN_WORD = 3
+# A pivot-language word (not in the source, so the check has less evidence) is counted from
+# this length.
+PIVOT_MIN_WORD = 5
 # Word n-grams (and character n-grams in unsegmented scripts) for the repetition check.
 REPEAT_WORD_N = 3
 REPEAT_CHAR_N = 4
@@ -108,10 +111,11 @@ class Untranslated:
     words: list[str] = field(default_factory=list)  # in output order, once each
     share: float = 0.0  # share of the translation's letters in those words (1.0: all of it)
     sentence: bool = False  # the whole sentence was detected as the source language
+    lang: str = ""  # the language it was detected as (the source or a pivot)
 
     def reason(self, src_lang: str) -> str:
         if self.sentence:
-            return f"untranslated: the sentence is in {src_lang}"
+            return f"untranslated: the sentence is in {self.lang or src_lang}"
         shown = ", ".join(self.words[:6]) + (", …" if len(self.words) > 6 else "")
         return f"untranslated: {shown}"
 
@@ -137,27 +141,39 @@ def untranslated(
     tgt_lang: str,
     *,
     marked: Sequence[str] = (),
+    pivots: Sequence[str] = (),
 ) -> Untranslated:
-    """Source-language words left in ``hyp`` (see the module docstring for the three checks)."""
+    """Source-language words left in ``hyp`` (see the module docstring for the three checks).
+
+    ``pivots``: the languages a chain went through (zh -> en -> es): a word of a pivot
+    language that is not a word of the target (``overestimated`` in Spanish) is left
+    untranslated too, although the source never had it. Without the pivot text, such a
+    word must be lower-case (not a name), at least :data:`PIVOT_MIN_WORD` letters long, and
+    not in the source.
+    """
     from align.detect import detect_language, script_of
 
     out = Untranslated()
     letters = _letters(hyp)
     if not letters or langs.base(src_lang) == langs.base(tgt_lang):
         return out
-    det = detect_language(hyp, candidates=[src_lang, tgt_lang], top=1)
-    if (
-        _detectable(src_lang, tgt_lang)
-        and det.letters >= DETECT_MIN_LETTERS
-        and det.lang.split("-")[0] == langs.base(src_lang)
-        and det.confidence >= DETECT_CONFIDENCE
-    ):
-        out.sentence, out.share = True, 1.0
-        out.words = _WORD.findall(hyp)[:6]
-        return out
+    for lang in [src_lang, *pivots]:
+        if langs.base(lang) == langs.base(tgt_lang) or not _detectable(lang, tgt_lang):
+            continue
+        det = detect_language(hyp, candidates=[lang, tgt_lang], top=1)
+        if (
+            det.letters >= DETECT_MIN_LETTERS
+            and det.lang.split("-")[0] == langs.base(lang)
+            and det.confidence >= DETECT_CONFIDENCE
+        ):
+            out.sentence, out.share, out.lang = True, 1.0, langs.normalize(lang)
+            out.words = _WORD.findall(hyp)[:6]
+            return out
     src_script = script_of_text(src)
     tgt_script = langs.get(tgt_lang).script
     same_script = langs.get(src_lang).script == tgt_script
+    tgt_dict = has_dictionary(tgt_lang)
+    source_words = {w.lower() for w in _WORD.findall(src)}
     found: list[str] = []
     if not same_script and src_script not in (None, "LATIN"):
         # Letters of the source's own script in a target written in another one.
@@ -169,8 +185,6 @@ def untranslated(
                 found.append(run)
                 run = ""
     else:
-        source_words = {w.lower() for w in _WORD.findall(src)}
-        tgt_dict = has_dictionary(tgt_lang)
         candidates = _WORD.findall(hyp) if tgt_dict else list(marked)
         for w in candidates:
             low = w.lower()
@@ -179,6 +193,20 @@ def untranslated(
             if not same_script and (len(low) < 4 or w != low):  # Latin acronyms in Chinese
                 continue
             if is_word(w, src_lang) and not (tgt_dict and is_word(w, tgt_lang)):
+                found.append(w)
+    others = [
+        p
+        for p in pivots
+        if langs.base(p) not in (langs.base(tgt_lang), langs.base(src_lang))
+        and langs.get(p).script == tgt_script
+        and has_dictionary(p)
+    ]
+    if others:
+        for w in _WORD.findall(hyp) if tgt_dict else list(marked):
+            low = w.lower()
+            if len(w) < PIVOT_MIN_WORD or w != low or low in source_words or w in found:
+                continue
+            if any(is_word(w, p) for p in others) and not (tgt_dict and is_word(w, tgt_lang)):
                 found.append(w)
     if found:
         out.words = list(dict.fromkeys(found))
@@ -278,11 +306,17 @@ def missing_tokens(src: str, hyp: str, src_lang: str) -> Missing:
 
 
 def segment_signals(
-    src: str, hyp: str, src_lang: str, tgt_lang: str, *, marked: Sequence[str] = ()
+    src: str,
+    hyp: str,
+    src_lang: str,
+    tgt_lang: str,
+    *,
+    marked: Sequence[str] = (),
+    pivots: Sequence[str] = (),
 ) -> dict[str, Any]:
     """All embedding-free signals of one segment: the objects above, by name."""
     return {
-        "untranslated": untranslated(src, hyp, src_lang, tgt_lang, marked=marked),
+        "untranslated": untranslated(src, hyp, src_lang, tgt_lang, marked=marked, pivots=pivots),
         "repeated": repeated(hyp, tgt_lang),
         "missing": missing_tokens(src, hyp, src_lang),
     }
