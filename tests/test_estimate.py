@@ -247,3 +247,20 @@ def test_the_issue_row_through_the_argos_apertium_chain(tmp_path: Path) -> None:
     assert (
         row.score is not None and row.score <= scores[1] and row.score < statistics.median(scores)
     )
+
+
+def test_score_qe_without_a_reference_ranks_systems_by_the_estimate(tmp_path: Path) -> None:
+    src = tmp_path / "src.en"
+    src.write_text(
+        "The price rose to 2,500 euros in 2024.\nRobotics is the next industry.\n", "utf-8"
+    )
+    bad, good = tmp_path / "bad.ca", tmp_path / "good.ca"
+    bad.write_text("El preu va pujar.\nRobotics is the next industry.\n", "utf-8")
+    good.write_text(
+        "El preu va pujar fins a 2.500 euros el 2024.\nLa robòtica és el futur.\n", "utf-8"
+    )
+    args = ["score", "--src", str(src), "--lang-pair", "en-ca", "--qe", "--format", "json"]
+    result = CliRunner().invoke(cli, [*args, "--hyp", f"bad={bad}", "--hyp", f"good={good}"])
+    assert result.exit_code == 0, result.output
+    systems = json.loads(result.stdout)["systems"]
+    assert [(s["name"], s["rank"]) for s in systems] == [("good", 1), ("bad", 2)]
