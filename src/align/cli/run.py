@@ -112,6 +112,7 @@ def run(
             row["report"] = report
         else:  # JSON keeps true/false; a table says yes/no, not Python's True/False
             row["reused"] = "yes" if row["reused"] else "no"
+            row["estimate"] = "-" if row["estimate"] is None else f"{row['estimate']:.2f}"
     render(rows, fmt, sys.stdout)
     if fmt != "json":
         click.echo(f"\nreport: {report}")
@@ -134,7 +135,7 @@ def summary_rows(run: RunResult) -> list[dict[str, Any]]:
                 "rows": len(t.rows),
                 "seconds": round(sum(v for k, v in t.timings.items() if k != "total"), 1),
                 "scores": metrics or "-",
-                "estimate": "-" if t.estimate is None else f"{t.estimate:.2f}",
+                "estimate": t.estimate,  # the corpus estimate, what targets are ranked by
                 "kind": {"reference": "reference", "estimate": "estimate (no reference)"}.get(
                     t.scores.kind, "none"
                 ),

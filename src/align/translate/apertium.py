@@ -176,10 +176,8 @@ def strip_marks(text: str, source: str = "") -> str:
 
 def signature_marks_unknown(signature: str) -> bool:
     """Whether a translation signature says the (last) hop kept Apertium's unknown-word marks."""
-    return (
-        "engine:apertium" in signature.rsplit(">>", 1)[-1]
-        and "unk:marked" in signature.rsplit(">>", 1)[-1]
-    )
+    last = signature.rsplit(">>", 1)[-1]
+    return "engine:apertium" in last and "unk:marked" in last
 
 
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,])(?=\s|$)")
