@@ -259,16 +259,19 @@ def test_without_reference_the_estimate_is_labelled(
     assert result.exit_code == 0, result.output
     lines = result.stdout.splitlines()
     assert lines[0].split() == [
-        "source", "target", "engine", "sentences", "rows", "seconds", "scores", "kind", "reused"
+        "source", "target", "engine", "sentences", "rows", "seconds", "scores", "estimate",
+        "kind", "reused",
     ]  # fmt: skip
     assert lines[2].startswith("zh-Hans  en      argos ")
-    assert "similarity 0." in lines[2] and lines[2].endswith("estimate (no reference)  no")
+    assert "estimate 0." in lines[2] and "similarity 0." in lines[2]
+    assert lines[2].endswith("estimate (no reference)  no")
     assert lines[-1] == f"report: {tmp_path / 'o' / 'report.html'}"
     run = result_from_dict(json.loads((tmp_path / "o" / "scores.json").read_text("utf-8")))
     [t] = run.targets
     assert not run.source.detected and run.source.confidence is None
     assert t.scores.kind == "estimate" and "reference-free" in t.scores.method
-    assert all(r.score is not None and 0.3 < r.score <= 1.0 for r in t.rows)
+    assert all(r.score is not None and 0.0 <= r.score <= 1.0 for r in t.rows)
+    assert t.estimate is not None and 0.0 < t.estimate < 1.0
     report = (tmp_path / "o" / "report.html").read_text(encoding="utf-8")
     assert "reference-free estimate" in report
 

@@ -245,7 +245,7 @@ def two_systems_run(estimates: list[float] | None = None) -> RunResult:
     for t, label in zip(targets, ("en", "en-GB", "en-US"), strict=True):
         t.lang = label  # three English targets need three section ids
     for t, v in zip(targets, estimates or [], strict=False):
-        t.estimate = v  # type: ignore[attr-defined]  # the estimate's field, where recorded
+        t.estimate = v  # the estimate's field, where recorded
     return make_run(src, targets)
 
 
@@ -312,7 +312,7 @@ def test_unknown_words_are_highlighted_and_escaped() -> None:
     word = hyp[2].split()[1].strip(".,;:")
     hyp[4] = hyp[4] + " <b>overestimated</b>"
     target = analyse_target(src, "en", hyp)
-    target.unknown = [[], [], [word], [], ["overestimated", "<b>"], []]  # type: ignore[attr-defined]
+    target.unknown = [[], [], [word], [], ["overestimated", "<b>"], []]
     page = render_report(make_run(src, [target]))
     assert f'<mark class="unknown" title="unknown to the engine">{html.escape(word)}</mark>' in page
     assert "&lt;b&gt;<mark" in page and ">overestimated</mark>&lt;/b&gt;" in page

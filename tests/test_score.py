@@ -367,8 +367,9 @@ def test_reference_free_estimate_is_labelled_and_separate(
     assert code == 0
     rows = [json.loads(line) for line in out.splitlines()]
     assert len(rows) == 10 and all("bleu" not in r for r in rows)
-    sims = [r["qe_similarity"] for r in rows]
-    assert sims == sorted(sims)
+    # the worst segments by the estimate's score, each with its reasons
+    estimates = [r["qe_score"] for r in rows]
+    assert estimates == sorted(estimates) and all("qe_reasons" in r for r in rows)
 
 
 def test_importing_the_command_stays_light() -> None:

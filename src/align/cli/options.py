@@ -48,6 +48,16 @@ def engine_names() -> list[str]:
     return [name for name in ENGINES if name not in SCRIPT_ENGINES]
 
 
+def mark_unknown_option(f: F) -> F:
+    """``--mark-unknown``: keep the engine's marks on words it does not know."""
+    return click.option(
+        "--mark-unknown",
+        is_flag=True,
+        help="Keep Apertium's * marks on the words it does not know (the last hop of a chain); "
+        "Argos and Bergamot mark none. Also $ALIGN_APERTIUM_MARK_UNKNOWN=1.",
+    )(f)
+
+
 def engine_option(f: F) -> F:
     """``--engine``: which translation engine(s) may be used."""
     return click.option(

@@ -13,6 +13,7 @@ from align.cli.options import (
     by_option,
     engine_option,
     format_option,
+    mark_unknown_option,
     models_dir_option,
     quiet_option,
     show_progress,
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     help="Sentence alignment method for translation <-> reference (see align sentences).",
 )
 @by_option
+@mark_unknown_option
 @format_option(("table", "markdown", "json"), "table")
 @models_dir_option
 @quiet_option
@@ -65,6 +67,7 @@ def run(
     engine: str,
     method: str,
     by: str,
+    mark_unknown: bool,
     fmt: str,
     models_dir: str | None,
     quiet: bool,
@@ -98,6 +101,7 @@ def run(
         align_method=method,
         by=by,
         progress=lambda label, total: Progress(label, total, enabled),
+        mark_unknown=mark_unknown or None,
     )
     for warning in result.warnings:
         click.echo(f"align: warning: {warning}", err=True)
@@ -108,6 +112,7 @@ def run(
             row["report"] = report
         else:  # JSON keeps true/false; a table says yes/no, not Python's True/False
             row["reused"] = "yes" if row["reused"] else "no"
+            row["estimate"] = "-" if row["estimate"] is None else f"{row['estimate']:.2f}"
     render(rows, fmt, sys.stdout)
     if fmt != "json":
         click.echo(f"\nreport: {report}")
@@ -118,7 +123,8 @@ def summary_rows(run: RunResult) -> list[dict[str, Any]]:
     rows = []
     for t in run.targets:
         metrics = " ".join(
-            f"{m.name} {m.score:.{2 if m.name == 'similarity' else 1}f}" for m in t.scores.metrics
+            f"{m.name} {m.score:.{2 if m.name in ('similarity', 'estimate') else 1}f}"
+            for m in t.scores.metrics
         )
         rows.append(
             {
@@ -129,6 +135,7 @@ def summary_rows(run: RunResult) -> list[dict[str, Any]]:
                 "rows": len(t.rows),
                 "seconds": round(sum(v for k, v in t.timings.items() if k != "total"), 1),
                 "scores": metrics or "-",
+                "estimate": t.estimate,  # the corpus estimate, what targets are ranked by
                 "kind": {"reference": "reference", "estimate": "estimate (no reference)"}.get(
                     t.scores.kind, "none"
                 ),

@@ -154,7 +154,10 @@ def parse_lang_pair(spec: str) -> tuple[str, str]:
     help="Gate METRIC=POINTS vs --baseline (repeatable); exit 1 if more.",
 )
 @click.option(
-    "--qe", is_flag=True, help="Reference-free estimate from --src (embedding similarity)."
+    "--qe",
+    is_flag=True,
+    help="Reference-free estimate from --src: one score per segment in [0, 1] with reasons "
+    "(untranslated words, length, repetition, missing numbers and names, embedding similarity).",
 )
 @click.option("-o", "--output", default=None, help="Write the report here (default: stdout).")
 @click.option(
@@ -319,8 +322,11 @@ def corpus_rows(result: ScoreResult, deltas: dict[tuple[str, str], float]) -> li
             if (s.name, key) in deltas:
                 row[f"{key} Δ"] = f"{deltas[(s.name, key)]:+.2f}"
         if est is not None:
-            row["estimate: similarity"] = f"{est.mean(s.name):.3f}"
+            similarity = est.mean(s.name)
+            row["estimate"] = f"{est.corpus(s.name):.3f}"
+            row["estimate: similarity"] = "-" if similarity is None else f"{similarity:.3f}"
             row["estimate: flagged"] = sum(1 for f in est.flags[s.name] if f)
+            row["estimate: with reasons"] = sum(1 for r in est.reasons[s.name] if r)
         rows.append(row)
     return rows
 
@@ -387,7 +393,7 @@ def _write_segments(result: ScoreResult, out: IO[str], fmt: str, worst: int | No
 
     rows = result.segment_rows()
     if worst is not None:
-        primary = result.metric_keys[0] if result.metric_keys else "qe_similarity"
+        primary = result.metric_keys[0] if result.metric_keys else "qe_score"
         sign = -1.0 if primary in METRICS and not METRICS[primary].higher_is_better else 1.0
         kept = []
         for s in result.systems:

@@ -8,6 +8,7 @@ from align.cli.options import (
     Progress,
     by_option,
     engine_option,
+    mark_unknown_option,
     models_dir_option,
     quiet_option,
     show_progress,
@@ -72,6 +73,7 @@ from align.cli.options import (
     show_default=True,
     help="CTranslate2 weight type of the Argos models (default: as the model was saved).",
 )
+@mark_unknown_option
 @click.option("--no-cache", is_flag=True, help="Bypass the translation cache ($ALIGN_CACHE_DIR).")
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print how each translation was made on stderr."
@@ -93,6 +95,7 @@ def translate(
     beam: int,
     threads: int,
     compute_type: str,
+    mark_unknown: bool,
     no_cache: bool,
     verbose: bool,
     models_dir: str | None,
@@ -114,7 +117,9 @@ def translate(
     from align.translate.document import translate_document
     from align.translate.engine import DecodeOptions
 
-    options = DecodeOptions(beam=beam, compute_type=compute_type, threads=threads)
+    options = DecodeOptions(
+        beam=beam, compute_type=compute_type, threads=threads, mark_unknown=mark_unknown or None
+    )
     progress = Progress("translating", 0, show_progress(quiet))
 
     def set_total(total: int) -> None:

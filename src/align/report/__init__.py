@@ -37,6 +37,9 @@ FLAG_LABELS = {
     "untranslated": "untranslated words",
     "repeated": "repeated words",
     "numbers-missing": "numbers missing",
+    "names-missing": "names missing",
+    "length": "length",
+    "low-similarity": "low similarity",
     "merged": "merged",
 }
 # What a flag means when the run recorded no rule for it (an older scores.json).
@@ -82,8 +85,14 @@ def _fmt(v: float | None, digits: int = 1) -> str:
     return "–" if v is None else f"{v:.{digits}f}"
 
 
+def _unit_scale(t: TargetResult) -> bool:
+    """Whether the target's row scores are on a 0–1 scale (the estimate, the similarity of
+    older results) rather than chrF's 0–100."""
+    return t.scores.row_metric.lower() in ("similarity", "estimate") or t.scores.row_range[1] <= 1.0
+
+
 def _row_digits(t: TargetResult) -> int:
-    return 1 if t.scores.row_metric.lower() != "similarity" else 2
+    return 2 if _unit_scale(t) else 1
 
 
 # --------------------------------------------------------------------------- summary
@@ -286,7 +295,7 @@ def _summary(r: RunResult, ranked: Sequence[TargetResult] | None = None) -> str:
 
 def _histogram(t: TargetResult) -> str:
     values = [r.score for r in t.rows if r.score is not None]
-    lo, hi = (0.0, 1.0) if t.scores.row_metric.lower() == "similarity" else (0.0, 100.0)
+    lo, hi = (0.0, 1.0) if _unit_scale(t) else (0.0, 100.0)
     bins = 10
     counts = [0] * bins
     for v in values:
@@ -595,7 +604,8 @@ def _target(
     )
     what = {
         "reference": "sentence chrF against the reference",
-        "estimate": "reference-free estimate (cross-lingual similarity), not a reference score",
+        "estimate": "reference-free estimate (untranslated words, length, repeats, "
+        "numbers and names, cross-lingual similarity), not a reference score",
     }.get(t.scores.kind, "no score")
     unknown = _unknown_words(t)
     rows = "\n".join(_row(n, row, r, t, pivots, unknown) for n, row in enumerate(t.rows))

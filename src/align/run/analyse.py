@@ -6,7 +6,13 @@ source <-> translation beads are 1-1 by construction (re-splitting it would turn
 "the CEO U.S.G. in 2024." into two sentences and a false "merged" row). It is
 aligned with its reference by the alignment room and scored by :mod:`align.score`:
 sacrebleu against the reference over the aligned rows, else the reference-free
-estimate, clearly labelled.
+estimate, clearly labelled. Every target also gets the estimate's corpus score
+(``TargetResult.estimate``, what targets are ranked by) and its reasons on the rows
+(``Row.reasons``, and their names in ``Row.flags``), with or without a reference.
+
+A translation made with Apertium's unknown-word marks (``--mark-unknown``) keeps them
+in ``translations`` and ``sentences``; the words are listed in ``TargetResult.unknown``
+and the alignment and scores read the text without the marks.
 """
 
 from __future__ import annotations
@@ -16,10 +22,14 @@ from collections.abc import Mapping, Sequence
 from dataclasses import fields, replace
 
 from align import languages as langs
-from align.errors import AlignError, LanguageError
+from align.errors import AlignError
 from align.run.model import Bead, Metric, Scores, SourceInfo, TargetResult
 from align.run.rows import compose_rows, exact_beads, flag_rows
 from align.text import sentence_separator
+
+# Rows are coloured bad below and good above these estimates (calibrated to sentence
+# chrF / 100 on WMT23 zh-en: see docs/score.md).
+ESTIMATE_RANGE = (0.3, 0.55)
 
 
 def join_texts(texts: Sequence[str], lang: str) -> str:
@@ -28,7 +38,7 @@ def join_texts(texts: Sequence[str], lang: str) -> str:
 
 # Part of the checkpoint key of a target's analysis (pipeline): a change in how a translation
 # is analysed must not reuse analyses made the old way.
-ANALYSIS = "translation-keeps-source-segmentation; omission-flag"
+ANALYSIS = "translation-keeps-source-segmentation; omission-flag|estimate:v1"
 
 
 def translated_sentences(translations: Sequence[str]) -> list[list[str]]:
@@ -49,19 +59,35 @@ def analyse_target(
     models: Sequence[str] = (),
     align_method: str = "auto",
     timings: Mapping[str, float] | None = None,
+    pivots: Sequence[str] = (),
 ) -> TargetResult:
     """Align and score one translation of ``source`` (one translated string per source sentence).
 
     With ``reference`` (its sentences), the translation is aligned to it and
     scored with sacrebleu over the aligned rows; without, each pair gets the
-    aligner's cross-lingual similarity as a reference-free estimate.
+    reference-free estimate. ``pivots``: the languages a chain went through (their words
+    left in the translation count as untranslated).
     """
     if len(translations) != len(source.sentences):
         raise AlignError(
             f"{len(translations)} translations for {len(source.sentences)} source sentences"
         )
+    from align.translate.apertium import marked_words, signature_marks_unknown, strip_marks
+
     tgt = langs.normalize(target)
-    pieces = translated_sentences(translations)
+    marks = signature_marks_unknown(signature)
+    unknown = (
+        [marked_words(t, s) for t, s in zip(translations, source.sentences, strict=True)]
+        if marks
+        else []
+    )
+    plain = (
+        [strip_marks(t, s) for t, s in zip(translations, source.sentences, strict=True)]
+        if marks
+        else list(translations)
+    )
+    shown = [s for p in translated_sentences(translations) for s in p]  # marks kept
+    pieces = translated_sentences(plain)
     sentences = [s for p in pieces for s in p]
     beads = exact_beads(pieces)
     times = dict(timings or {})
@@ -85,24 +111,33 @@ def analyse_target(
             r.ratio = round(len(t) / len(s), 4)
 
     t0 = time.perf_counter()
+    row_marked = [sorted({w for i in r.src for w in unknown[i]}) if unknown else [] for r in rows]
+    est_scores, est_rows, est_reasons, corpus = score_estimate(
+        src_texts, tgt_texts, source.lang, tgt, row_marked, pivots
+    )
     if reference is not None:
         ref_texts = [text(r.ref or [], reference, tgt) for r in rows]
         scores, row_scores = score_reference(tgt_texts, ref_texts, tgt)
     else:
-        scores, row_scores = score_estimate(src_texts, tgt_texts, source.lang, tgt)
+        scores, row_scores = est_scores, est_rows
     for r, v in zip(rows, row_scores, strict=True):
         r.score = None if v is None else round(v, 3)
     if reference is None:  # one row per bead: the estimate scores the bead
         beads = [replace(b, score=r.score) for b, r in zip(beads, rows, strict=True)]
     times["score"] = round(time.perf_counter() - t0, 3)
     flag_rows(rows, source.lang, list(zip(src_texts, tgt_texts, strict=True)))
+    for r, why in zip(rows, est_reasons, strict=True):
+        r.reasons = list(why)
+        for name in reason_flags(why):
+            if name not in r.flags:
+                r.flags.append(name)
     return TargetResult(
         lang=tgt,
         engine=engine,
         signature=signature,
         models=list(models),
         translations=list(translations),
-        sentences=sentences,
+        sentences=shown,
         beads=beads,
         reference_path=reference_path,
         reference=list(reference) if reference is not None else None,
@@ -111,7 +146,20 @@ def analyse_target(
         rows=rows,
         scores=scores,
         timings=times,
+        estimate=None if corpus is None else round(corpus, 4),
+        unknown=unknown,
     )
+
+
+def reason_flags(reasons: Sequence[str]) -> list[str]:
+    """The flag names of the estimate's reasons: the part before ``:`` (``untranslated``,
+    ``length``, ``repeated``, ``numbers-missing``, ``names-missing``, ``low-similarity``)."""
+    out: list[str] = []
+    for reason in reasons:
+        name = reason.split(":", 1)[0].strip()
+        if name and name not in out:
+            out.append(name)
+    return out
 
 
 def align_sentences(
@@ -190,52 +238,65 @@ def score_reference(
 
 
 def score_estimate(
-    src: Sequence[str], tgt: Sequence[str], src_lang: str, tgt_lang: str
-) -> tuple[Scores, list[float | None]]:
-    """Reference-free estimate per row and on average (:func:`align.score.estimate_quality`).
+    src: Sequence[str],
+    tgt: Sequence[str],
+    src_lang: str,
+    tgt_lang: str,
+    marked: Sequence[Sequence[str]] | None = None,
+    pivots: Sequence[str] = (),
+) -> tuple[Scores, list[float | None], list[list[str]], float | None]:
+    """The reference-free estimate per row (:func:`align.score.estimate_quality`): the
+    Scores of a target without a reference, the row scores, the row reasons, the corpus
+    estimate (None when no row has both sides).
 
-    Labelled as an estimate everywhere it is shown; when the embeddings do not
-    cover one of the languages there is no estimate (kind ``none``).
+    Labelled as an estimate everywhere it is shown. Languages the sentence embeddings
+    do not cover get the signals that need none (length, repetition, numbers and
+    names, untranslated words).
     """
     from align.score import estimate_quality
 
     keep = [n for n, (s, t) in enumerate(zip(src, tgt, strict=True)) if s and t]
     row_scores: list[float | None] = [None] * len(src)
-    try:
-        qe = estimate_quality(
-            [src[n] for n in keep],
-            {"hyp": [tgt[n] for n in keep]},
-            src_lang=src_lang,
-            tgt_lang=tgt_lang,
-        )
-    except LanguageError as exc:
-        scores = Scores(
-            kind="none",
-            method=f"no reference, and {exc.message}",
-            metrics=[],
-            row_metric="similarity",
-            row_range=(0.3, 0.8),
-            segments=0,
-        )
-        return scores, row_scores
-    sims = qe.similarity["hyp"]
-    for n, v in zip(keep, sims, strict=True):
+    row_reasons: list[list[str]] = [[] for _ in src]
+    qe = estimate_quality(
+        [src[n] for n in keep],
+        {"hyp": [tgt[n] for n in keep]},
+        src_lang=src_lang,
+        tgt_lang=tgt_lang,
+        marked={"hyp": [list(marked[n]) for n in keep]} if marked else None,
+        pivots=pivots,
+    )
+    for n, v, why in zip(keep, qe.score["hyp"], qe.reasons["hyp"], strict=True):
         row_scores[n] = v
-    scores = Scores(
-        kind="estimate",
-        method=qe.method,
-        metrics=[
+        row_reasons[n] = why
+    corpus = qe.corpus("hyp") if keep else None
+    metrics = [
+        Metric(
+            key="estimate",
+            name="estimate",
+            score=corpus or 0.0,
+            higher_is_better=True,
+            signature=f"{qe.signature}|rows:{len(keep)}",
+        )
+    ]
+    similarity = qe.mean("hyp")
+    if similarity is not None:
+        metrics.append(
             Metric(
                 key="similarity",
                 name="similarity",
-                score=qe.mean("hyp"),
+                score=similarity,
                 higher_is_better=True,
-                signature=f"{qe.signature}|rows:{len(sims)}",
+                signature=f"{qe.signature}|rows:{len(keep)}",
             )
-        ],
-        row_metric="similarity",
-        row_range=(0.3, 0.8),
-        segments=len(sims),
+        )
+    scores = Scores(
+        kind="estimate",
+        method=qe.method,
+        metrics=metrics,
+        row_metric="estimate",
+        row_range=ESTIMATE_RANGE,
+        segments=len(keep),
         row_signature=qe.signature,
     )
-    return scores, row_scores
+    return scores, row_scores, row_reasons, corpus

@@ -64,8 +64,12 @@ class Row:
     ref: list[int] | None  # None when the target has no reference
     score: float | None  # sentence chrF vs the reference, else the reference-free estimate
     ratio: float | None  # characters of translation / characters of source
-    # merged, unaligned, low, ratio-outlier, omission (:mod:`align.run.rows` says when)
+    # merged, unaligned, low, ratio-outlier, omission (:mod:`align.run.rows` says when); and
+    # from the estimate's reasons: untranslated, length, repeated, numbers-missing,
+    # names-missing, low-similarity
     flags: list[str] = field(default_factory=list)
+    # the estimate's reasons, for people: "untranslated: overestimate, underestimate", ...
+    reasons: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -115,6 +119,12 @@ class TargetResult:
     # A chained target's intermediate texts, one entry per pivot language in hop order:
     # {"lang": "en", "engine": "argos", "texts": [one per source sentence]}.
     pivots: list[dict[str, Any]] = field(default_factory=list)
+    # The corpus estimate (mean of the rows' reference-free estimates, in [0, 1]), with or
+    # without a reference: what targets are ranked by. None in results of older versions.
+    estimate: float | None = None
+    # Per translation (one per source sentence): the words the engine marked as unknown
+    # (Apertium with --mark-unknown); empty when no marks were asked for.
+    unknown: list[list[str]] = field(default_factory=list)
 
 
 @dataclass

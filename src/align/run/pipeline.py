@@ -42,6 +42,7 @@ from align.run.outputs import (
 )
 from align.run.pivots import translate_pivots
 from align.run.rows import FLAG_RULES
+from align.score.estimate import ESTIMATE_FLAG_RULES
 from align.text import UNITS, read_text, segment_units
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
 
@@ -80,6 +81,7 @@ def run_pipeline(
     align_method: str = "auto",
     by: str = "sentence",
     progress: ProgressFactory | None = None,
+    mark_unknown: bool | None = None,
 ) -> RunResult:
     """Detect, translate into every target, align, score; write OUTDIR; return what was found.
 
@@ -89,6 +91,8 @@ def run_pipeline(
     command's engine set (else one is built from ``engine`` and ``models_dir``).
     ``by``: the units, as for ``align translate`` (:func:`align.text.segment_units`:
     ``sentence`` keeps the lines, ``paragraph`` joins the lines of a paragraph).
+    ``mark_unknown``: keep Apertium's marks on unknown words (None: the engine's default,
+    ``ALIGN_APERTIUM_MARK_UNKNOWN``); the words marked are in ``TargetResult.unknown``.
     Raises :class:`InputError` for bad input, :class:`NoTranslationPath` when a
     target cannot be reached (before any translating is done).
     """
@@ -144,7 +148,7 @@ def run_pipeline(
 
     # 2. plan every target before translating anything: a missing model fails fast
     plans = {c: engines.plan(lang, c) for c in codes}
-    options = DecodeOptions()
+    options = DecodeOptions(mark_unknown=mark_unknown)
 
     # 3. per target: translate along its plan, align and score (or reuse the checkpoint), write
     results: list[TargetResult] = []
@@ -190,6 +194,7 @@ def run_pipeline(
                 models=chain_models(chain, options),
                 align_method=align_method,
                 timings={"translate": seconds, **({"pivots": pivot_seconds} if pivots else {})},
+                pivots=[p.target for p in chain[:-1]],
             )
             result.pivots = pivots
             p.update()
@@ -212,7 +217,7 @@ def run_pipeline(
         timings=timings,
         warnings=warnings,
         files={"scores": "scores.json", "report": "report.html"},
-        flag_rules=dict(FLAG_RULES),
+        flag_rules={**FLAG_RULES, **ESTIMATE_FLAG_RULES},
     )
     write_run_files(out, run)
     return run

@@ -212,4 +212,9 @@ def score_files(
         result.estimate = estimate_quality(
             inputs.src, inputs.hyps, src_lang=src_lang, tgt_lang=target
         )
+        if not result.metric_keys:  # no reference: the systems are ranked by the estimate
+            est = result.estimate
+            result.systems.sort(key=lambda s: -est.corpus(s.name))
+            for rank, system in enumerate(result.systems, 1):
+                system.rank = rank
     return result

@@ -169,9 +169,12 @@ class ScoreResult:
                 if scores is not None:
                     row.update(scores[i])
                 if self.estimate is not None:
-                    row["qe_similarity"] = self.estimate.similarity[name][i]
-                    row["qe_length"] = self.estimate.length[name][i]
-                    row["qe_flag"] = self.estimate.flags[name][i]
+                    est = self.estimate
+                    row["qe_score"] = est.score[name][i]
+                    row["qe_similarity"] = est.similarity[name][i] if est.embeddings else None
+                    row["qe_length"] = est.length[name][i]
+                    row["qe_flag"] = est.flags[name][i]
+                    row["qe_reasons"] = "; ".join(est.reasons[name][i])
                 if self._src is not None:
                     row["src"] = self._src[i]
                 row["hyp"] = hyp

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from align.translate.engine import (
@@ -102,7 +103,12 @@ def get_translator(
     engines = engines or Engines(engine, models_dir)
     hops = list(chain) if chain is not None else engines.plan(source, target, pivot)
     store = _sentence_cache() if cache else None
-    steps: list[Translator] = [engines.engine(p.engine).translator(p, options) for p in hops]
+    # Only the last hop keeps unknown-word marks: the next engine would read them as text.
+    inner = replace(options, mark_unknown=False)
+    steps: list[Translator] = [
+        engines.engine(p.engine).translator(p, options if k == len(hops) - 1 else inner)
+        for k, p in enumerate(hops)
+    ]
     if len(steps) == 1:
         return CachedTranslator(steps[0], store, on_progress)
     # Each hop is cached on its own too, so zh->en->es and zh->en->fr share the zh->en hop.

@@ -22,8 +22,11 @@ How a document goes through it:
 * **Unknown words are not marked.** By default ``-u`` is passed: a word
   Apertium does not know is copied as it is, without the ``*`` prefix, because
   the output feeds alignment and scoring, where ``*`` marks are noise. Pass
-  ``mark_unknown=True`` (or set ``ALIGN_APERTIUM_MARK_UNKNOWN=1``) to see them;
-  the signature records the choice (``unk:plain`` / ``unk:marked``).
+  ``--mark-unknown`` (``align translate``, ``align run``), ``DecodeOptions(mark_unknown=True)``,
+  ``mark_unknown=True``, or set ``ALIGN_APERTIUM_MARK_UNKNOWN=1`` to see them;
+  the signature records the choice (``unk:plain`` / ``unk:marked``), so the
+  translation cache keeps marked and plain output apart. :func:`marked_words`
+  lists the marked words of an output and :func:`strip_marks` removes the marks.
 
 Mode names (``eng-spa``, ``es-fr``, ``eng-cat_valencia``) map to edge codes
 through :mod:`align.languages`; see :func:`mode_pair` for which regional and
@@ -148,6 +151,33 @@ def stderr_line(stderr: str) -> str:
         if line.startswith("Error:"):
             return line.removesuffix(" Try one of:")
     return lines[-1] if lines else "no message on stderr"
+
+
+# Apertium's marks without -u: * unknown word, # generation error, @ transfer error.
+_MARK = re.compile(r"(?<![\w*#@])[*#@](\w[\w'’-]*)")
+
+
+def marked_words(text: str, source: str = "") -> list[str]:
+    """The words Apertium marked in ``text`` (``*word``, ``#word``, ``@word``), in order, once
+    each; a mark already in ``source`` (``*emphasis*`` in Markdown) is not Apertium's."""
+    out: list[str] = []
+    for m in _MARK.finditer(text):
+        word = m.group(1)
+        if word not in out and m.group(0) not in source:
+            out.append(word)
+    return out
+
+
+def strip_marks(text: str, source: str = "") -> str:
+    """``text`` without Apertium's marks (``*overestimate`` -> ``overestimate``); marks that
+    were already in ``source`` stay."""
+    return _MARK.sub(lambda m: m.group(0) if m.group(0) in source else m.group(1), text)
+
+
+def signature_marks_unknown(signature: str) -> bool:
+    """Whether a translation signature says the (last) hop kept Apertium's unknown-word marks."""
+    last = signature.rsplit(">>", 1)[-1]
+    return "engine:apertium" in last and "unk:marked" in last
 
 
 _SPACE_BEFORE_STOP = re.compile(r"\s+([.,])(?=\s|$)")
@@ -383,4 +413,7 @@ class ApertiumEngine:
         """A translator for ``pair`` (``options`` do not apply to a rule-based engine)."""
         if pair.engine != self.name:
             raise EngineError(f"pair {pair.name} belongs to engine {pair.engine!r}, not apertium")
-        return ApertiumTranslator(pair, mark_unknown=self.mark_unknown)
+        mark = self.mark_unknown
+        if options is not None and options.mark_unknown is not None:
+            mark = options.mark_unknown
+        return ApertiumTranslator(pair, mark_unknown=mark)

@@ -34,6 +34,11 @@ class DecodeOptions:
     compute_type: str = "int8"
     threads: int = 0  # 0: all cores (does not change the output)
     max_batch_tokens: int = 2048  # does not change the output
+    # Keep the engine's marks on words it does not know (Apertium's ``*word``); None: the
+    # engine's default (ALIGN_APERTIUM_MARK_UNKNOWN). Engines without marks ignore it. Only
+    # the last hop of a chain marks: a mark fed to the next engine would be noise. It is in
+    # the signature (``unk:marked``) of the engine that marks, and so in cache keys.
+    mark_unknown: bool | None = None
 
     def key(self) -> str:
         return f"beam:{self.beam}|compute:{self.compute_type}"
