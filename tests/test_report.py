@@ -26,6 +26,7 @@ from align.run.model import (
     result_from_dict,
 )
 from align.run.rows import FLAG_RULES
+from align.score.estimate import ESTIMATE_FLAG_RULES
 from conftest import shared_path
 
 N_LINES = 24
@@ -67,7 +68,7 @@ def make_run(source: SourceInfo, targets: list[TargetResult]) -> RunResult:
         targets=targets,
         timings={"detect": 0.0},
         warnings=[],
-        flag_rules=dict(FLAG_RULES),  # as the pipeline records them
+        flag_rules={**FLAG_RULES, **ESTIMATE_FLAG_RULES},  # as the pipeline records them
     )
 
 
@@ -257,13 +258,13 @@ def test_toc_lists_targets_ranked_and_only_the_best_is_open() -> None:
     run = two_systems_run()
     page = render_report(run)
     ranked = order_of(page, r'<section class="target" id="target-([\w-]+)"')
-    # against the reference first; then by similarity, higher first
-    en, gb = run.targets[0], run.targets[1]
-    sims = {t.lang: t.scores.metrics[0].score for t in (en, gb)}
-    assert ranked == ["en-US", *sorted(sims, key=lambda k: -sims[k])]
+    # every target has the reference-free estimate (a reference or not): ranked by it
+    est = {t.lang: t.estimate for t in run.targets}
+    assert all(v is not None for v in est.values())
+    assert ranked == sorted(est, key=lambda k: -(est[k] or 0.0))
     toc = page[page.index('<nav id="toc"') : page.index("</nav>")]
     assert order_of(toc, r'<a href="#target-([\w-]+)">') == ranked
-    assert "against a reference (by chrF)" in toc
+    assert "ranked by the reference-free estimate" in toc
     summary = page[page.index('id="summary"') : page.index('id="legend"')]
     assert order_of(summary, r'<tr data-lang="([\w-]+)">') == ranked
     opened = order_of(page, r'<details class="target-body"( open)?>')
@@ -292,7 +293,9 @@ def test_legend_explains_every_flag_with_the_run_thresholds() -> None:
         assert html.escape(rule) in legend
     assert f"more than {rows.OMISSION_Z:g} robust deviations" in legend
     assert f"lowest {rows.LOW_SHARE:.0%}" in legend
-    assert "chrF (against the reference)" in legend and "similarity (estimate)" in legend
+    assert "chrF (against the reference)" in legend and "estimate (reference-free)" in legend
+    for flag, rule in ESTIMATE_FLAG_RULES.items():  # the estimate's flags, as the run records
+        assert f'<span class="badge {flag}">' in legend and html.escape(rule) in legend
 
 
 def test_file_links_are_relative_and_escaped() -> None:
