@@ -13,6 +13,8 @@ from align.cli.options import (
     by_option,
     engine_option,
     format_option,
+    glossary_from,
+    glossary_options,
     models_dir_option,
     quiet_option,
     show_progress,
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
 )
 @by_option
 @format_option(("table", "markdown", "json"), "table")
+@glossary_options
 @models_dir_option
 @quiet_option
 def run(
@@ -66,6 +69,9 @@ def run(
     method: str,
     by: str,
     fmt: str,
+    glossary: str | None,
+    keep: tuple[str, ...],
+    glossary_ignore_case: bool,
     models_dir: str | None,
     quiet: bool,
 ) -> None:
@@ -98,6 +104,7 @@ def run(
         align_method=method,
         by=by,
         progress=lambda label, total: Progress(label, total, enabled),
+        glossary=glossary_from(glossary, keep, glossary_ignore_case),
     )
     for warning in result.warnings:
         click.echo(f"align: warning: {warning}", err=True)
@@ -135,4 +142,7 @@ def summary_rows(run: RunResult) -> list[dict[str, Any]]:
                 "reused": t.reused,
             }
         )
+        if t.terms is not None:
+            rows[-1]["terms"] = f"{t.terms['kept']}/{t.terms['found']}"
+
     return rows

@@ -111,6 +111,8 @@ class TargetResult:
     timings: dict[str, float]
     reused: bool = False
     files: dict[str, str] = field(default_factory=dict)
+    # with --glossary: the term hit rate (found, kept, rate, missed), as TermStats.to_dict
+    terms: dict[str, Any] | None = None
 
 
 @dataclass

@@ -41,6 +41,7 @@ from align.run.outputs import (
 )
 from align.text import UNITS, read_text, segment_units
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
+from align.translate.glossary import GlossaryOptions
 
 
 class StageProgress(Protocol):
@@ -77,6 +78,7 @@ def run_pipeline(
     align_method: str = "auto",
     by: str = "sentence",
     progress: ProgressFactory | None = None,
+    glossary: GlossaryOptions | None = None,
 ) -> RunResult:
     """Detect, translate into every target, align, score; write OUTDIR; return what was found.
 
@@ -86,6 +88,8 @@ def run_pipeline(
     command's engine set (else one is built from ``engine`` and ``models_dir``).
     ``by``: the units, as for ``align translate`` (:func:`align.text.segment_units`:
     ``sentence`` keeps the lines, ``paragraph`` joins the lines of a paragraph).
+    ``glossary``: terms enforced in every target (its digest is in the signature, so in
+    the checkpoint key); each target's term hit rate is in ``TargetResult.terms``.
     Raises :class:`InputError` for bad input, :class:`NoTranslationPath` when a
     target cannot be reached (before any translating is done).
     """
@@ -142,6 +146,7 @@ def run_pipeline(
     # 2. plan every target before translating anything: a missing model fails fast
     plans = {c: engines.plan(lang, c) for c in codes}
     options = DecodeOptions()
+    terms = glossary.load(lang, codes) if glossary else None
 
     # 3. per target: translate along its plan, align and score (or reuse the checkpoint), write
     results: list[TargetResult] = []
@@ -149,7 +154,13 @@ def run_pipeline(
         chain = plans[code]
         p = bar(f"translate {lang} -> {code}", len(src.sentences))
         translator = get_translator(
-            lang, code, engines=engines, chain=chain, options=options, on_progress=p.update
+            lang,
+            code,
+            engines=engines,
+            chain=chain,
+            options=options,
+            on_progress=p.update,
+            glossary=terms,
         )
         reference = None
         if code in ref_texts:
@@ -187,12 +198,21 @@ def run_pipeline(
             )
             p.update()
             p.close()
+            table = getattr(getattr(translator, "inner", None), "table", None)
+            if table is not None:
+                result.terms = table.adherence(src.sentences, translations).to_dict()
             save_checkpoint(out, result, key)
         else:
             p.close()
             result.reused = True
         result.files = write_target_files(out, src, segments, result, by)
         results.append(result)
+        if result.terms and result.terms["kept"] < result.terms["found"]:
+            missed = ", ".join(f"{k} x{n}" for k, n in result.terms["missed"].items())
+            warnings.append(
+                f"glossary: {code}: {result.terms['found'] - result.terms['kept']} of "
+                f"{result.terms['found']} term occurrences not kept ({missed})"
+            )
 
     timings["total"] = round(time.perf_counter() - t_start, 3)
     run = RunResult(
