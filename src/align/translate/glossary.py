@@ -243,12 +243,14 @@ class Glossary:
             seen += [c for c in e.terms if c not in seen]
         return seen
 
-    def _find(self, lang: str, term: str) -> Entry | None:
+    def _find(self, lang: str, term: str, want: str) -> Entry | None:
+        """The first entry giving ``term`` in ``lang`` and some term in ``want``."""
         key = term.casefold() if self.ignore_case else term
         for e in self.entries:
             got = e.get(lang)
             if got is not None and (got.casefold() if self.ignore_case else got) == key:
-                return e
+                if e.get(want):
+                    return e
         return None
 
     def check(self, source: str, target: str) -> None:
@@ -281,7 +283,7 @@ class Glossary:
                 if direct:
                     cur = direct
                 elif cur is not None:
-                    other = self._find(prev, cur)
+                    other = self._find(prev, cur, lang)
                     cur = other.get(lang) if other else None
                 forms.append(cur)
             target = e.get(final) or forms[-1]
