@@ -68,7 +68,9 @@ def main() -> int:
     segs = segment_units(read_text(CORPUS / "speech.zh.txt"), "zh", "sentence")
     sources = [s.text for s in segs]
     refs = read_text(CORPUS / "speech.en.txt").split("\n\n")
-    glossary = Glossary("bench", [Entry({"zh-Hans": k, "en": v}, i) for i, (k, v) in enumerate(GLOSSARY.items())])
+    glossary = Glossary(
+        "bench", [Entry({"zh-Hans": k, "en": v}, i) for i, (k, v) in enumerate(GLOSSARY.items())]
+    )
     table = glossary.table(["zh-Hans", "en"])
     steps = [plain]
 
@@ -84,7 +86,10 @@ def main() -> int:
         t = GlossaryTranslator(steps, table, technique="placeholder-only", token=shape)
         runs.append((f"placeholder-only {name}", t.translate))
     runs.append(
-        ("placeholder-only ZXQA", GlossaryTranslator(steps, table, technique="placeholder-only").translate)
+        (
+            "placeholder-only ZXQA",
+            GlossaryTranslator(steps, table, technique="placeholder-only").translate,
+        )
     )
     runs.append(
         ("placeholder ZXQA + retry", GlossaryTranslator(steps, table, token=placeholder).translate)

@@ -35,9 +35,7 @@ FIVE = {
 
 def _five(tmp_path: Path) -> Path:
     path = tmp_path / "terms.tsv"
-    path.write_text(
-        "zh\ten\n" + "".join(f"{k}\t{v}\n" for k, v in FIVE.items()), encoding="utf-8"
-    )
+    path.write_text("zh\ten\n" + "".join(f"{k}\t{v}\n" for k, v in FIVE.items()), encoding="utf-8")
     return path
 
 

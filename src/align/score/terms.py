@@ -43,7 +43,9 @@ def add_term_scores(
             )
         src_lang, tgt_lang = header
     src, tgt = langs.normalize(src_lang), langs.normalize(tgt_lang)
-    table = load_glossary(glossary, src, [tgt], keep=keep, ignore_case=ignore_case).table([src, tgt])
+    table = load_glossary(glossary, src, [tgt], keep=keep, ignore_case=ignore_case).table(
+        [src, tgt]
+    )
     signature = f"glossary:{table.digest}|src:{src}|tgt:{tgt}|case:{'no' if ignore_case else 'yes'}"
     out: dict[str, TermStats] = {}
     for system in result.systems:

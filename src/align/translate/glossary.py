@@ -248,9 +248,9 @@ class Glossary:
         key = term.casefold() if self.ignore_case else term
         for e in self.entries:
             got = e.get(lang)
-            if got is not None and (got.casefold() if self.ignore_case else got) == key:
-                if e.get(want):
-                    return e
+            same = got is not None and (got.casefold() if self.ignore_case else got) == key
+            if same and e.get(want):
+                return e
         return None
 
     def check(self, source: str, target: str) -> None:
@@ -341,7 +341,9 @@ def load_glossary(
     return glossary
 
 
-def _read_table(path: str, source: str, targets: Sequence[str]) -> tuple[list[Entry], list[str] | None, str]:
+def _read_table(
+    path: str, source: str, targets: Sequence[str]
+) -> tuple[list[Entry], list[str] | None, str]:
     from align.text import read_text
 
     text = read_text(path, allow_empty=True)
@@ -420,9 +422,7 @@ def _read_tbx(path: str) -> tuple[list[Entry], list[str] | None, str]:
             code = node.get(xml_lang) or node.get("lang") or ""
             lang = _lang(code)
             if lang is None:
-                raise InputError(
-                    f"{path}, line {node.sourceline}: {code!r} is not a language code"
-                )
+                raise InputError(f"{path}, line {node.sourceline}: {code!r} is not a language code")
             words = [
                 (t.text or "").strip()
                 for t in node.iter()
@@ -526,7 +526,9 @@ class GlossaryTranslator:
         self.lost: Counter[str] = Counter()
         self.retried = 0
         weights = [
-            getattr(s, "max_segment_weight", getattr(getattr(s, "inner", None), "max_segment_weight", 0))
+            getattr(
+                s, "max_segment_weight", getattr(getattr(s, "inner", None), "max_segment_weight", 0)
+            )
             for s in self.steps
         ]
         if any(weights):
