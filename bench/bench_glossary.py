@@ -9,8 +9,8 @@ each technique, side by side in one run, no translation cache:
 - ``codeswitch``: the target term itself written into the Chinese source;
 - ``placeholder-only SHAPE``: each term replaced by a placeholder of that shape,
   restored after translation, no retry;
-- ``placeholder ZXQA`` (what ``--glossary`` does): the pseudo-name placeholder,
-  with a code-switching retry of the sentences whose placeholder was lost.
+- ``placeholder SHAPE + retry``: with a code-switching retry of the sentences whose
+  placeholder was lost (``placeholder ZXQA + retry`` is what ``--glossary`` does).
 
 Term hit rate = occurrences whose target term is in the output / occurrences in
 the source (align.translate.glossary.TermTable.adherence); BLEU and chrF are
@@ -90,6 +90,9 @@ def main() -> int:
             "placeholder-only ZXQA",
             GlossaryTranslator(steps, table, technique="placeholder-only").translate,
         )
+    )
+    runs.append(
+        ("placeholder [n] + retry", GlossaryTranslator(steps, table, token=SHAPES["[n]"]).translate)
     )
     runs.append(
         ("placeholder ZXQA + retry", GlossaryTranslator(steps, table, token=placeholder).translate)

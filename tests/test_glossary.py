@@ -247,6 +247,27 @@ def test_zh_en_pt_br_chain_through_bergamot_keeps_every_term(
     assert "Alibaba Cloud" in out and "Wu Yongming" in out, out
 
 
+def test_the_code_switching_retry_recovers_placeholders_an_engine_loses(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    """With the [n] shape the model keeps only some placeholders (bench_glossary.py): the
+    retry of each hop must bring back what was lost, and count what it could not."""
+    from align.translate.glossary import GlossaryTranslator
+
+    segs = [s.text for s in segment_units(read_text(SPEECH_ZH), "zh", "sentence")]
+    table = load_glossary(str(_five(tmp_path)), "zh", ["en"]).table(["zh-Hans", "en"])
+    step = get_translator("zh", "en", models_dir=models_dir)
+    shape = lambda prefix, k: f"[{k + 1}]"  # noqa: E731
+    lossy = GlossaryTranslator([step], table, technique="placeholder-only", token=shape)
+    lost = table.adherence(segs, lossy.translate(segs))
+    assert lost.kept < lost.found  # the engine does lose placeholders of this shape
+    assert sum(lossy.lost.values()) == lost.found - lost.kept  # and each loss is counted
+    fixed = GlossaryTranslator([step], table, token=shape)
+    kept = table.adherence(segs, fixed.translate(segs))
+    assert fixed.retried > 0
+    assert kept.kept == kept.found == 17, kept.summary()
+
+
 # --- reporting -----------------------------------------------------------------------------
 
 

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from align import languages as langs
 from align.errors import InputError
 from align.score.results import MetricScore, ScoreResult
-from align.translate.glossary import TermStats, load_glossary
+from align.translate.glossary import TermStats, glossary_languages, load_glossary
 
 KEY = "terms"
 
@@ -34,8 +34,7 @@ def add_term_scores(
         raise InputError("--glossary needs the source text", "give --src")
     if not (src_lang and tgt_lang):
         # A glossary of exactly two languages says them itself.
-        probe = load_glossary(glossary, "en", ["en"], keep=keep) if glossary else None
-        header = probe.languages() if probe else []
+        header = glossary_languages(glossary)
         if len(header) != 2:
             raise InputError(
                 f"{glossary}: which languages to score? give --lang-pair SRC-TGT",

@@ -346,6 +346,23 @@ def load_glossary(
     return glossary
 
 
+def glossary_languages(path: str) -> list[str]:
+    """The languages a glossary file names itself (its header, or its TBX language sets);
+    ``[]`` for a two-column file without header, which takes them from the command."""
+    if Path(path).suffix.lower() in TBX_EXTENSIONS:
+        return Glossary(path, _read_tbx(path)[0]).languages()
+    from align.text import read_text
+
+    for line in read_text(path, allow_empty=True).split("\n"):
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        first = next(csv.reader([line])) if Path(path).suffix.lower() in CSV_EXTENSIONS else []
+        cells = first or line.split("\t")
+        codes = [_lang(c) for c in cells]
+        return [c for c in codes if c] if len(codes) >= 2 and all(codes) else []
+    return []
+
+
 def _read_table(
     path: str, source: str, targets: Sequence[str]
 ) -> tuple[list[Entry], list[str] | None, str]:
@@ -487,9 +504,14 @@ class _Slots:
             term = self.terms.get(m.group(0).upper())
             if term is None:
                 return m.group(0)
-            return term.target if hop is None else term.forms[hop]
+            return "\x00" + (term.target if hop is None else term.forms[hop]) + "\x00"
 
-        return self.pattern().sub(put, text)
+        def edge(m: re.Match[str]) -> str:
+            # A term put next to a Latin word, a digit or another term stays a word of its own.
+            before, after = m.string[m.start() - 1 : m.start()], m.string[m.end() : m.end() + 1]
+            return " " if before and after and _glued(before) and _glued(after) else ""
+
+        return re.sub("\x00+", edge, self.pattern().sub(put, text.replace("\x00", " ")))
 
     def protect(self, text: str, hop: int, ignore_case: bool) -> str:
         """Each term's form after hop ``hop`` found in ``text`` replaced by its token again."""
