@@ -376,6 +376,7 @@ def _read_table(
     else:
         reader = (line.split("\t") for line in text.split("\n"))
     rows: list[tuple[int, list[str]]] = []
+    n = 0
     try:
         for n, row in enumerate(reader, 1):
             cells = [c.strip() for c in row]
