@@ -94,6 +94,38 @@ def by_option(f: F) -> F:
     )(f)
 
 
+def glossary_options(f: F) -> F:
+    """``--glossary FILE``, ``--keep TERM``, ``--glossary-ignore-case`` (docs/glossary-tm.md)."""
+    f = click.option(
+        "--glossary-ignore-case",
+        is_flag=True,
+        help="Match glossary terms of spaced scripts whatever their case.",
+    )(f)
+    f = click.option(
+        "--keep",
+        "keep",
+        multiple=True,
+        metavar="TERM",
+        help="Do not translate TERM (repeatable): it comes out as it is.",
+    )(f)
+    return click.option(
+        "--glossary",
+        default=None,
+        metavar="FILE",
+        help="Terms to translate the same way every time: TSV/CSV with a header row of "
+        "language codes, a 2-column TSV, or TBX.",
+    )(f)
+
+
+def glossary_from(glossary: str | None, keep: Sequence[str], ignore_case: bool) -> Any:
+    """The library's :class:`~align.translate.glossary.GlossaryOptions`, or ``None``."""
+    if not glossary and not keep:
+        return None
+    from align.translate.glossary import GlossaryOptions
+
+    return GlossaryOptions(glossary, tuple(keep), ignore_case)
+
+
 def show_progress(quiet: bool) -> bool:
     """Progress goes to stderr only when it is a terminal and --quiet is off."""
     return not quiet and sys.stderr.isatty()

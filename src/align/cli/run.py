@@ -13,6 +13,8 @@ from align.cli.options import (
     by_option,
     engine_option,
     format_option,
+    glossary_from,
+    glossary_options,
     mark_unknown_option,
     models_dir_option,
     quiet_option,
@@ -56,6 +58,7 @@ if TYPE_CHECKING:
 @by_option
 @mark_unknown_option
 @format_option(("table", "markdown", "json"), "table")
+@glossary_options
 @models_dir_option
 @quiet_option
 def run(
@@ -69,6 +72,9 @@ def run(
     by: str,
     mark_unknown: bool,
     fmt: str,
+    glossary: str | None,
+    keep: tuple[str, ...],
+    glossary_ignore_case: bool,
     models_dir: str | None,
     quiet: bool,
 ) -> None:
@@ -102,6 +108,7 @@ def run(
         by=by,
         progress=lambda label, total: Progress(label, total, enabled),
         mark_unknown=mark_unknown or None,
+        glossary=glossary_from(glossary, keep, glossary_ignore_case),
     )
     for warning in result.warnings:
         click.echo(f"align: warning: {warning}", err=True)
@@ -142,4 +149,7 @@ def summary_rows(run: RunResult) -> list[dict[str, Any]]:
                 "reused": t.reused,
             }
         )
+        if t.terms is not None:
+            rows[-1]["terms"] = f"{t.terms['kept']}/{t.terms['found']}"
+
     return rows

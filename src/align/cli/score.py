@@ -159,6 +159,15 @@ def parse_lang_pair(spec: str) -> tuple[str, str]:
     help="Reference-free estimate from --src: one score per segment in [0, 1] with reasons "
     "(untranslated words, length, repetition, missing numbers and names, embedding similarity).",
 )
+@click.option(
+    "--glossary",
+    default=None,
+    metavar="FILE",
+    help="Term adherence from --src: a source term whose glossary target is missing is a miss.",
+)
+@click.option(
+    "--glossary-ignore-case", is_flag=True, help="Match glossary terms whatever their case."
+)
 @click.option("-o", "--output", default=None, help="Write the report here (default: stdout).")
 @click.option(
     "-j", "--jobs", type=click.IntRange(min=0), default=0, help="Processes (0: all cores)."
@@ -189,6 +198,8 @@ def score(
     allow_different_refs: bool,
     max_drop: tuple[str, ...],
     qe: bool,
+    glossary: str | None,
+    glossary_ignore_case: bool,
     output: str | None,
     jobs: int,
     fmt: str,
@@ -203,6 +214,7 @@ def score(
     align score --ref ref.en --hyp sys.en --save base.json
     align score --ref ref.en --hyp sys.en --baseline base.json --max-drop chrf=1.0
     align score --ref ref.en --hyp sys.en --src src.zh --sentence-level --worst 20
+    align score --ref ref.en --hyp sys.en --src src.zh --glossary terms.tsv --fail-under terms=95
 
     Numbers and signatures are sacrebleu's. For TER, lower is better: its
     --fail-under gate fails when TER is above the value.
@@ -221,6 +233,8 @@ def score(
         raise InputError("--allow-different-refs needs --baseline")
     if qe and not src:
         raise InputError("--qe needs --src")
+    if glossary and not src:
+        raise InputError("--glossary needs --src", "give the source file the systems translated")
     if not refs and not qe:
         raise InputError("no references given", "give --ref, or --src with --qe for an estimate")
     src_lang, tgt_lang = parse_lang_pair(lang_pair) if lang_pair else (None, None)
@@ -238,6 +252,7 @@ def score(
     base = scoring.load_baseline(baseline) if baseline else None
     inputs = [("--ref", r) for r in refs] + [("--hyp", scoring.parse_hyp_spec(h)[1]) for h in hyps]
     inputs += [(o, p) for o, p in (("--src", src), ("--baseline", baseline)) if p]
+    inputs += [("--glossary", glossary)] if glossary else []
     outputs = [(o, p) for o, p in (("-o", output), ("--save", save)) if p]
     check_output_paths(outputs, inputs)
     if sentence_level and ctx.get_parameter_source("fmt") == click.core.ParameterSource.DEFAULT:
@@ -268,6 +283,16 @@ def score(
         progress=tick,
     )
     progress.close()
+    if glossary:
+        from align.score.terms import add_term_scores
+
+        add_term_scores(
+            result,
+            glossary,
+            src_lang=src_lang,
+            tgt_lang=tgt_lang,
+            ignore_case=glossary_ignore_case,
+        )
 
     checks: list[GateCheck] = []
     if thresholds:

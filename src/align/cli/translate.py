@@ -8,6 +8,8 @@ from align.cli.options import (
     Progress,
     by_option,
     engine_option,
+    glossary_from,
+    glossary_options,
     mark_unknown_option,
     models_dir_option,
     quiet_option,
@@ -78,6 +80,7 @@ from align.cli.options import (
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print how each translation was made on stderr."
 )
+@glossary_options
 @models_dir_option
 @quiet_option
 def translate(
@@ -98,6 +101,9 @@ def translate(
     mark_unknown: bool,
     no_cache: bool,
     verbose: bool,
+    glossary: str | None,
+    keep: tuple[str, ...],
+    glossary_ignore_case: bool,
     models_dir: str | None,
     quiet: bool,
 ) -> None:
@@ -108,6 +114,7 @@ def translate(
     align translate doc.txt --from en --to es --to fr -o out/
     align translate test.zh --from zh --to en --by line --format jsonl
     align translate app.xlf --to es -o out/
+    align translate speech.zh.txt --to en --glossary terms.tsv --keep Qwen2 -v
 
     XLIFF, PO/POT, SRT/WebVTT, HTML, Markdown and DOCX files are written back in their own format, with
     their structure, and checked: one line per output on stderr says what was
@@ -141,6 +148,7 @@ def translate(
         cache=not no_cache,
         on_progress=progress.update,
         on_total=set_total if progress.enabled else None,
+        glossary=glossary_from(glossary, keep, glossary_ignore_case),
     )
     progress.close()
     for warning in report.warnings:
@@ -153,6 +161,8 @@ def translate(
                 f"(translated {report.translated[target]}, from cache {report.cache_hits[target]})",
                 err=True,
             )
+        for target, terms in report.terms.items():
+            click.echo(f"{report.source}->{target}: glossary: {terms.summary()}", err=True)
     failed = False
     for check in report.checks.values():
         failed = failed or bool(check.failed)

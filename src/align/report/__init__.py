@@ -271,6 +271,10 @@ def _summary(r: RunResult, ranked: Sequence[TargetResult] | None = None) -> str:
         )
         if not t.scores.metrics:
             metrics = f'<span class="note">{esc(t.scores.method)}</span>'
+        if t.terms is not None:  # --glossary: the term hit rate
+            metrics += (
+                f" · <b>terms</b> {t.terms['kept']}/{t.terms['found']} ({t.terms['rate']:.1f}%)"
+            )
         sigs = "".join(
             f'<div class="sig">{esc(m.name)}: {esc(m.signature)}</div>' for m in t.scores.metrics
         )

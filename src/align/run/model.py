@@ -125,6 +125,8 @@ class TargetResult:
     # Per translation (one per source sentence): the words the engine marked as unknown
     # (Apertium with --mark-unknown); empty when no marks were asked for.
     unknown: list[list[str]] = field(default_factory=list)
+    # with --glossary: the term hit rate (found, kept, rate, missed), as TermStats.to_dict
+    terms: dict[str, Any] | None = None
 
 
 @dataclass

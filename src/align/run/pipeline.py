@@ -45,6 +45,7 @@ from align.run.rows import FLAG_RULES
 from align.score.estimate import ESTIMATE_FLAG_RULES
 from align.text import UNITS, read_text, segment_units
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
+from align.translate.glossary import GlossaryOptions
 
 
 class StageProgress(Protocol):
@@ -82,6 +83,7 @@ def run_pipeline(
     by: str = "sentence",
     progress: ProgressFactory | None = None,
     mark_unknown: bool | None = None,
+    glossary: GlossaryOptions | None = None,
 ) -> RunResult:
     """Detect, translate into every target, align, score; write OUTDIR; return what was found.
 
@@ -93,6 +95,8 @@ def run_pipeline(
     ``sentence`` keeps the lines, ``paragraph`` joins the lines of a paragraph).
     ``mark_unknown``: keep Apertium's marks on unknown words (None: the engine's default,
     ``ALIGN_APERTIUM_MARK_UNKNOWN``); the words marked are in ``TargetResult.unknown``.
+    ``glossary``: terms enforced in every target (its digest is in the signature, so in
+    the checkpoint key); each target's term hit rate is in ``TargetResult.terms``.
     Raises :class:`InputError` for bad input, :class:`NoTranslationPath` when a
     target cannot be reached (before any translating is done).
     """
@@ -149,6 +153,7 @@ def run_pipeline(
     # 2. plan every target before translating anything: a missing model fails fast
     plans = {c: engines.plan(lang, c) for c in codes}
     options = DecodeOptions(mark_unknown=mark_unknown)
+    terms = glossary.load(lang, codes) if glossary else None
 
     # 3. per target: translate along its plan, align and score (or reuse the checkpoint), write
     results: list[TargetResult] = []
@@ -156,7 +161,13 @@ def run_pipeline(
         chain = plans[code]
         p = bar(f"translate {lang} -> {code}", len(src.sentences))
         translator = get_translator(
-            lang, code, engines=engines, chain=chain, options=options, on_progress=p.update
+            lang,
+            code,
+            engines=engines,
+            chain=chain,
+            options=options,
+            on_progress=p.update,
+            glossary=terms,
         )
         reference = None
         if code in ref_texts:
@@ -199,12 +210,21 @@ def run_pipeline(
             result.pivots = pivots
             p.update()
             p.close()
+            table = getattr(getattr(translator, "inner", None), "table", None)
+            if table is not None:
+                result.terms = table.adherence(src.sentences, translations).to_dict()
             save_checkpoint(out, result, key)
         else:
             p.close()
             result.reused = True
         result.files = write_target_files(out, src, segments, result, by)
         results.append(result)
+        if result.terms and result.terms["kept"] < result.terms["found"]:
+            missed = ", ".join(f"{k} x{n}" for k, n in result.terms["missed"].items())
+            warnings.append(
+                f"glossary: {code}: {result.terms['found'] - result.terms['kept']} of "
+                f"{result.terms['found']} term occurrences not kept ({missed})"
+            )
 
     timings["total"] = round(time.perf_counter() - t_start, 3)
     run = RunResult(

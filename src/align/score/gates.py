@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from typing import Any
 
 from align.errors import InputError
-from align.score.metrics import METRICS, parse_metrics
+from align.score.metrics import METRICS
+from align.score.metrics import spec as metric_spec
 from align.score.results import SCHEMA, ScoreResult
 from align.text import write_text_atomic
 
@@ -87,16 +88,19 @@ def parse_gate_specs(specs: Sequence[str], option: str = "--fail-under") -> dict
             raise InputError(
                 f"{option} {spec!r}: expected METRIC=NUMBER", f"e.g. {option} chrf=55"
             ) from None
-        out[parse_metrics(key)[0]] = number
+        out[metric_spec(key).key] = number  # any metric, ``terms`` too (measured with --glossary)
     return out
 
 
 def _require_metrics(result: ScoreResult, wanted: Mapping[str, float], option: str) -> None:
     for key in wanted:
         if key not in result.metric_keys:
-            raise InputError(
-                f"{option} names {key}, which was not computed", f"add it to --metrics ({key})"
+            how = (
+                "give --glossary FILE --src SRC"
+                if METRICS[key].measured_by == "glossary"
+                else f"add it to --metrics ({key})"
             )
+            raise InputError(f"{option} names {key}, which was not computed", how)
 
 
 def check_thresholds(result: ScoreResult, fail_under: Mapping[str, float]) -> list[GateCheck]:

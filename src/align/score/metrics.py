@@ -79,6 +79,9 @@ class MetricSpec:
     options: Mapping[str, str] = field(default_factory=dict)
     cost: Callable[[str, Sequence[str]], int] = _chars
     max_words: int | None = None
+    # "sacrebleu": from sacrebleu's statistics; "glossary": term adherence, measured from
+    # the source and a glossary (align.score.terms), never asked for with --metrics.
+    measured_by: str = "sacrebleu"
 
     def build(self, config: MetricConfig, *, sentence: bool = False) -> Metric:
         """The sacrebleu metric object with these options."""
@@ -130,6 +133,14 @@ METRICS: dict[str, MetricSpec] = {
             cost=_ter_cells,
             max_words=TER_MAX_WORDS,
         ),
+        MetricSpec(
+            key="terms",
+            name="Terms",
+            cls="",
+            higher_is_better=True,
+            aliases=("glossary",),
+            measured_by="glossary",
+        ),
     )
 }
 DEFAULT_METRICS: tuple[str, ...] = ("bleu", "chrf", "ter")
@@ -157,7 +168,12 @@ def parse_metrics(given: str | Sequence[str]) -> tuple[str, ...]:
     for item in items:
         if not item.strip():
             continue
-        key = spec(item).key
+        entry = spec(item)
+        key = entry.key
+        if entry.measured_by != "sacrebleu":
+            raise InputError(
+                f"{key} is not a --metrics metric: it is measured with --glossary FILE --src SRC"
+            )
         if key not in out:
             out.append(key)
     if not out:

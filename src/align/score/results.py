@@ -132,6 +132,11 @@ class ScoreResult:
         """The scores of the first-ranked system (the only one when one system was scored)."""
         return list(self.systems[0].scores.values())
 
+    @property
+    def sacrebleu_keys(self) -> tuple[str, ...]:
+        """The metrics computed from sacrebleu's statistics (not the glossary's ``terms``)."""
+        return tuple(k for k in self.metric_keys if METRICS[k].measured_by == "sacrebleu")
+
     def system(self, name: str) -> SystemScore:
         """The scores of the system called ``name``."""
         for s in self.systems:
@@ -147,7 +152,7 @@ class ScoreResult:
         """
         stats = self._stats[name]
         out: list[dict[str, float]] = [{} for _ in range(self.segments)]
-        for key in self.metric_keys:
+        for key in self.sacrebleu_keys:
             metric = build_metric(key, self.config, sentence=True)
             for row, s in zip(out, stats[key], strict=True):
                 row[key] = float(metric._compute_score_from_stats(list(s)).score)
@@ -162,7 +167,7 @@ class ScoreResult:
         rows: list[dict[str, Any]] = []
         for system in self.systems:
             name = system.name
-            scores = self.segment_scores(name) if self.metric_keys else None
+            scores = self.segment_scores(name) if self.sacrebleu_keys else None
             lines = self._hyps.get(name, [])
             for i, hyp in enumerate(lines):
                 row: dict[str, Any] = {"system": name, "line": i + 1}
@@ -186,7 +191,7 @@ class ScoreResult:
     def segment_signatures(self) -> dict[str, str]:
         """sacrebleu's signatures of the segment-level scores (sentence-BLEU says ``eff:yes``)."""
         out = {}
-        for key in self.metric_keys:
+        for key in self.sacrebleu_keys:
             metric = build_metric(key, self.config, sentence=True)
             metric._cache_references([["x"]] * self.references)
             out[key] = metric.get_signature().format()

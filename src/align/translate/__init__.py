@@ -29,6 +29,7 @@ from align.translate.engine import (
 
 if TYPE_CHECKING:
     from align.translate.cache import SentenceCache
+    from align.translate.glossary import Glossary
 
 __all__ = [
     "DecodeOptions",
@@ -89,15 +90,19 @@ def get_translator(
     on_progress: Callable[[int], None] | None = None,
     engines: Engines | None = None,
     chain: Sequence[Pair] | None = None,
+    glossary: Glossary | None = None,
 ) -> Translator:
     """A translator from ``source`` to ``target`` (edge codes), pivoting when needed.
 
     ``engines``: the command's engine set (else one is built from ``engine`` and
     ``models_dir``); ``chain``: a chain already planned with it (else planned here).
+    ``glossary``: terms enforced at every hop (:class:`align.translate.glossary.GlossaryTranslator`);
+    its digest joins the signature, so glossary translations have their own cache keys.
     Raises :class:`align.errors.NoTranslationPath` when no engine or chain covers the pair,
     :class:`align.errors.LanguageError` for an unknown code.
     """
     from align.translate.cache import CachedTranslator
+    from align.translate.glossary import GlossaryTranslator, chain_languages
 
     options = options or DecodeOptions()
     engines = engines or Engines(engine, models_dir)
@@ -109,6 +114,11 @@ def get_translator(
         engines.engine(p.engine).translator(p, options if k == len(hops) - 1 else inner)
         for k, p in enumerate(hops)
     ]
+    if glossary is not None and (table := glossary.table(chain_languages(hops))):
+        # Each hop cached on its own (a sentence with placeholders is its own key); the
+        # whole, with the glossary's digest in its signature, cached around them.
+        wrapped = GlossaryTranslator([CachedTranslator(step, store) for step in steps], table)
+        return CachedTranslator(wrapped, store, on_progress)
     if len(steps) == 1:
         return CachedTranslator(steps[0], store, on_progress)
     # Each hop is cached on its own too, so zh->en->es and zh->en->fr share the zh->en hop.

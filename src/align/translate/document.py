@@ -16,7 +16,7 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from align import languages as langs
 from align.documents import Check
@@ -33,6 +33,7 @@ from align.text import (
 )
 from align.translate import get_translator
 from align.translate.engine import DecodeOptions, Engines, Translator
+from align.translate.glossary import GlossaryOptions, TermStats
 
 UNITS = ("sentence", "line", "paragraph")
 FORMATS = ("txt", "jsonl", "tsv", "tmx")
@@ -140,7 +141,7 @@ class _Writer:
             out.write("id\tsource\ttranslation\n")
         self.sep = sentence_separator(target)
 
-    def write(self, unit: Segment, translation: str) -> None:
+    def write(self, unit: Segment, translation: str, terms: TermStats | None = None) -> None:
         fmt, out = self.fmt, self.out
         if fmt == "txt":
             if self.by == "line":
@@ -168,6 +169,8 @@ class _Writer:
                 "translation": translation,
                 "signature": self.signature,
             }
+            if terms is not None:  # with a glossary: this unit's term occurrences, and kept
+                record["terms"] = {"found": terms.found, "kept": terms.kept}
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif fmt == "tsv":
             clean = [t.replace("\t", " ").replace("\n", " ") for t in (unit.text, translation)]
@@ -198,6 +201,8 @@ class TranslationReport:
     # structured documents (XLIFF, PO, ...): the format and, per target, the check of its output
     input_format: str = "text"
     checks: dict[str, Check] = field(default_factory=dict)
+    # with a glossary: per target, the term hit rate (occurrences kept / found)
+    terms: dict[str, TermStats] = field(default_factory=dict)
 
 
 def _translators(
@@ -208,9 +213,11 @@ def _translators(
     pivot: str | None,
     cache: bool,
     on_progress: Callable[[int], None] | None,
+    glossary: GlossaryOptions | None = None,
 ) -> dict[str, Translator]:
     """One translator per target, all planned with the same engine set (fails before any
-    translating when a target cannot be reached)."""
+    translating when a target cannot be reached); ``glossary`` read and checked once."""
+    loaded = glossary.load(src, targets) if glossary else None
     return {
         t: get_translator(
             src,
@@ -220,9 +227,26 @@ def _translators(
             pivot=pivot,
             cache=cache,
             on_progress=on_progress,
+            glossary=loaded,
         )
         for t in targets
     }
+
+
+def term_table(translator: Translator) -> Any:
+    """The glossary terms a translator enforces (its :class:`TermTable`), or ``None``."""
+    inner = getattr(translator, "inner", None)
+    return getattr(inner, "table", None)
+
+
+def term_warnings(terms: dict[str, TermStats]) -> list[str]:
+    """One warning per target whose output misses glossary terms (never silently dropped)."""
+    return [
+        f"glossary: {t}: {s.found - s.kept} of {s.found} term occurrences not kept "
+        f"({', '.join(f'{k} x{n}' for k, n in s.missed.most_common(5))})"
+        for t, s in terms.items()
+        if s.kept < s.found
+    ]
 
 
 def _output_paths(
@@ -273,6 +297,7 @@ def translate_document(
     on_progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     group_units: int = GROUP_UNITS,
+    glossary: GlossaryOptions | None = None,
 ) -> TranslationReport:
     """Translate a document into each target language.
 
@@ -286,7 +311,8 @@ def translate_document(
     ``in_format``: ``auto`` (from the extension: :func:`align.documents.input_format`),
     ``text``, or a structured format (``xliff``, ``po``, ``srt``, ``vtt``), which is
     written back in its own format and checked (``report.checks``); ``overwrite``
-    replaces the translations such a file already has.
+    replaces the translations such a file already has. ``glossary``: terms enforced in
+    every target (docs/glossary-tm.md); their hit rate is in ``report.terms``.
     """
     kind = find_format(input_path, in_format) if input_path != "-" else in_format
     if kind not in ("auto", "text"):
@@ -310,6 +336,7 @@ def translate_document(
             on_progress=on_progress,
             on_total=on_total,
             overwrite=overwrite,
+            glossary=glossary,
         )
     fmt = fmt or "txt"
     if by not in UNITS:
@@ -337,9 +364,13 @@ def translate_document(
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, fmt)
-    translators = _translators(src, target_codes, engines, options, pivot, cache, on_progress)
+    translators = _translators(
+        src, target_codes, engines, options, pivot, cache, on_progress, glossary
+    )
     report = TranslationReport(source=src)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
+    tables = {t: table for t, tr in translators.items() if (table := term_table(tr)) is not None}
+    report.terms = {t: TermStats() for t in tables}
 
     if on_total is not None and input_path != "-":
         on_total(sum(1 for _ in iter_units(iter_lines(input_path), by, src)) * len(target_codes))
@@ -355,8 +386,12 @@ def translate_document(
             texts = [u.text for u in group]
             for t in target_codes:
                 done = translators[t].translate(texts)
+                table = tables.get(t)
                 for unit, translation in zip(group, done, strict=True):
-                    writers[t].write(unit, translation)
+                    terms = table.adherence([unit.text], [translation]) if table else None
+                    if terms is not None:
+                        report.terms[t].add(terms)
+                    writers[t].write(unit, translation, terms)
             report.units += len(group)
         for w in writers.values():
             w.close()
@@ -374,6 +409,7 @@ def translate_document(
             "a Chinese or Japanese one counts 2.5) translated in pieces cut at sentence ends, "
             "clauses or spaces"
         )
+    report.warnings += term_warnings(report.terms)
     return report
 
 
@@ -393,6 +429,7 @@ def _translate_structured(
     on_progress: Callable[[int], None] | None,
     on_total: Callable[[int], None] | None,
     overwrite: bool,
+    glossary: GlossaryOptions | None = None,
 ) -> TranslationReport:
     """A structured document (XLIFF, PO, subtitles): its units translated into each target,
     written back in its format only when the written bytes parse and check."""
@@ -446,7 +483,9 @@ def _translate_structured(
         if on_progress is not None and step:
             on_progress(step)
 
-    translators = _translators(src, target_codes, engines, options, pivot, cache, progress)
+    translators = _translators(
+        src, target_codes, engines, options, pivot, cache, progress, glossary
+    )
     report = TranslationReport(source=src, input_format=kind)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
     if on_total is not None:
@@ -458,6 +497,11 @@ def _translate_structured(
             translators[t], [doc.units[i] for i in todo], sentence_separator(t), src
         )
         translations = dict(zip(todo, done, strict=True))
+        if (table := term_table(translators[t])) is not None:
+            report.terms[t] = table.adherence(
+                [doc.units[i].plain() for i in todo],
+                ["".join(p for p in d.parts if isinstance(p, str)) for d in done],
+            )
         data = doc.render(t, translations)
         where = str(paths[t]) if t in paths else "-"
         check = check_document(doc, data, translations, where, replaces(t))
@@ -475,6 +519,7 @@ def _translate_structured(
         report.outputs[t] = where
         report.cache_hits[t] = getattr(translators[t], "hits", 0)
         report.translated[t] = getattr(translators[t], "misses", 0)
+    report.warnings += term_warnings(report.terms)
     return report
 
 
