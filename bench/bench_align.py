@@ -326,29 +326,30 @@ def main() -> int:
 
     per_set, skipped = quality(sets, methods, args.zh_lines, starts, args.zh_seed)
     results["sets"], results["skipped"] = per_set, skipped
-    cols = ["method", "docs", "p_strict", "r_strict", "f1_strict", "f1_lax", "seconds"]
-    cols += ["translate_s", "signals"]
-    print("## Strict/lax F1 per development set and method\n")
-    rows = []
-    for name, per in per_set.items():
-        for method, r in per.items():
-            rows.append({"set": name, "method": method, **r} if isinstance(r, dict) else
-                        {"set": name, "method": method, "signals": r})  # fmt: skip
-    print(table(rows, ["set"] + cols) + "\n")
-    for name, why in skipped.items():
-        print(f"skipped {name}: {why}")
-    summ = summary(per_set, methods)
-    results["summary"] = summ
-    print("## Strict F1 per set, macro mean over sets\n")
-    print(table(summ, ["method", *per_set, "macro strict F1", "macro lax F1", "sets"]) + "\n")
-    if "textberg" in per_set:
-        print(
-            "Published, Text+Berg *test* set: "
-            + ", ".join(f"{k} {v}" for k, v in PUBLISHED.items())
-            + "; on a Chinese-English literary set (MAC, 6 chapters): "
-            + ", ".join(f"{k} {v}" for k, v in PUBLISHED_ZH.items())
-            + "\n"
-        )
+    if sets:
+        cols = ["method", "docs", "p_strict", "r_strict", "f1_strict", "f1_lax", "seconds"]
+        cols += ["translate_s", "signals"]
+        print("## Strict/lax F1 per development set and method\n")
+        rows = []
+        for name, per in per_set.items():
+            for method, r in per.items():
+                rows.append({"set": name, "method": method, **r} if isinstance(r, dict) else
+                            {"set": name, "method": method, "signals": r})  # fmt: skip
+        print(table(rows, ["set"] + cols) + "\n")
+        for name, why in skipped.items():
+            print(f"skipped {name}: {why}")
+        summ = summary(per_set, methods)
+        results["summary"] = summ
+        print("## Strict F1 per set, macro mean over sets\n")
+        print(table(summ, ["method", *per_set, "macro strict F1", "macro lax F1", "sets"]) + "\n")
+        if "textberg" in per_set:
+            print(
+                "Published, Text+Berg *test* set: "
+                + ", ".join(f"{k} {v}" for k, v in PUBLISHED.items())
+                + "; on a Chinese-English literary set (MAC, 6 chapters): "
+                + ", ".join(f"{k} {v}" for k, v in PUBLISHED_ZH.items())
+                + "\n"
+            )
 
     if not args.skip_speed:
         runs: list[dict[str, Any]] = []
