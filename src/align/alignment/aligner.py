@@ -3,8 +3,11 @@
 The method (see docs/alignment.md):
 
 1. Signals: ``embedding`` (USE window embeddings across languages),
-   ``translation`` (an installed model translates one side; its translation is
-   compared with the other side in one language), ``length`` (Gale-Church).
+   ``translation`` (an installed engine translates one side; its translation is
+   compared with the other side in one language), ``overlap`` (the same translation
+   against the other side by shared words and character n-grams), ``length``
+   (Gale-Church), and the lexical links of numbers and names (with lengths alone for a
+   pair nothing else covers).
 2. Anchors: every source sentence's top-k target candidates by sentence
    similarity; the heaviest monotonic chain of confident candidates is the
    1-1 anchor path.
