@@ -296,3 +296,19 @@ def test_a_bead_that_leaves_a_bracket_open_pays_on_that_side() -> None:
     assert one_one.tolist() == [-1.0, -1.0, 0.0]  # opened in source 0, closed in source 1
     assert term.scores((2, 2), np.array([2]), np.array([2])).tolist() == [0.0]
     assert term.scores((1, 0), np.array([1]), np.array([0])).tolist() == [-1.0]
+
+
+def test_window_lookup_with_repeated_starts_is_not_taken_for_the_cached_range() -> None:
+    """Cells of one row share a source window: starts like [0, 0, 2] have as many entries as
+    the cached range [0, 3) but are not it (the shortcut once returned rows 0, 1, 2)."""
+    from align.alignment.costs import SimilarityTerm
+    from align.alignment.overlap import OverlapEmbedder
+
+    ov = OverlapEmbedder()
+    left = ov.pool(["One red apple.", "Two green pears.", "Three blue plums."])
+    right = ov.pool(["Un.", "Deux."])
+    ov.fit(left, right)
+    term = SimilarityTerm("overlap", ov, left, right, block=2)  # type: ignore[arg-type]
+    whole = term.windows(0, 1, np.arange(3))
+    picked = term.windows(0, 1, np.array([0, 0, 2]))
+    assert np.array_equal(picked, whole[[0, 0, 2]])

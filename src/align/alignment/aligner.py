@@ -3,8 +3,11 @@
 The method (see docs/alignment.md):
 
 1. Signals: ``embedding`` (USE window embeddings across languages),
-   ``translation`` (an installed model translates one side; its translation is
-   compared with the other side in one language), ``length`` (Gale-Church).
+   ``translation`` (an installed engine translates one side; its translation is
+   compared with the other side in one language), ``overlap`` (the same translation
+   against the other side by shared words and character n-grams), ``length``
+   (Gale-Church), and the lexical links of numbers and names (with lengths alone for a
+   pair nothing else covers).
 2. Anchors: every source sentence's top-k target candidates by sentence
    similarity; the heaviest monotonic chain of confident candidates is the
    1-1 anchor path.
@@ -65,6 +68,13 @@ PART_POWER = 2.0
 SKIP_POWER = 1.0  # a skipped sentence shorter than a typical one costs SKIP x its share of one
 LENGTH_POWER = 0.5  # a bead earns its similarity times (its length / a typical pair's) ** this
 TRANSLATION_WEIGHT = 0.1  # of the translation term, when the embedding term is there too
+EMBEDDING_WEIGHT = 0.9  # of the cross-lingual embedding term (the weights are normalised)
+# Of the surface overlap of a machine translation with the other side (align.alignment.overlap)
+OVERLAP_WEIGHT = 0.3
+# Per number or name shared by two sentences of a bead when only lengths are there otherwise
+# (``auto`` for a pair nothing else covers), on the scale of Gale-Church log-probabilities.
+LENGTH_LEXICAL_WEIGHT = 3.0
+ANCHOR_LEAD = "translation"  # the term whose candidates the anchor search starts from
 LENGTH_WEIGHT = 0.03  # weight of the Gale-Church log-probability when similarity is there
 LEXICAL_WEIGHT = 0.6  # per number or name shared by two sentences of a bead (LexicalTerm)
 BRACKET_WEIGHT = 0.1  # per side of a bead that leaves a bracket open (BracketTerm)
@@ -228,6 +238,9 @@ def _align(
                 pair = (pooled["src"], pooled["translated"])
             # The sharper signal leads the candidate search.
             terms.insert(0, SimilarityTerm("translation", embedder, *pair))
+            if OVERLAP_WEIGHT and translated is not None:
+                at = 0 if ANCHOR_LEAD == "overlap" else 1
+                terms.insert(at, _overlap_term(translated, src_sents, tgt_sents))
 
     shapes = bead_shapes(max_merge)
     stage("aligning")
@@ -237,6 +250,11 @@ def _align(
         )
         band = diagonal_band(n, m, LENGTH_RADIUS + abs(n - m))
         signals: tuple[str, ...] = ("length",)
+        if method == "auto" and LENGTH_LEXICAL_WEIGHT:
+            lexical = LexicalTerm(src_sents, tgt_sents, band, max_merge)
+            meta["lexical_links"] = len(lexical)
+            scorer.additive = [(lexical, LENGTH_LEXICAL_WEIGHT)]
+            signals = ("lexical", "length")
     else:
         weights = _term_weights(terms)
         anchors = _anchors(terms, n, m, weights)
@@ -386,13 +404,35 @@ def _candidates(
     return r, c, v, best
 
 
+def _overlap_term(
+    translated: tuple[int, list[str], str], src: Sequence[str], tgt: Sequence[str]
+) -> SimilarityTerm:
+    """Surface overlap of the machine translation with the side in its language."""
+    from align.alignment.overlap import OverlapEmbedder
+
+    side, text, _into = translated
+    ov = OverlapEmbedder()
+    left = ov.pool(text if side == 0 else src)
+    right = ov.pool(tgt if side == 0 else text)
+    ov.fit(left, right)
+    # Its vectors are 4x wider than USE's: a quarter of the block keeps the working set.
+    return SimilarityTerm("overlap", ov, left, right, block=1024)  # type: ignore[arg-type]
+
+
 def _term_weights(terms: Sequence[SimilarityTerm]) -> list[float]:
-    """The translation term gets TRANSLATION_WEIGHT when the embedding term is there too."""
+    """Each term's weight (EMBEDDING_WEIGHT, TRANSLATION_WEIGHT, OVERLAP_WEIGHT), normalised."""
     if len(terms) == 1:
         return [1.0]
-    return [
-        TRANSLATION_WEIGHT if t.name == "translation" else 1.0 - TRANSLATION_WEIGHT for t in terms
-    ]
+    raw = {
+        "embedding": EMBEDDING_WEIGHT,
+        "translation": TRANSLATION_WEIGHT,
+        "overlap": OVERLAP_WEIGHT,
+    }
+    weights = [raw[t.name] for t in terms]
+    if "embedding" not in [t.name for t in terms]:  # translation alone keeps its full weight
+        weights = [1.0 if t.name == "translation" else raw[t.name] for t in terms]
+    total = sum(weights)
+    return [w / total for w in weights]
 
 
 def _anchors(

@@ -152,9 +152,17 @@ class SimilarityTerm:
     """
 
     def __init__(
-        self, name: str, embedder: Embedder, left: Pooled | list[str], right: Pooled | list[str]
+        self,
+        name: str,
+        embedder: Embedder,
+        left: Pooled | list[str],
+        right: Pooled | list[str],
+        block: int = _CELL_BLOCK,
     ) -> None:
+        """``block``: windows computed ahead and cells compared at a time (wider vectors,
+        smaller blocks: the working set is about block x 3 vectors)."""
         self.name = name
+        self.block = block
         self.embedder = embedder
         self.left = left
         self.right = right
@@ -185,14 +193,19 @@ class SimilarityTerm:
         if hit is None or lo < hit[0] or hi > hit[0] + hit[1].shape[0]:
             pooled = self.left if side == 0 else self.right
             # Compute ahead: the programme asks for neighbouring ranges shape after shape.
-            end = max(hi, min(len(pooled) - size + 1, lo + _CELL_BLOCK))
+            end = max(hi, min(len(pooled) - size + 1, lo + self.block))
             rng = np.arange(lo, end)
             emb = self.embedder.embed_windows(pooled, rng, size)
             hub = (emb @ self._samples[side].T).mean(axis=1) if self.margin else None
             hit = (lo, emb, hub)
             self._cache[(side, size)] = hit
         first = int(starts[0]) - hit[0]
-        if starts.size == hit[1].shape[0] and first == 0 and int(starts[-1]) == hi - 1:
+        if (
+            starts.size == hit[1].shape[0]
+            and first == 0
+            and int(starts[-1]) == hi - 1
+            and bool((np.diff(starts) == 1).all())  # cells repeat rows: same count, not arange
+        ):
             out: np.ndarray = hit[1]  # the whole cached range, in order: no copy
             return out
         return hit[1][starts - hit[0]]
@@ -214,8 +227,8 @@ class SimilarityTerm:
         a, b = shape
         out = np.empty(ii.shape, dtype=np.float64)
         # In blocks of cells: gathering both windows costs 4 KB per cell.
-        for c0 in range(0, ii.size, _CELL_BLOCK):
-            bi, bj = ii[c0 : c0 + _CELL_BLOCK], jj[c0 : c0 + _CELL_BLOCK]
+        for c0 in range(0, ii.size, self.block):
+            bi, bj = ii[c0 : c0 + self.block], jj[c0 : c0 + self.block]
             x = self.windows(0, a, bi - a)
             y = self.windows(1, b, bj - b)
             cos = np.einsum("ij,ij->i", x, y)

@@ -116,7 +116,7 @@ def sentences(
     align sentences a.txt b.txt --format tmx -o memory.tmx
 
     Indices are 0-based; [] on one side marks an insertion or deletion. The
-    signals used (embedding, translation, lexical, length) are reported on stderr and
+    signals used (embedding, translation, overlap, lexical, length) are reported on stderr and
     in the TMX header. Exit codes: 0 done, 2 bad input or options, 1 failure.
     """
     from align.alignment import align_texts
