@@ -8,6 +8,9 @@ from align.cli.options import (
     Progress,
     by_option,
     engine_option,
+    memory_from,
+    memory_options,
+    memory_summary,
     models_dir_option,
     quiet_option,
     show_progress,
@@ -76,6 +79,7 @@ from align.cli.options import (
 @click.option(
     "-v", "--verbose", is_flag=True, help="Print how each translation was made on stderr."
 )
+@memory_options
 @models_dir_option
 @quiet_option
 def translate(
@@ -95,6 +99,9 @@ def translate(
     compute_type: str,
     no_cache: bool,
     verbose: bool,
+    tm: tuple[str, ...],
+    tm_threshold: float,
+    tm_fuzzy_use: bool,
     models_dir: str | None,
     quiet: bool,
 ) -> None:
@@ -105,11 +112,14 @@ def translate(
     align translate doc.txt --from en --to es --to fr -o out/
     align translate test.zh --from zh --to en --by line --format jsonl
     align translate app.xlf --to es -o out/
+    align translate new.zh.txt --to en --tm memory.tmx --format jsonl
 
     XLIFF, PO/POT, SRT/WebVTT, HTML, Markdown and DOCX files are written back in their own format, with
     their structure, and checked: one line per output on stderr says what was
     translated and what failed (see docs/formats.md). With several targets, -o DIR gets NAME.LANG.EXT per target; to stdout use --format jsonl.
     Every output records how it was made (engine, package and version, beam, compute type).
+    With --tm memory.tmx (e.g. made by align sentences --format tmx), exact matches are reused
+    and fuzzy ones attached; each unit's origin is in jsonl/tmx (see docs/glossary-tm.md).
     """
     from align.translate.document import translate_document
     from align.translate.engine import DecodeOptions
@@ -136,10 +146,14 @@ def translate(
         cache=not no_cache,
         on_progress=progress.update,
         on_total=set_total if progress.enabled else None,
+        memory=memory_from(tm, tm_threshold, tm_fuzzy_use),
     )
     progress.close()
     for warning in report.warnings:
         click.echo(f"align: warning: {warning}", err=True)
+    if not quiet:
+        for target, counts in report.memory.items():
+            click.echo(memory_summary(target, counts), err=True)
     if verbose:
         click.echo(f"source language: {report.source}", err=True)
         for target, signature in report.signatures.items():

@@ -16,11 +16,12 @@ from collections.abc import Callable, Iterator, Sequence
 from contextlib import ExitStack
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import IO
+from typing import IO, Any
 
 from align import languages as langs
 from align.documents import Check
 from align.documents import input_format as find_format
+from align.documents.inline import Translated, Unit
 from align.errors import InputError
 from align.text import (
     MAX_SEGMENT_WEIGHT,
@@ -33,6 +34,7 @@ from align.text import (
 )
 from align.translate import get_translator
 from align.translate.engine import DecodeOptions, Engines, Translator
+from align.translate.memory import Memories, MemoryOptions, Reuse, count, translate_with_memory
 
 UNITS = ("sentence", "line", "paragraph")
 FORMATS = ("txt", "jsonl", "tsv", "tmx")
@@ -140,7 +142,9 @@ class _Writer:
             out.write("id\tsource\ttranslation\n")
         self.sep = sentence_separator(target)
 
-    def write(self, unit: Segment, translation: str) -> None:
+    def write(self, unit: Segment, translation: str, extra: dict[str, Any] | None = None) -> None:
+        """``extra``: the memory's fields of this unit (``origin``, ``tm``, ``review``), in
+        jsonl records and as TMX ``<prop>`` s."""
         fmt, out = self.fmt, self.out
         if fmt == "txt":
             if self.by == "line":
@@ -168,12 +172,18 @@ class _Writer:
                 "translation": translation,
                 "signature": self.signature,
             }
+            record.update(extra or {})
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif fmt == "tsv":
             clean = [t.replace("\t", " ").replace("\n", " ") for t in (unit.text, translation)]
             out.write(f"{self.count}\t{clean[0]}\t{clean[1]}\n")
         elif self.tmx is not None and unit.text.strip():
-            self.tmx.add(unit.text, translation)
+            props = {}
+            if extra:
+                props["origin"] = str(extra["origin"])
+                if extra.get("review"):
+                    props["review"] = "yes"
+            self.tmx.add(unit.text, translation, props)
         self.last_para = unit.para
         self.count += 1
 
@@ -198,6 +208,8 @@ class TranslationReport:
     # structured documents (XLIFF, PO, ...): the format and, per target, the check of its output
     input_format: str = "text"
     checks: dict[str, Check] = field(default_factory=dict)
+    # --tm: per target, segments reused exact / fuzzy found / fuzzy used / by the engine
+    memory: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _translators(
@@ -273,6 +285,7 @@ def translate_document(
     on_progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     group_units: int = GROUP_UNITS,
+    memory: MemoryOptions | None = None,
 ) -> TranslationReport:
     """Translate a document into each target language.
 
@@ -287,6 +300,11 @@ def translate_document(
     ``text``, or a structured format (``xliff``, ``po``, ``srt``, ``vtt``), which is
     written back in its own format and checked (``report.checks``); ``overwrite``
     replaces the translations such a file already has.
+
+    ``memory``: translation memories looked up before the engines
+    (:mod:`align.translate.memory`): exact matches are reused, fuzzy ones attached (or used
+    with ``fuzzy_use``); every unit's origin goes into jsonl/tmx records, the counts into
+    ``report.memory``.
     """
     kind = find_format(input_path, in_format) if input_path != "-" else in_format
     if kind not in ("auto", "text"):
@@ -310,6 +328,7 @@ def translate_document(
             on_progress=on_progress,
             on_total=on_total,
             overwrite=overwrite,
+            memory=memory,
         )
     fmt = fmt or "txt"
     if by not in UNITS:
@@ -337,9 +356,12 @@ def translate_document(
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, fmt)
+    memories = Memories(memory) if memory else None  # read once, before any translating
     translators = _translators(src, target_codes, engines, options, pivot, cache, on_progress)
     report = TranslationReport(source=src)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
+    if memories is not None:
+        report.warnings.extend(memories.check_covers(src, target_codes))
 
     if on_total is not None and input_path != "-":
         on_total(sum(1 for _ in iter_units(iter_lines(input_path), by, src)) * len(target_codes))
@@ -354,9 +376,17 @@ def translate_document(
         for group in _groups(iter_units(iter_lines(input_path), by, src), group_units):
             texts = [u.text for u in group]
             for t in target_codes:
-                done = translators[t].translate(texts)
-                for unit, translation in zip(group, done, strict=True):
-                    writers[t].write(unit, translation)
+                if memories is None:
+                    done = translators[t].translate(texts)
+                    for unit, translation in zip(group, done, strict=True):
+                        writers[t].write(unit, translation)
+                    continue
+                reuse = _reuse(memories, src, t, translators[t], texts, on_progress)
+                count(reuse, report.memory.setdefault(t, {}))
+                for k, (unit, translation) in enumerate(
+                    zip(group, reuse.translations, strict=True)
+                ):
+                    writers[t].write(unit, translation, reuse.extra(k))
             report.units += len(group)
         for w in writers.values():
             w.close()
@@ -377,6 +407,24 @@ def translate_document(
     return report
 
 
+def _reuse(
+    memories: Memories,
+    src: str,
+    target: str,
+    translator: Translator,
+    texts: Sequence[str],
+    on_progress: Callable[[int], None] | None,
+) -> Reuse:
+    """The memory's look-up, then the engine for the rest; progress counts the reused too."""
+    reuse = translate_with_memory(
+        translator, texts, memories.for_pair(src, target), memories.options
+    )
+    reused = len(texts) - reuse.counts["engine"]
+    if on_progress is not None and reused:
+        on_progress(reused)
+    return reuse
+
+
 def _translate_structured(
     input_path: str,
     kind: str,
@@ -393,6 +441,7 @@ def _translate_structured(
     on_progress: Callable[[int], None] | None,
     on_total: Callable[[int], None] | None,
     overwrite: bool,
+    memory: MemoryOptions | None = None,
 ) -> TranslationReport:
     """A structured document (XLIFF, PO, subtitles): its units translated into each target,
     written back in its format only when the written bytes parse and check."""
@@ -424,6 +473,7 @@ def _translate_structured(
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, "txt", doc.extension())
+    memories = Memories(memory) if memory else None  # read once, before any translating
     declared = _declared_target(doc)
 
     def replaces(t: str) -> bool:
@@ -449,14 +499,21 @@ def _translate_structured(
     translators = _translators(src, target_codes, engines, options, pivot, cache, progress)
     report = TranslationReport(source=src, input_format=kind)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
+    if memories is not None:
+        report.warnings.extend(memories.check_covers(src, target_codes))
     if on_total is not None:
         on_total(total)
     for t in target_codes:
         todo = to_translate(doc, replaces(t))
         report.units = max(report.units, len(todo))
-        done = translate_units(
-            translators[t], [doc.units[i] for i in todo], sentence_separator(t), src
-        )
+        units = [doc.units[i] for i in todo]
+        sep = sentence_separator(t)
+        if memories is None:
+            done = translate_units(translators[t], units, sep, src)
+        else:
+            done = _units_with_memory(
+                memories, src, t, translators[t], units, sep, progress, report
+            )
         translations = dict(zip(todo, done, strict=True))
         data = doc.render(t, translations)
         where = str(paths[t]) if t in paths else "-"
@@ -476,6 +533,53 @@ def _translate_structured(
         report.cache_hits[t] = getattr(translators[t], "hits", 0)
         report.translated[t] = getattr(translators[t], "misses", 0)
     return report
+
+
+def _units_with_memory(
+    memories: Memories,
+    src: str,
+    target: str,
+    translator: Translator,
+    units: Sequence[Unit],
+    sep: str,
+    progress: Callable[[int], None],
+    report: TranslationReport,
+) -> list[Translated]:
+    """A structured document's units looked up in the memory (on their text), the rest
+    translated with their tags. A match is used only for a unit without inline tags (the
+    memory's target has none to put back); for a tagged unit it is attached."""
+    from align.documents.inline import Translated, split_parts, translate_units
+
+    texts = [u.plain() for u in units]
+    matches = memories.for_pair(src, target).lookup(texts, memories.options.threshold)
+    used = [
+        m is not None and not u.tags and (m.exact or memories.options.fuzzy_use)
+        for u, m in zip(units, matches, strict=True)
+    ]
+    todo = [i for i, u in enumerate(used) if not u]
+    engine = iter(translate_units(translator, [units[i] for i in todo], sep, src))
+    out: list[Translated] = []
+    counts = report.memory.setdefault(target, {})
+    for unit, text, m, u in zip(units, texts, matches, used, strict=True):
+        if u:
+            assert m is not None
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+            out.append(
+                Translated([lead + m.target + trail], origin=m.origin, review=not m.exact, match=m)
+            )
+            progress(len(split_parts(unit.parts, src)))
+        else:
+            tr = next(engine)
+            tr.match = m  # attached: a suggestion beside the engine's translation
+            out.append(tr)
+        for key, hit in (
+            ("exact", m is not None and m.exact),
+            ("fuzzy", m is not None and not m.exact),
+            ("fuzzy_used", u and m is not None and not m.exact),
+            ("engine", not u),
+        ):
+            counts[key] = counts.get(key, 0) + int(hit)
+    return out
 
 
 def _declared_target(doc: object) -> str | None:
