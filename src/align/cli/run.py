@@ -13,6 +13,8 @@ from align.cli.options import (
     by_option,
     engine_option,
     format_option,
+    memory_from,
+    memory_options,
     models_dir_option,
     quiet_option,
     show_progress,
@@ -54,6 +56,7 @@ if TYPE_CHECKING:
 )
 @by_option
 @format_option(("table", "markdown", "json"), "table")
+@memory_options
 @models_dir_option
 @quiet_option
 def run(
@@ -66,6 +69,9 @@ def run(
     method: str,
     by: str,
     fmt: str,
+    tm: tuple[str, ...],
+    tm_threshold: float,
+    tm_fuzzy_use: bool,
     models_dir: str | None,
     quiet: bool,
 ) -> None:
@@ -98,6 +104,7 @@ def run(
         align_method=method,
         by=by,
         progress=lambda label, total: Progress(label, total, enabled),
+        memory=memory_from(tm, tm_threshold, tm_fuzzy_use),
     )
     for warning in result.warnings:
         click.echo(f"align: warning: {warning}", err=True)
@@ -135,4 +142,6 @@ def summary_rows(run: RunResult) -> list[dict[str, Any]]:
                 "reused": t.reused,
             }
         )
+        if t.memory:  # --tm: the share of the translations the memory gave
+            rows[-1]["tm"] = f"{t.memory.get('reused_share', 0):.0%}"
     return rows

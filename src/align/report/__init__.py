@@ -272,6 +272,13 @@ def _row(n: int, row: Row, r: RunResult, t: TargetResult) -> str:
     badges = "".join(
         f'<span class="badge {esc(f)}">{esc(FLAG_LABELS.get(f, f))}</span> ' for f in row.flags
     )
+    if t.origins:  # --tm: where the row's translation came from (a memory match, or the engine)
+        seen = dict.fromkeys(
+            t.origins[i] if t.origins[i].startswith("tm-") else "engine" for i in row.src
+        )
+        badges += "".join(
+            f'<span class="badge origin" title="origin">{esc(o)}</span> ' for o in seen
+        )
     where = f"s{_ids(row.src)} · t{_ids(row.tgt)}" + (
         f" · r{_ids(row.ref)}" if row.ref is not None else ""
     )
@@ -288,6 +295,17 @@ def _row(n: int, row: Row, r: RunResult, t: TargetResult) -> str:
         f'<tr class="{" ".join(cls)}" data-order="{n}" data-score="{score_attr}">'
         + "".join(cells)
         + "</tr>"
+    )
+
+
+def _memory_note(t: TargetResult) -> str:
+    m = t.memory
+    if not m:
+        return ""
+    return (
+        f" Translation memory: {m.get('reused_share', 0):.0%} of the segments reused "
+        f"({m.get('exact', 0)} exact, {m.get('fuzzy_used', 0)} fuzzy; "
+        f"{m.get('fuzzy', 0)} fuzzy found; {esc(', '.join(m.get('files', [])))})."
     )
 
 
@@ -309,7 +327,7 @@ data-pairs="{len(t.rows)}">
 <h2>{esc(_lang_name(r.source.lang))} → {esc(_lang_name(t.lang))} <code>{esc(t.lang)}</code></h2>
 <p class="note">{len(t.rows)} aligned rows; {counts["merged"]} merged, {counts["unaligned"]} \
 unaligned, {counts["low"]} lowest-scoring, {counts["ratio-outlier"]} length outliers. \
-Row colour: {esc(what)}. Scores: {esc(t.scores.method)}. Alignment: {esc(t.align_method)}.</p>
+Row colour: {esc(what)}. Scores: {esc(t.scores.method)}. Alignment: {esc(t.align_method)}.{_memory_note(t)}</p>
 {_charts(t)}
 <div class="controls"><button type="button" data-action="lowest" aria-pressed="false">\
 Flagged and lowest first</button><button type="button" data-action="order" aria-pressed="true">\

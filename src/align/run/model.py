@@ -111,6 +111,10 @@ class TargetResult:
     timings: dict[str, float]
     reused: bool = False
     files: dict[str, str] = field(default_factory=dict)
+    # --tm: each translation's origin (tm-exact, "tm-fuzzy 0.87", or the engine chain's
+    # signature), and what the memory gave (counts, share reused, files); empty without --tm
+    origins: list[str] = field(default_factory=list)
+    memory: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -41,6 +41,7 @@ from align.run.outputs import (
 )
 from align.text import UNITS, read_text, segment_units
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
+from align.translate.memory import Memories, MemoryOptions, translate_with_memory
 
 
 class StageProgress(Protocol):
@@ -77,6 +78,7 @@ def run_pipeline(
     align_method: str = "auto",
     by: str = "sentence",
     progress: ProgressFactory | None = None,
+    memory: MemoryOptions | None = None,
 ) -> RunResult:
     """Detect, translate into every target, align, score; write OUTDIR; return what was found.
 
@@ -86,6 +88,8 @@ def run_pipeline(
     command's engine set (else one is built from ``engine`` and ``models_dir``).
     ``by``: the units, as for ``align translate`` (:func:`align.text.segment_units`:
     ``sentence`` keeps the lines, ``paragraph`` joins the lines of a paragraph).
+    ``memory``: translation memories looked up before the engines (``--tm``; each
+    translation's origin and the share reused go into ``TargetResult.origins``/``memory``).
     Raises :class:`InputError` for bad input, :class:`NoTranslationPath` when a
     target cannot be reached (before any translating is done).
     """
@@ -138,6 +142,9 @@ def run_pipeline(
     out = Path(outdir) if outdir else Path("out") / src.name
     check_outdir(out, [str(input_path), *ref_paths.values()])
     codes = resolve_targets(targets, ref_paths, lang, engines)
+    memories = Memories(memory) if memory else None  # read once, before any translating
+    if memories is not None:
+        warnings.extend(memories.check_covers(lang, codes))
 
     # 2. plan every target before translating anything: a missing model fails fast
     plans = {c: engines.plan(lang, c) for c in codes}
@@ -165,11 +172,19 @@ def run_pipeline(
             translator.signature,
             reference,
             align_method,
+            *([memories.key()] if memories is not None else []),
         )
         result = load_checkpoint(checkpoint_path(out, code), key)
         if result is None:
             t0 = time.perf_counter()
-            translations = translator.translate(src.sentences)
+            reuse = None
+            if memories is None:
+                translations = translator.translate(src.sentences)
+            else:
+                tm = memories.for_pair(lang, code)
+                reuse = translate_with_memory(translator, src.sentences, tm, memories.options)
+                p.update(len(src.sentences) - reuse.counts["engine"])
+                translations = reuse.translations
             p.close()
             seconds = round(time.perf_counter() - t0, 3)
             p = bar(f"align and score {code}", 1)
@@ -187,6 +202,9 @@ def run_pipeline(
             )
             p.update()
             p.close()
+            if reuse is not None:
+                result.origins = reuse.origins
+                result.memory = memories.summary(reuse.counts) if memories else {}
             save_checkpoint(out, result, key)
         else:
             p.close()

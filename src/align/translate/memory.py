@@ -381,6 +381,23 @@ class Memories:
         self.files = [read_memory(p) for p in options.paths]
         self._index: dict[tuple[str, str], TranslationMemory] = {}
 
+    def key(self) -> list[Any]:
+        """What the memories are, for checkpoint keys: each file's content hash, the options."""
+        import hashlib
+
+        digests = [hashlib.sha256(Path(f.path).read_bytes()).hexdigest()[:16] for f in self.files]
+        return [digests, self.options.threshold, self.options.fuzzy_use]
+
+    def summary(self, counts: Mapping[str, int]) -> dict[str, Any]:
+        """What the memory gave a target, as ``scores.json`` records it."""
+        return {
+            **counts,
+            "reused_share": round(share(counts), 4),
+            "files": [Path(f.path).name for f in self.files],
+            "threshold": self.options.threshold,
+            "fuzzy_use": self.options.fuzzy_use,
+        }
+
     def for_pair(self, source: str, target: str) -> TranslationMemory:
         """The index for ``source`` -> ``target`` (built on first use)."""
         key = (source, target)
@@ -451,7 +468,9 @@ def apply_memory(
     """Look ``texts`` up and translate the rest: ``engine(indices)`` gets the indices of the
     segments with no usable match and returns their translations, in order. An exact match (and
     with ``fuzzy_use`` a fuzzy one) is used and never given to the engine."""
-    matches = memory.lookup(texts, options.threshold) if memory is not None else [None] * len(texts)
+    matches: list[Match | None] = (
+        memory.lookup(texts, options.threshold) if memory is not None else [None] * len(texts)
+    )
     used = [
         m is not None and bool(t.strip()) and (m.exact or options.fuzzy_use)
         for t, m in zip(texts, matches, strict=True)
