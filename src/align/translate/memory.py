@@ -34,6 +34,7 @@ then scores the few candidates left (``process.extractOne`` with ``score_cutoff`
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 from collections.abc import Callable, Iterable, Mapping, Sequence
@@ -77,15 +78,14 @@ _PUNCT = str.maketrans(
         "\u3001": ",",
     }
 )
-_SPACES = re.compile(r"\s+")
 _SPACE_PUNCT = re.compile(r" ?([^\w\s]) ?")
 
 
 def normalize(text: str) -> str:
     """The key two segments share when they are the same text (see the module's doc)."""
     t = unicodedata.normalize("NFKC", text).translate(_PUNCT)
-    t = _SPACES.sub(" ", t).strip()
-    return _SPACE_PUNCT.sub(r"\1", t)
+    t = " ".join(t.split())
+    return _SPACE_PUNCT.sub(r"\1", t) if " " in t else t
 
 
 @dataclass(frozen=True)
@@ -133,6 +133,7 @@ def _edge_code(code: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=4096)
 def lang_rank(code: str, wanted: str) -> int | None:
     """How well a unit's language ``code`` serves ``wanted`` (an edge code): 0 the same
     spelling, 1 the same language (``en-US`` for ``en``), 2 a regional variant of it (``pt``
@@ -170,6 +171,7 @@ class MemoryFile:
 
     path: str
     units: list[dict[str, str]]
+    _pairs: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
 
     def languages(self) -> list[str]:
         seen: dict[str, None] = {}
@@ -180,13 +182,16 @@ class MemoryFile:
         return list(seen)
 
     def pairs(self, source: str, target: str) -> list[tuple[str, str]]:
-        out = []
-        for unit in self.units:
-            s = _pick(unit, source)
-            t = _pick(unit, target) if s is not None else None
-            if s is not None and t is not None:
-                out.append((s, t))
-        return out
+        """The (source, target) texts of the units that have both languages (computed once)."""
+        if (source, target) not in self._pairs:
+            out = []
+            for unit in self.units:
+                s = _pick(unit, source)
+                t = _pick(unit, target) if s is not None else None
+                if s is not None and t is not None:
+                    out.append((s, t))
+            self._pairs[(source, target)] = out
+        return self._pairs[(source, target)]
 
 
 def read_memory(path: str) -> MemoryFile:
@@ -255,7 +260,6 @@ class TranslationMemory:
             self._grams = np.zeros(0, dtype=np.uint64)
             self._starts = np.zeros(1, dtype=np.int64)
             self._posts = np.zeros(0, dtype=np.int64)
-            self._ngrams = np.zeros(0, dtype=np.int64)
             return
         codes = np.frombuffer("".join(self._keys).encode("utf-32-le"), dtype=np.uint32)
         lengths = self._lengths
@@ -265,19 +269,22 @@ class TranslationMemory:
         valid = np.ones(len(codes), dtype=bool)
         valid[ends - 1] = False
         first = np.nonzero(valid)[0]
-        grams = (codes[first].astype(np.uint64) << np.uint64(32)) | codes[first + 1].astype(
+        # a bigram as one number: two code points (< 2**21 each) in 42 bits
+        grams = (codes[first].astype(np.uint64) << np.uint64(21)) | codes[first + 1].astype(
             np.uint64
         )
-        who = owner[first]
-        # distinct (key, bigram) pairs
-        pair = np.unique(np.stack([who.astype(np.uint64), grams]).T, axis=0)
-        who, grams = pair[:, 0].astype(np.int64), pair[:, 1]
-        self._ngrams = np.bincount(who, minlength=len(lengths)).astype(np.int64)
-        by_gram = np.argsort(grams, kind="stable")
-        grams, who = grams[by_gram], who[by_gram]
-        self._grams, first_at = np.unique(grams, return_index=True)
+        who = owner[first].astype(np.uint64)
+        # distinct (bigram, key) pairs, sorted by bigram then key: one sort of one number each
+        if len(lengths) < 2**22:
+            pair = _distinct((grams << np.uint64(22)) | who)
+            grams, who = pair >> np.uint64(22), pair & np.uint64(2**22 - 1)
+        else:  # more than 4M keys: a slower two-key sort
+            pair2 = np.unique(np.stack([grams, who]).T, axis=0)
+            grams, who = pair2[:, 0], pair2[:, 1]
+        first_at = np.flatnonzero(np.r_[True, grams[1:] != grams[:-1]])
+        self._grams = grams[first_at]
         self._starts = np.append(first_at, len(grams)).astype(np.int64)
-        self._posts = who
+        self._posts = who.astype(np.int64)
 
     def _candidates(self, key: str, threshold: float) -> np.ndarray:
         """Positions (in the length-sorted keys) that may reach ``threshold`` with ``key``."""
@@ -288,7 +295,7 @@ class TranslationMemory:
         hi = int(np.searchsorted(self._lengths, int(np.floor(n / threshold + 1e-9)), "right"))
         if lo >= hi:
             return np.zeros(0, dtype=np.int64)
-        qgrams = {(ord(a) << 32) | ord(b) for a, b in zip(key, key[1:], strict=False)}
+        qgrams = {(ord(a) << 21) | ord(b) for a, b in zip(key, key[1:], strict=False)}
         # Each edit removes at most two distinct bigrams of the query, and a match needs at most
         # (1 - threshold) x the longer length edits: fewer shared bigrams cannot reach it.
         lengths = self._lengths[lo:hi]
@@ -353,6 +360,14 @@ class TranslationMemory:
         return out
 
 
+def _distinct(values: np.ndarray) -> np.ndarray:
+    """The distinct values, sorted (one sort: numpy's hash-based ``unique`` is slower here)."""
+    import numpy as np
+
+    values = np.sort(values)
+    return values[np.r_[True, values[1:] != values[:-1]]] if len(values) else values
+
+
 # --- what the commands use -------------------------------------------------------------------
 
 
@@ -403,7 +418,9 @@ class Memories:
         key = (source, target)
         if key not in self._index:
             entries = [
-                (s, t, Path(f.path).name) for f in self.files for s, t in f.pairs(source, target)
+                (s, t, name)
+                for f, name in ((f, Path(f.path).name) for f in self.files)
+                for s, t in f.pairs(source, target)
             ]
             self._index[key] = TranslationMemory(source, target, entries)
         return self._index[key]
