@@ -121,12 +121,27 @@ def main() -> int:
         tmx = work / "memory.tmx"
         t0 = time.perf_counter()
         n = build_memory(tmx, queries, args.units)
-        print(f"memory: {n} units, {tmx.stat().st_size / 2**20:.1f} MiB, built in "
-              f"{time.perf_counter() - t0:.1f} s")
+        print(
+            f"memory: {n} units, {tmx.stat().st_size / 2**20:.1f} MiB, built in "
+            f"{time.perf_counter() - t0:.1f} s"
+        )
         alone = memory_alone(tmx, queries)
         env = dict(os.environ, ALIGN_MODELS_DIR=str(models), ALIGN_CACHE_DIR=str(work / "cache"))
-        base = [PYTHON, "-m", "align", "translate", str(inp), "--from", "zh", "--to", "en",
-                "--by", "line", "--no-cache", "-q"]
+        base = [
+            PYTHON,
+            "-m",
+            "align",
+            "translate",
+            str(inp),
+            "--from",
+            "zh",
+            "--to",
+            "en",
+            "--by",
+            "line",
+            "--no-cache",
+            "-q",
+        ]
         plain = run([*base, "-o", str(work / "plain.en.txt")], env)
         with_tm = run([*base, "-o", str(work / "tm.en.txt"), "--tm", str(tmx)], env)
     ratio = with_tm[0] / plain[0]

@@ -271,7 +271,7 @@ def _memory_comment(tr: Translated) -> str:
     if tr.origin:
         review = ", to review" if tr.review else ""
         return f"align: {tr.origin} ({m.file}){review}"
-    return f"align: translation memory {int(m.score * 100)}% ({m.file}): {m.source} => {m.target}"
+    return f"align: translation memory {m.percent()}% ({m.file}): {m.source} => {m.target}"
 
 
 def read(path: str, fmt: str = "po") -> PoDocument:

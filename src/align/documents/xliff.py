@@ -127,7 +127,7 @@ def _alt_trans(tgt: Any, match: Any, source_lang: str | None, target: str) -> No
 
     ns = etree.QName(tgt).namespace
     alt = etree.Element(f"{{{ns}}}alt-trans")
-    alt.set("match-quality", f"{int(match.score * 100)}%")
+    alt.set("match-quality", f"{match.percent()}%")
     alt.set("origin", match.file)
     alt.set("alttranstype", "proposal")
     src = etree.SubElement(alt, f"{{{ns}}}source")

@@ -7,7 +7,7 @@ looked up before translating (:func:`translate_with_memory`):
 - an **exact** match — the same text after whitespace and punctuation
   normalisation (:func:`normalize`: NFKC, so full-width ``，：！？`` are ``,:!?``;
   one style of quotes and dashes; runs of spaces, and spaces next to
-  punctuation, ignored) — is reused verbatim and never reaches an engine:
+  punctuation or to a Chinese or Japanese character, ignored) — is reused verbatim and never reaches an engine:
   origin ``tm-exact``;
 - a **fuzzy** match, at or above the threshold (0.75 by default) on the
   normalised Levenshtein similarity of rapidfuzz
@@ -79,13 +79,17 @@ _PUNCT = str.maketrans(
     }
 )
 _SPACE_PUNCT = re.compile(r" ?([^\w\s]) ?")
+# a space next to a Chinese or Japanese character means nothing (Korean spaces do)
+_SPACE_CJK = re.compile(
+    r" (?=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff])|(?<=[\u3040-\u30ff\u3400-\u9fff\uf900-\ufaff]) "
+)
 
 
 def normalize(text: str) -> str:
     """The key two segments share when they are the same text (see the module's doc)."""
     t = unicodedata.normalize("NFKC", text).translate(_PUNCT)
     t = " ".join(t.split())
-    return _SPACE_PUNCT.sub(r"\1", t) if " " in t else t
+    return _SPACE_CJK.sub("", _SPACE_PUNCT.sub(r"\1", t)) if " " in t else t
 
 
 @dataclass(frozen=True)
@@ -106,7 +110,11 @@ class Match:
         """``tm-exact``, or ``tm-fuzzy 0.87`` (the score cut, never rounded up, to 2 digits)."""
         if self.exact:
             return EXACT
-        return f"{FUZZY} {int(self.score * 100) / 100:.2f}"
+        return f"{FUZZY} {self.percent() / 100:.2f}"
+
+    def percent(self) -> int:
+        """The score in whole percent, cut (0.899 is 89, never 90)."""
+        return int(self.score * 100 + 1e-6)
 
     def record(self) -> dict[str, Any]:
         """The match as a jsonl field."""
@@ -337,14 +345,14 @@ class TranslationMemory:
             [self._keys[i] for i in cand],
             scorer=Levenshtein.normalized_similarity,
             score_cutoff=threshold,
-            dtype=np.float32,
+            dtype=np.float64,
         )[0]
         best = float(scores.max())
         if best < threshold or best <= 0:
             return None
         # a tie goes to the entry given first (files in order, units in file order)
         entry = int(self._entry[cand[scores == scores.max()]].min())
-        score = min(best, 0.9999)  # distinct keys: never exact
+        score = min(round(best, 6), 0.9999)  # distinct keys: never exact
         return Match(score, self.sources[entry], self.targets[entry], self.files[entry])
 
     def lookup(
