@@ -434,8 +434,8 @@ class Memories:
         return self._index[key]
 
     def check_covers(self, source: str, targets: Sequence[str]) -> list[str]:
-        """Refuse memories with no unit for any of the pairs; a warning per file and target it
-        does not cover."""
+        """Refuse a memory with no unit for any of the pairs; a warning for one that covers only
+        some of the targets."""
         warnings = []
         for f in self.files:
             covered = [t for t in targets if f.pairs(source, t)]
@@ -447,9 +447,12 @@ class Memories:
                     f"(its languages: {found})",
                     "give a memory of these languages (region variants such as en-US count)",
                 )
-            for t in targets:
-                if t not in covered:
-                    warnings.append(f"--tm {f.path}: no {source}->{t} units; not used for {t}")
+            missing = [t for t in targets if t not in covered]
+            if missing:
+                warnings.append(
+                    f"--tm {f.path}: no {source}->{', '.join(missing)} units; "
+                    f"used for {', '.join(covered)} only"
+                )
         return warnings
 
 
