@@ -144,4 +144,7 @@ def summary_rows(run: RunResult) -> list[dict[str, Any]]:
         )
         if t.memory:  # --tm: the share of the translations the memory gave
             rows[-1]["tm"] = f"{t.memory.get('reused_share', 0):.0%}"
+    if any("tm" in row for row in rows):
+        for row in rows:
+            row.setdefault("tm", "-")
     return rows
