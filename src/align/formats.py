@@ -203,6 +203,24 @@ def read_tmx(path: str) -> tuple[dict[str, str], list[dict[str, str]]]:
         unit = {}
         for tuv in tu.findall("tuv"):
             seg = tuv.find("seg")
-            unit[tuv.get(lang_attr, "")] = (seg.text or "") if seg is not None else ""
+            # xml:lang (TMX 1.4), or lang (TMX 1.1)
+            lang = tuv.get(lang_attr) or tuv.get("lang") or ""
+            unit[lang] = _seg_text(seg) if seg is not None else ""
         units.append(unit)
     return header, units
+
+
+# TMX inline elements whose content is native code (a tag of the original format), not text.
+_TMX_CODES = ("bpt", "ept", "ph", "it", "ut")
+
+
+def _seg_text(el: Any) -> str:
+    """The text of a ``<seg>``: its text and that of ``<hi>``/``<sub>``, without native codes
+    (``<bpt>``, ``<ph>``, ...: tags of the original format that tools such as OmegaT or Trados
+    put inside segments)."""
+    out = [el.text or ""]
+    for child in el:
+        if child.tag not in _TMX_CODES:
+            out.append(_seg_text(child))
+        out.append(child.tail or "")
+    return "".join(out)

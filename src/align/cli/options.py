@@ -126,6 +126,50 @@ def glossary_from(glossary: str | None, keep: Sequence[str], ignore_case: bool) 
     return GlossaryOptions(glossary, tuple(keep), ignore_case)
 
 
+def memory_options(f: F) -> F:
+    """``--tm FILE.tmx`` (repeatable), ``--tm-threshold``, ``--tm-fuzzy-use``: translation
+    memories looked up before the engines (:mod:`align.translate.memory`)."""
+    f = click.option(
+        "--tm-fuzzy-use",
+        is_flag=True,
+        help="Put a fuzzy memory match in place of the engine's translation, marked for review.",
+    )(f)
+    f = click.option(
+        "--tm-threshold",
+        type=click.FloatRange(0, 1, min_open=True),
+        default=0.75,
+        show_default=True,
+        help="Lowest similarity (0-1, normalised Levenshtein) of a fuzzy memory match.",
+    )(f)
+    return click.option(
+        "--tm",
+        "tm",
+        multiple=True,
+        metavar="FILE.tmx",
+        help="Translation memory (TMX 1.4, repeatable): exact matches are reused, fuzzy ones attached.",
+    )(f)
+
+
+def memory_from(tm: Sequence[str], threshold: float, fuzzy_use: bool) -> Any:
+    """The :class:`~align.translate.memory.MemoryOptions` of the three options, or ``None``."""
+    if not tm:
+        return None
+    from align.translate.memory import MemoryOptions
+
+    return MemoryOptions(tuple(tm), threshold, fuzzy_use)
+
+
+def memory_summary(target: str, counts: dict[str, int]) -> str:
+    """One line on what the memory gave for a target."""
+    from align.translate.memory import share
+
+    return (
+        f"align: tm: {target}: {counts.get('exact', 0)} exact, {counts.get('fuzzy', 0)} fuzzy "
+        f"({counts.get('fuzzy_used', 0)} used), {counts.get('engine', 0)} by the engine; "
+        f"{share(counts):.0%} reused"
+    )
+
+
 def show_progress(quiet: bool) -> bool:
     """Progress goes to stderr only when it is a terminal and --quiet is off."""
     return not quiet and sys.stderr.isatty()

@@ -16,6 +16,8 @@ from align.cli.options import (
     glossary_from,
     glossary_options,
     mark_unknown_option,
+    memory_from,
+    memory_options,
     models_dir_option,
     quiet_option,
     show_progress,
@@ -59,6 +61,7 @@ if TYPE_CHECKING:
 @mark_unknown_option
 @format_option(("table", "markdown", "json"), "table")
 @glossary_options
+@memory_options
 @models_dir_option
 @quiet_option
 def run(
@@ -75,6 +78,9 @@ def run(
     glossary: str | None,
     keep: tuple[str, ...],
     glossary_ignore_case: bool,
+    tm: tuple[str, ...],
+    tm_threshold: float,
+    tm_fuzzy_use: bool,
     models_dir: str | None,
     quiet: bool,
 ) -> None:
@@ -109,6 +115,7 @@ def run(
         progress=lambda label, total: Progress(label, total, enabled),
         mark_unknown=mark_unknown or None,
         glossary=glossary_from(glossary, keep, glossary_ignore_case),
+        memory=memory_from(tm, tm_threshold, tm_fuzzy_use),
     )
     for warning in result.warnings:
         click.echo(f"align: warning: {warning}", err=True)
@@ -151,5 +158,10 @@ def summary_rows(run: RunResult) -> list[dict[str, Any]]:
         )
         if t.terms is not None:
             rows[-1]["terms"] = f"{t.terms['kept']}/{t.terms['found']}"
+        if t.memory:  # --tm: the share of the translations the memory gave
+            rows[-1]["tm"] = f"{t.memory.get('reused_share', 0):.0%}"
+    if any("tm" in row for row in rows):
+        for row in rows:
+            row.setdefault("tm", "-")
 
     return rows

@@ -11,6 +11,9 @@ from align.cli.options import (
     glossary_from,
     glossary_options,
     mark_unknown_option,
+    memory_from,
+    memory_options,
+    memory_summary,
     models_dir_option,
     quiet_option,
     show_progress,
@@ -81,6 +84,7 @@ from align.cli.options import (
     "-v", "--verbose", is_flag=True, help="Print how each translation was made on stderr."
 )
 @glossary_options
+@memory_options
 @models_dir_option
 @quiet_option
 def translate(
@@ -104,6 +108,9 @@ def translate(
     glossary: str | None,
     keep: tuple[str, ...],
     glossary_ignore_case: bool,
+    tm: tuple[str, ...],
+    tm_threshold: float,
+    tm_fuzzy_use: bool,
     models_dir: str | None,
     quiet: bool,
 ) -> None:
@@ -115,11 +122,14 @@ def translate(
     align translate test.zh --from zh --to en --by line --format jsonl
     align translate app.xlf --to es -o out/
     align translate speech.zh.txt --to en --glossary terms.tsv --keep Qwen2 -v
+    align translate new.zh.txt --to en --tm memory.tmx --format jsonl
 
     XLIFF, PO/POT, SRT/WebVTT, HTML, Markdown and DOCX files are written back in their own format, with
     their structure, and checked: one line per output on stderr says what was
     translated and what failed (see docs/formats.md). With several targets, -o DIR gets NAME.LANG.EXT per target; to stdout use --format jsonl.
     Every output records how it was made (engine, package and version, beam, compute type).
+    With --tm memory.tmx (e.g. made by align sentences --format tmx), exact matches are reused
+    and fuzzy ones attached; each unit's origin is in jsonl/tmx (see docs/glossary-tm.md).
     """
     from align.translate.document import translate_document
     from align.translate.engine import DecodeOptions
@@ -149,10 +159,14 @@ def translate(
         on_progress=progress.update,
         on_total=set_total if progress.enabled else None,
         glossary=glossary_from(glossary, keep, glossary_ignore_case),
+        memory=memory_from(tm, tm_threshold, tm_fuzzy_use),
     )
     progress.close()
     for warning in report.warnings:
         click.echo(f"align: warning: {warning}", err=True)
+    if not quiet:
+        for target, counts in report.memory.items():
+            click.echo(memory_summary(target, counts), err=True)
     if verbose:
         click.echo(f"source language: {report.source}", err=True)
         for target, signature in report.signatures.items():

@@ -19,9 +19,12 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from align.translate.engine import Translator
+
+if TYPE_CHECKING:
+    from align.translate.memory import Match
 
 
 @dataclass
@@ -156,10 +159,19 @@ def _strip_edges(parts: Sequence[Part]) -> tuple[list[Part], list[Part], list[Pa
 
 @dataclass
 class Translated:
-    """A unit's translation: its parts; ``moved`` when tags were placed by projection."""
+    """A unit's translation: its parts; ``moved`` when tags were placed by projection.
+
+    With a translation memory (:mod:`align.translate.memory`): ``origin`` ``tm-exact`` or
+    ``tm-fuzzy 0.87`` when the memory's target is used (``review``: a fuzzy one, to be
+    reviewed), else empty (the engine's); ``match`` the memory's match: the one used, or (with
+    no ``origin``) a fuzzy one attached as a suggestion (XLIFF ``alt-trans``/``<mtc:matches>``,
+    a PO translator comment)."""
 
     parts: list[Part]
     moved: bool = False
+    origin: str = ""
+    review: bool = False
+    match: Match | None = None
 
 
 def _inner(parts: Sequence[Part], tag: Tag) -> str:

@@ -193,6 +193,7 @@ class PoDocument:
         done: dict[tuple[int, int], str] = {
             self.units[i].key: _text(t.parts) for i, t in translations.items()
         }
+        by_key = {self.units[i].key: t for i, t in translations.items()}
         for k, entry in enumerate(entries):
             if (k, 0) not in done:
                 continue
@@ -203,7 +204,12 @@ class PoDocument:
                 }
             else:
                 entry.msgstr = done[(k, 0)]
-            if "fuzzy" not in entry.flags:
+            memory = _memory_comment(by_key[(k, 0)])
+            if memory:
+                entry.tcomment = (entry.tcomment + "\n" if entry.tcomment else "") + memory
+            # an exact memory match is a translation, as msgmerge's compendium makes it; the
+            # engine's and a fuzzy match's are suggestions until a translator removes the flag
+            if not _exact(by_key, k) and "fuzzy" not in entry.flags:
                 entry.flags.insert(0, "fuzzy")
         return str(po).encode("utf-8")
 
@@ -216,6 +222,7 @@ class PoDocument:
             return [f"output has {len(again.entries)} messages, the input {len(self.entries)}"]
         n = nplurals(again.po.metadata.get("Plural-Forms", ""))
         translated = {self.units[i].key[0] for i in translations}
+        by_key = {self.units[i].key: t for i, t in translations.items()}
         problems: list[str] = []
         for k, (old, new) in enumerate(zip(self.entries, again.entries, strict=True)):
             label = _label(old)
@@ -242,11 +249,29 @@ class PoDocument:
                 if placeholders(form) != placeholders(source):
                     problems.append(f"{label}: placeholders differ from the source's")
                     break
-            if "fuzzy" not in new.flags:
+            if "fuzzy" not in new.flags and not _exact(by_key, k):
                 problems.append(f"{label}: machine translation not flagged fuzzy")
         if again.po.metadata.get("Language") is None:
             problems.append("header: no Language")
         return problems
+
+
+def _exact(by_key: dict[Any, Translated], k: int) -> bool:
+    """Whether message ``k`` (each of its forms) is an exact translation-memory match."""
+    forms = [by_key.get((k, 0)), by_key.get((k, 1))]
+    return forms[0] is not None and all(f is None or f.origin == "tm-exact" for f in forms)
+
+
+def _memory_comment(tr: Translated) -> str:
+    """The translator comment saying what the memory gave: the match used, or a fuzzy one
+    attached as a suggestion."""
+    m = tr.match
+    if m is None:
+        return ""
+    if tr.origin:
+        review = ", to review" if tr.review else ""
+        return f"align: {tr.origin} ({m.file}){review}"
+    return f"align: translation memory {m.percent()}% ({m.file}): {m.source} => {m.target}"
 
 
 def read(path: str, fmt: str = "po") -> PoDocument:

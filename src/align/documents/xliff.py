@@ -112,6 +112,60 @@ def _signature(el: Any, version: str) -> list[str]:
     return sorted(out)
 
 
+# XLIFF 1.2 target states: a machine translation, an exact memory match, a fuzzy one used
+STATES_12 = {
+    "": ("needs-review-translation", "mt-suggestion"),
+    "tm-exact": ("translated", "exact-match"),
+    "tm-fuzzy": ("needs-review-translation", "fuzzy-match"),
+}
+NS_MTC = "urn:oasis:names:tc:xliff:matches:2.0"
+
+
+def _alt_trans(tgt: Any, match: Any, source_lang: str | None, target: str) -> None:
+    """A fuzzy memory match as 1.2 ``<alt-trans>`` right after the ``<target>``."""
+    from lxml import etree
+
+    ns = etree.QName(tgt).namespace
+    alt = etree.Element(f"{{{ns}}}alt-trans")
+    alt.set("match-quality", f"{match.percent()}%")
+    alt.set("origin", match.file)
+    alt.set("alttranstype", "proposal")
+    src = etree.SubElement(alt, f"{{{ns}}}source")
+    if source_lang:
+        src.set(XML_LANG, source_lang)
+    src.text = match.source
+    tt = etree.SubElement(alt, f"{{{ns}}}target")
+    tt.set(XML_LANG, target)
+    tt.text = match.target
+    tgt.addnext(alt)
+    indent = tgt.getprevious().tail if tgt.getprevious() is not None else None
+    alt.tail, tgt.tail = tgt.tail, indent
+
+
+def _mtc_match(segment: Any, match: Any, n: int) -> None:
+    """A fuzzy memory match as 2.0 ``<mtc:match>`` in the unit's ``<mtc:matches>`` (the
+    Translation Candidates module), ``ref`` pointing to the segment (given an id if it has
+    none)."""
+    from lxml import etree
+
+    unit = segment.getparent()
+    ns = etree.QName(segment).namespace
+    if not segment.get("id"):
+        segment.set("id", f"align-tm{n + 1}")
+    matches = unit.find(f"{{{NS_MTC}}}matches")
+    if matches is None:
+        matches = etree.Element(f"{{{NS_MTC}}}matches", nsmap={"mtc": NS_MTC})
+        unit.insert(0, matches)
+        matches.tail = unit.text
+    m = etree.SubElement(matches, f"{{{NS_MTC}}}match")
+    m.set("ref", "#" + segment.get("id"))
+    m.set("type", "tm")
+    m.set("similarity", f"{match.score * 100:.1f}")
+    m.set("origin", match.file)
+    etree.SubElement(m, f"{{{ns}}}source").text = match.source
+    etree.SubElement(m, f"{{{ns}}}target").text = match.target
+
+
 def _text_of(el: Any) -> str:
     return "".join(el.itertext())
 
@@ -204,13 +258,20 @@ class XliffDocument:
                     tgt.remove(sub)
                 tgt.text = None
             fill_element(tgt, tr.parts)
+            # from a translation memory: an exact match reused, a fuzzy one to review
+            kind = tr.origin.split(" ")[0]  # "", tm-exact, tm-fuzzy
             if self.version == "1.2":
                 tgt.set(XML_LANG, target)
-                tgt.set("state", "needs-review-translation")
-                tgt.set("state-qualifier", "mt-suggestion")
+                state, qualifier = STATES_12.get(kind, STATES_12[""])
+                tgt.set("state", state)
+                tgt.set("state-qualifier", qualifier)
+                if tr.match is not None and not tr.origin:
+                    _alt_trans(tgt, tr.match, self.source_lang, target)
             else:
                 holder.set("state", "translated")
-                holder.set("subState", "align:mt")
+                holder.set("subState", f"align:{kind or 'mt'}")
+                if tr.match is not None and not tr.origin:
+                    _mtc_match(holder, tr.match, i)
         body: bytes = etree.tostring(tree, encoding="UTF-8", xml_declaration=False)
         data = b'<?xml version="1.0" encoding="UTF-8"?>\n' + body
         return data if data.endswith(b"\n") else data + b"\n"

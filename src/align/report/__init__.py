@@ -518,6 +518,13 @@ def _row(
     badges = "".join(
         f'<span class="badge {esc(f)}">{esc(FLAG_LABELS.get(f, f))}</span> ' for f in row.flags
     )
+    if t.origins:  # --tm: where the row's translation came from (a memory match, or the engine)
+        seen = dict.fromkeys(
+            t.origins[i] if t.origins[i].startswith("tm-") else "engine" for i in row.src
+        )
+        badges += "".join(
+            f'<span class="badge origin" title="origin">{esc(o)}</span> ' for o in seen
+        )
     where = f"s{_ids(row.src)} · t{_ids(row.tgt)}" + (
         f" · r{_ids(row.ref)}" if row.ref is not None else ""
     )
@@ -535,6 +542,17 @@ def _row(
         f'<tr class="{" ".join(cls)}" data-order="{n}" data-score="{score_attr}">'
         + "".join(cells)
         + "</tr>"
+    )
+
+
+def _memory_note(t: TargetResult) -> str:
+    m = t.memory
+    if not m:
+        return ""
+    return (
+        f" Translation memory: {m.get('reused_share', 0):.0%} of the segments reused "
+        f"({m.get('exact', 0)} exact, {m.get('fuzzy_used', 0)} fuzzy; "
+        f"{m.get('fuzzy', 0)} fuzzy found; {esc(', '.join(m.get('files', [])))})."
     )
 
 
@@ -574,6 +592,10 @@ def _item_unknown(r: RunResult, t: TargetResult) -> str | None:
     return f"Unknown words: {words} in {rows} translations, highlighted."
 
 
+def _item_memory(r: RunResult, t: TargetResult) -> str | None:
+    return _memory_note(t).strip() or None
+
+
 def _item_files(r: RunResult, t: TargetResult) -> str | None:
     if not t.files:
         return None
@@ -589,6 +611,7 @@ SUMMARY_ITEMS: list[SummaryItem] = [
     _item_pivots,
     _item_flags,
     _item_unknown,
+    _item_memory,
     _item_files,
 ]
 

@@ -127,6 +127,10 @@ class TargetResult:
     unknown: list[list[str]] = field(default_factory=list)
     # with --glossary: the term hit rate (found, kept, rate, missed), as TermStats.to_dict
     terms: dict[str, Any] | None = None
+    # --tm: each translation's origin (tm-exact, "tm-fuzzy 0.87", or the engine chain's
+    # signature), and what the memory gave (counts, share reused, files); empty without --tm
+    origins: list[str] = field(default_factory=list)
+    memory: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

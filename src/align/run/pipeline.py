@@ -46,6 +46,7 @@ from align.score.estimate import ESTIMATE_FLAG_RULES
 from align.text import UNITS, read_text, segment_units
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
 from align.translate.glossary import GlossaryOptions
+from align.translate.memory import Memories, MemoryOptions, translate_with_memory
 
 
 class StageProgress(Protocol):
@@ -84,6 +85,7 @@ def run_pipeline(
     progress: ProgressFactory | None = None,
     mark_unknown: bool | None = None,
     glossary: GlossaryOptions | None = None,
+    memory: MemoryOptions | None = None,
 ) -> RunResult:
     """Detect, translate into every target, align, score; write OUTDIR; return what was found.
 
@@ -97,6 +99,8 @@ def run_pipeline(
     ``ALIGN_APERTIUM_MARK_UNKNOWN``); the words marked are in ``TargetResult.unknown``.
     ``glossary``: terms enforced in every target (its digest is in the signature, so in
     the checkpoint key); each target's term hit rate is in ``TargetResult.terms``.
+    ``memory``: translation memories looked up before the engines (``--tm``; each
+    translation's origin and the share reused go into ``TargetResult.origins``/``memory``).
     Raises :class:`InputError` for bad input, :class:`NoTranslationPath` when a
     target cannot be reached (before any translating is done).
     """
@@ -149,6 +153,9 @@ def run_pipeline(
     out = Path(outdir) if outdir else Path("out") / src.name
     check_outdir(out, [str(input_path), *ref_paths.values()])
     codes = resolve_targets(targets, ref_paths, lang, engines)
+    memories = Memories(memory) if memory else None  # read once, before any translating
+    if memories is not None:
+        warnings.extend(memories.check_covers(lang, codes))
 
     # 2. plan every target before translating anything: a missing model fails fast
     plans = {c: engines.plan(lang, c) for c in codes}
@@ -183,11 +190,19 @@ def run_pipeline(
             translator.signature,
             reference,
             align_method,
+            *([memories.key()] if memories is not None else []),
         )
         result = load_checkpoint(checkpoint_path(out, code), key)
         if result is None:
             t0 = time.perf_counter()
-            translations = translator.translate(src.sentences)
+            reuse = None
+            if memories is None:
+                translations = translator.translate(src.sentences)
+            else:
+                tm = memories.for_pair(lang, code)
+                reuse = translate_with_memory(translator, src.sentences, tm, memories.options)
+                p.update(len(src.sentences) - reuse.counts["engine"])
+                translations = reuse.translations
             p.close()
             seconds = round(time.perf_counter() - t0, 3)
             t0 = time.perf_counter()
@@ -213,6 +228,9 @@ def run_pipeline(
             table = getattr(getattr(translator, "inner", None), "table", None)
             if table is not None:
                 result.terms = table.adherence(src.sentences, translations).to_dict()
+            if reuse is not None:
+                result.origins = reuse.origins
+                result.memory = memories.summary(reuse.counts) if memories else {}
             save_checkpoint(out, result, key)
         else:
             p.close()

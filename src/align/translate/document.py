@@ -21,6 +21,7 @@ from typing import IO, Any
 from align import languages as langs
 from align.documents import Check
 from align.documents import input_format as find_format
+from align.documents.inline import Translated, Unit
 from align.errors import InputError
 from align.text import (
     MAX_SEGMENT_WEIGHT,
@@ -34,6 +35,7 @@ from align.text import (
 from align.translate import get_translator
 from align.translate.engine import DecodeOptions, Engines, Translator
 from align.translate.glossary import GlossaryOptions, TermStats
+from align.translate.memory import Memories, MemoryOptions, Reuse, count, translate_with_memory
 
 UNITS = ("sentence", "line", "paragraph")
 FORMATS = ("txt", "jsonl", "tsv", "tmx")
@@ -141,7 +143,15 @@ class _Writer:
             out.write("id\tsource\ttranslation\n")
         self.sep = sentence_separator(target)
 
-    def write(self, unit: Segment, translation: str, terms: TermStats | None = None) -> None:
+    def write(
+        self,
+        unit: Segment,
+        translation: str,
+        terms: TermStats | None = None,
+        extra: dict[str, Any] | None = None,
+    ) -> None:
+        """``terms``: this unit's glossary hits; ``extra``: the memory's fields of this unit
+        (``origin``, ``tm``, ``review``), in jsonl records and as TMX ``<prop>`` s."""
         fmt, out = self.fmt, self.out
         if fmt == "txt":
             if self.by == "line":
@@ -171,12 +181,18 @@ class _Writer:
             }
             if terms is not None:  # with a glossary: this unit's term occurrences, and kept
                 record["terms"] = {"found": terms.found, "kept": terms.kept}
+            record.update(extra or {})
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif fmt == "tsv":
             clean = [t.replace("\t", " ").replace("\n", " ") for t in (unit.text, translation)]
             out.write(f"{self.count}\t{clean[0]}\t{clean[1]}\n")
         elif self.tmx is not None and unit.text.strip():
-            self.tmx.add(unit.text, translation)
+            props = {}
+            if extra:
+                props["origin"] = str(extra["origin"])
+                if extra.get("review"):
+                    props["review"] = "yes"
+            self.tmx.add(unit.text, translation, props)
         self.last_para = unit.para
         self.count += 1
 
@@ -203,6 +219,8 @@ class TranslationReport:
     checks: dict[str, Check] = field(default_factory=dict)
     # with a glossary: per target, the term hit rate (occurrences kept / found)
     terms: dict[str, TermStats] = field(default_factory=dict)
+    # --tm: per target, segments reused exact / fuzzy found / fuzzy used / by the engine
+    memory: dict[str, dict[str, int]] = field(default_factory=dict)
 
 
 def _translators(
@@ -298,6 +316,7 @@ def translate_document(
     on_total: Callable[[int], None] | None = None,
     group_units: int = GROUP_UNITS,
     glossary: GlossaryOptions | None = None,
+    memory: MemoryOptions | None = None,
 ) -> TranslationReport:
     """Translate a document into each target language.
 
@@ -313,6 +332,11 @@ def translate_document(
     written back in its own format and checked (``report.checks``); ``overwrite``
     replaces the translations such a file already has. ``glossary``: terms enforced in
     every target (docs/glossary-tm.md); their hit rate is in ``report.terms``.
+
+    ``memory``: translation memories looked up before the engines
+    (:mod:`align.translate.memory`): exact matches are reused, fuzzy ones attached (or used
+    with ``fuzzy_use``); every unit's origin goes into jsonl/tmx records, the counts into
+    ``report.memory``.
     """
     kind = find_format(input_path, in_format) if input_path != "-" else in_format
     if kind not in ("auto", "text"):
@@ -337,6 +361,7 @@ def translate_document(
             on_total=on_total,
             overwrite=overwrite,
             glossary=glossary,
+            memory=memory,
         )
     fmt = fmt or "txt"
     if by not in UNITS:
@@ -364,6 +389,7 @@ def translate_document(
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, fmt)
+    memories = Memories(memory) if memory else None  # read once, before any translating
     translators = _translators(
         src, target_codes, engines, options, pivot, cache, on_progress, glossary
     )
@@ -371,6 +397,8 @@ def translate_document(
     report.signatures = {t: tr.signature for t, tr in translators.items()}
     tables = {t: table for t, tr in translators.items() if (table := term_table(tr)) is not None}
     report.terms = {t: TermStats() for t in tables}
+    if memories is not None:
+        report.warnings.extend(memories.check_covers(src, target_codes))
 
     if on_total is not None and input_path != "-":
         on_total(sum(1 for _ in iter_units(iter_lines(input_path), by, src)) * len(target_codes))
@@ -385,13 +413,20 @@ def translate_document(
         for group in _groups(iter_units(iter_lines(input_path), by, src), group_units):
             texts = [u.text for u in group]
             for t in target_codes:
-                done = translators[t].translate(texts)
                 table = tables.get(t)
-                for unit, translation in zip(group, done, strict=True):
+                if memories is None:
+                    done = translators[t].translate(texts)
+                    extras: list[dict[str, Any] | None] = [None] * len(done)
+                else:
+                    reuse = _reuse(memories, src, t, translators[t], texts, on_progress)
+                    count(reuse, report.memory.setdefault(t, {}))
+                    done = reuse.translations
+                    extras = [reuse.extra(k) for k in range(len(done))]
+                for unit, translation, extra in zip(group, done, extras, strict=True):
                     terms = table.adherence([unit.text], [translation]) if table else None
                     if terms is not None:
                         report.terms[t].add(terms)
-                    writers[t].write(unit, translation, terms)
+                    writers[t].write(unit, translation, terms, extra)
             report.units += len(group)
         for w in writers.values():
             w.close()
@@ -413,6 +448,24 @@ def translate_document(
     return report
 
 
+def _reuse(
+    memories: Memories,
+    src: str,
+    target: str,
+    translator: Translator,
+    texts: Sequence[str],
+    on_progress: Callable[[int], None] | None,
+) -> Reuse:
+    """The memory's look-up, then the engine for the rest; progress counts the reused too."""
+    reuse = translate_with_memory(
+        translator, texts, memories.for_pair(src, target), memories.options
+    )
+    reused = len(texts) - reuse.counts["engine"]
+    if on_progress is not None and reused:
+        on_progress(reused)
+    return reuse
+
+
 def _translate_structured(
     input_path: str,
     kind: str,
@@ -430,6 +483,7 @@ def _translate_structured(
     on_total: Callable[[int], None] | None,
     overwrite: bool,
     glossary: GlossaryOptions | None = None,
+    memory: MemoryOptions | None = None,
 ) -> TranslationReport:
     """A structured document (XLIFF, PO, subtitles): its units translated into each target,
     written back in its format only when the written bytes parse and check."""
@@ -461,6 +515,7 @@ def _translate_structured(
     if same:
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, "txt", doc.extension())
+    memories = Memories(memory) if memory else None  # read once, before any translating
     declared = _declared_target(doc)
 
     def replaces(t: str) -> bool:
@@ -488,14 +543,21 @@ def _translate_structured(
     )
     report = TranslationReport(source=src, input_format=kind)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
+    if memories is not None:
+        report.warnings.extend(memories.check_covers(src, target_codes))
     if on_total is not None:
         on_total(total)
     for t in target_codes:
         todo = to_translate(doc, replaces(t))
         report.units = max(report.units, len(todo))
-        done = translate_units(
-            translators[t], [doc.units[i] for i in todo], sentence_separator(t), src
-        )
+        units = [doc.units[i] for i in todo]
+        sep = sentence_separator(t)
+        if memories is None:
+            done = translate_units(translators[t], units, sep, src)
+        else:
+            done = _units_with_memory(
+                memories, src, t, translators[t], units, sep, progress, report
+            )
         translations = dict(zip(todo, done, strict=True))
         if (table := term_table(translators[t])) is not None:
             report.terms[t] = table.adherence(
@@ -521,6 +583,53 @@ def _translate_structured(
         report.translated[t] = getattr(translators[t], "misses", 0)
     report.warnings += term_warnings(report.terms)
     return report
+
+
+def _units_with_memory(
+    memories: Memories,
+    src: str,
+    target: str,
+    translator: Translator,
+    units: Sequence[Unit],
+    sep: str,
+    progress: Callable[[int], None],
+    report: TranslationReport,
+) -> list[Translated]:
+    """A structured document's units looked up in the memory (on their text), the rest
+    translated with their tags. A match is used only for a unit without inline tags (the
+    memory's target has none to put back); for a tagged unit it is attached."""
+    from align.documents.inline import Translated, split_parts, translate_units
+
+    texts = [u.plain() for u in units]
+    matches = memories.for_pair(src, target).lookup(texts, memories.options.threshold)
+    used = [
+        m is not None and not u.tags and (m.exact or memories.options.fuzzy_use)
+        for u, m in zip(units, matches, strict=True)
+    ]
+    todo = [i for i, u in enumerate(used) if not u]
+    engine = iter(translate_units(translator, [units[i] for i in todo], sep, src))
+    out: list[Translated] = []
+    counts = report.memory.setdefault(target, {})
+    for unit, text, m, u in zip(units, texts, matches, used, strict=True):
+        if u:
+            assert m is not None
+            lead, trail = text[: len(text) - len(text.lstrip())], text[len(text.rstrip()) :]
+            out.append(
+                Translated([lead + m.target + trail], origin=m.origin, review=not m.exact, match=m)
+            )
+            progress(len(split_parts(unit.parts, src)))
+        else:
+            tr = next(engine)
+            tr.match = m  # attached: a suggestion beside the engine's translation
+            out.append(tr)
+        for key, hit in (
+            ("exact", m is not None and m.exact),
+            ("fuzzy", m is not None and not m.exact),
+            ("fuzzy_used", u and m is not None and not m.exact),
+            ("engine", not u),
+        ):
+            counts[key] = counts.get(key, 0) + int(hit)
+    return out
 
 
 def _declared_target(doc: object) -> str | None:
