@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import click
 
 from align.cli.options import (
@@ -17,6 +19,7 @@ from align.cli.options import (
 
 @click.command()
 @click.argument("path", default="-", type=str)
+@click.argument("more_paths", nargs=-1, type=str)
 @targets_option
 @click.option(
     "--from",
@@ -77,6 +80,39 @@ from align.cli.options import (
     "-v", "--verbose", is_flag=True, help="Print how each translation was made on stderr."
 )
 @models_dir_option
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="Where a corpus job's shards run: this process, or a Ray cluster (pip install 'align[ray]'; docs/scale.md).",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    metavar="ADDR",
+    help="Ray cluster to join: auto (the running one) or HOST:PORT  [default: start a local one].",
+)
+@click.option(
+    "--field",
+    "field_name",
+    default=None,
+    help="Corpus input: the text field of JSON Lines/Parquet records, or the TSV column (header name or 1-based number)  [default: text].",
+)
+@click.option(
+    "--shard-size",
+    type=click.IntRange(1, 1_000_000),
+    default=200,
+    show_default=True,
+    help="Corpus job: segments per shard (the unit of work, of resume and of retries).",
+)
+@click.option(
+    "--worker-cpus",
+    type=click.IntRange(1, 256),
+    default=1,
+    show_default=True,
+    help="--executor ray: CPUs (and translation threads) of each Ray worker.",
+)
 @quiet_option
 def translate(
     path: str,
@@ -96,7 +132,13 @@ def translate(
     no_cache: bool,
     verbose: bool,
     models_dir: str | None,
+    executor: str,
+    ray_address: str | None,
+    field_name: str | None,
+    shard_size: int,
+    worker_cpus: int,
     quiet: bool,
+    more_paths: tuple[str, ...] = (),
 ) -> None:
     """Translate PATH (or stdin) offline into each --to language.
 
@@ -105,6 +147,10 @@ def translate(
     align translate doc.txt --from en --to es --to fr -o out/
     align translate test.zh --from zh --to en --by line --format jsonl
     align translate app.xlf --to es -o out/
+
+    Corpora (docs/scale.md): several files, a directory or a glob, JSON Lines, TSV
+    (--field) or Parquet, one segment per line or record, are cut into shards and
+    translated by --executor local or ray into -o DIR; a rerun resumes.
 
     XLIFF, PO/POT, SRT/WebVTT, HTML, Markdown and DOCX files are written back in their own format, with
     their structure, and checked: one line per output on stderr says what was
@@ -116,6 +162,31 @@ def translate(
 
     options = DecodeOptions(beam=beam, compute_type=compute_type, threads=threads)
     progress = Progress("translating", 0, show_progress(quiet))
+    from align.executors.corpus import is_corpus
+
+    if is_corpus((path, *more_paths), executor, field_name):
+        _translate_corpus(
+            (path, *more_paths),
+            progress,
+            targets=targets,
+            source=source,
+            output=output,
+            fmt=fmt,
+            by=by,
+            field_name=field_name,
+            engine=engine,
+            pivot=None if pivot == "none" else pivot,
+            options=options,
+            models_dir=models_dir,
+            cache=not no_cache,
+            executor=executor,
+            ray_address=ray_address,
+            shard_size=shard_size,
+            worker_cpus=worker_cpus,
+            verbose=verbose,
+            quiet=quiet,
+        )
+        return
 
     def set_total(total: int) -> None:
         progress.total = total
@@ -161,3 +232,39 @@ def translate(
         # Every file is labelled with how it was made (the engine chain), whatever its format.
         for target, out_path in report.outputs.items():
             click.echo(f"{target}: {out_path}  {report.signatures[target]}", err=True)
+
+
+def _translate_corpus(
+    paths: tuple[str, ...], progress: Progress, *, verbose: bool, quiet: bool, **kwargs: Any
+) -> None:
+    """A corpus job (align.executors.corpus): shards on an executor, outputs in -o DIR."""
+    from align.errors import InputError
+    from align.executors.corpus import translate_corpus
+
+    if kwargs["output"] in (None, "-"):
+        raise InputError("a corpus job writes files, not stdout", "give -o DIR")
+
+    def set_total(total: int) -> None:
+        progress.total = total
+
+    report = translate_corpus(
+        paths,
+        on_progress=progress.update,
+        on_total=set_total if progress.enabled else None,
+        **kwargs,
+    )
+    progress.close()
+    if verbose:
+        for w in report.workers:
+            click.echo(f"worker {w.pid} on {w.node}: ready in {w.load_seconds:.1f}s", err=True)
+    if not quiet:
+        earlier = f", {report.skipped} done by an earlier run" if report.skipped else ""
+        click.echo(
+            f"align: {report.segments} segments of {len(report.inputs)} inputs in "
+            f"{report.shards} shards{earlier} ({report.executor}, "
+            f"{len(report.workers)} worker{'s' if len(report.workers) != 1 else ''})",
+            err=True,
+        )
+        for target, files in report.outputs.items():
+            where = files[0] if len(files) == 1 else f"{len(files)} files in {kwargs['output']}"
+            click.echo(f"{target}: {where}  {report.signatures[target]}", err=True)
