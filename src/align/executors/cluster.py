@@ -11,10 +11,11 @@ shard) must end the job with an error, not loop.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import os
-from dataclasses import replace
 from collections.abc import Callable, Iterable, Iterator
+from dataclasses import replace
 from typing import Any, TypeVar
 
 from align.errors import EngineError, InputError, ModelError
@@ -185,10 +186,8 @@ class RayExecutor:
 
     def close(self) -> None:
         for a in self.actors:
-            try:
+            with contextlib.suppress(Exception):
                 self.ray.kill(a)
-            except Exception:
-                pass
         self.actors = []
         if self._owned:
             self.ray.shutdown()

@@ -21,7 +21,7 @@ from typing import Any
 
 from align import languages as langs
 from align.errors import InputError
-from align.executors import check_executor
+from align.executors import check_executor, require_ray
 from align.executors.inputs import DEFAULT_OUTPUT, expand_inputs, input_kind, iter_texts
 from align.executors.shards import Manifest, Shard, shard_key
 from align.executors.worker import WorkerInfo, WorkerSpec
@@ -143,7 +143,8 @@ def translate_corpus(
     from align.translate.document import EXTENSIONS, _Writer, output_name
     from align.translate.engine import Engines, chain_models
 
-    check_executor(executor)
+    if check_executor(executor) == "ray":
+        require_ray()  # before any work: without the extra, say how to install it
     if not targets:
         raise InputError("no target language given", "add --to LANG")
     if shard_size < 1:

@@ -19,6 +19,7 @@ import shutil
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from align.text import write_text_atomic
 
@@ -72,37 +73,51 @@ class Manifest:
                     except (ValueError, KeyError, TypeError):
                         continue  # a line torn by a crash
 
-    def shard_path(self, shard: Shard) -> Path:
-        return self.dir / f"{shard.id}.json"
+    def path_of(self, item: str) -> Path:
+        return self.dir / f"{item}.json"
+
+    def payload(self, item: str, key: str) -> dict[str, Any] | None:
+        """What an earlier run kept for ``item`` under the same signature ``key``, or None."""
+        if self.done.get(item) != key:
+            return None
+        try:
+            data = json.loads(self.path_of(item).read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None
+        if not isinstance(data, dict) or data.get("key") != key:
+            return None
+        return data
+
+    def keep(self, item: str, key: str, payload: Mapping[str, Any]) -> None:
+        """Keep a finished item: its file first, then its manifest line (both durable)."""
+        self.dir.mkdir(parents=True, exist_ok=True)
+        data = {"key": key, **payload}
+        write_text_atomic(self.path_of(item), json.dumps(data, ensure_ascii=False))
+        self.done[item] = key
+        self._append({"shard": item, "key": key})
 
     def finished(self, shard: Shard) -> dict[str, list[str]] | None:
         """The translations of a shard finished by an earlier run, or None."""
-        if self.done.get(shard.id) != shard.key:
-            return None
-        try:
-            data = json.loads(self.shard_path(shard).read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            return None
-        if not isinstance(data, dict) or data.get("key") != shard.key:
+        data = self.payload(shard.id, shard.key)
+        if data is None:
             return None
         translations = data.get("translations", {})
-        if any(len(v) != shard.count for v in translations.values()):
+        if not isinstance(translations, dict) or any(
+            len(v) != shard.count for v in translations.values()
+        ):
             return None
-        return {str(t): [str(s) for s in v] for t, v in translations.items()}
+        return {str(t): [str(x) for x in v] for t, v in translations.items()}
 
     def record(self, shard: Shard, translations: Mapping[str, Sequence[str]]) -> None:
-        """Keep a finished shard: its file first, then the manifest (both atomic)."""
-        self.dir.mkdir(parents=True, exist_ok=True)
-        payload = {"key": shard.key, "translations": {t: list(v) for t, v in translations.items()}}
-        write_text_atomic(self.shard_path(shard), json.dumps(payload, ensure_ascii=False))
-        self.done[shard.id] = shard.key
-        self._append({"shard": shard.id, "key": shard.key, "count": shard.count})
+        self.keep(
+            shard.id, shard.key, {"translations": {t: list(v) for t, v in translations.items()}}
+        )
 
     def load(self, shard: Shard) -> dict[str, list[str]]:
         """The translations of a shard recorded in this run or an earlier one."""
         found = self.finished(shard)
         if found is None:
-            raise FileNotFoundError(self.shard_path(shard))
+            raise FileNotFoundError(self.path_of(shard.id))
         return found
 
     def _append(self, entry: dict[str, object]) -> None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import os
 import socket
+import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
@@ -49,14 +50,10 @@ class WorkerInfo:
 def node_name() -> str:
     """This node, as a person finds it: ``host (ip)`` on a Ray worker, the host name here."""
     host = socket.gethostname()
-    try:
-        import ray
-
-        if ray.is_initialized():
-            node = ray.get_runtime_context().get_node_id()
-            return f"{host} ({ray.util.get_node_ip_address()}, node {node[:8]})"
-    except ImportError:
-        pass
+    ray = sys.modules.get("ray")  # only a Ray worker (or a Ray driver) has it: never imported here
+    if ray is not None and ray.is_initialized():
+        node = ray.get_runtime_context().get_node_id()
+        return f"{host} ({ray.util.get_node_ip_address()}, node {node[:8]})"
     return host
 
 
