@@ -221,8 +221,8 @@ def test_without_the_extra_executor_ray_says_how_to_install(tmp_path: Path) -> N
 
 
 def test_local_jobs_and_help_never_import_ray(zh_lines: list[str], tmp_path: Path) -> None:
-    src = tmp_path / "a.jsonl"  # a corpus job (JSON Lines), on the local executor
-    src.write_text("".join(json.dumps({"text": t}) + "\n" for t in zh_lines[:3]), encoding="utf-8")
+    src = tmp_path / "a.zh"  # a corpus job: --executor local given
+    src.write_text("\n".join(zh_lines[:3]) + "\n", encoding="utf-8")
     code = (
         "import sys\n"
         "from click.testing import CliRunner\n"
@@ -236,7 +236,7 @@ def test_local_jobs_and_help_never_import_ray(zh_lines: list[str], tmp_path: Pat
     result = _python(code)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "False"
-    assert len((tmp_path / "o" / "a.en.jsonl").read_text(encoding="utf-8").splitlines()) == 3
+    assert len((tmp_path / "o" / "a.en.txt").read_text(encoding="utf-8").splitlines()) == 3
 
 
 def test_pairs_cli_errors(tmp_path: Path) -> None:

@@ -92,7 +92,7 @@ def test_ray_output_is_identical_to_local_on_300_lines_with_an_actor_killed(
     killed: list[int] = []
 
     def kill_one(shard: object, workers: list) -> None:  # type: ignore[type-arg]
-        if not killed:  # mid-run: one shard done, the others queued on both actors
+        if not killed:  # mid-run: the first shard is in, the other actor is translating
             os.kill(workers[0].pid, signal.SIGKILL)
             killed.append(workers[0].pid)
 

@@ -102,7 +102,7 @@ from align.cli.options import (
 @click.option(
     "--shard-size",
     type=click.IntRange(1, 1_000_000),
-    default=200,
+    default=100,
     show_default=True,
     help="Corpus job: segments per shard (the unit of work, of resume and of retries).",
 )
@@ -149,8 +149,9 @@ def translate(
     align translate app.xlf --to es -o out/
 
     Corpora (docs/scale.md): several files, a directory or a glob, JSON Lines, TSV
-    (--field) or Parquet, one segment per line or record, are cut into shards and
-    translated by --executor local or ray into -o DIR; a rerun resumes.
+    (--field) or Parquet, one segment per line or record, or any input with --executor,
+    are cut into shards and translated by --executor local or ray into -o DIR; a rerun
+    resumes.
 
     XLIFF, PO/POT, SRT/WebVTT, HTML, Markdown and DOCX files are written back in their own format, with
     their structure, and checked: one line per output on stderr says what was
@@ -164,7 +165,12 @@ def translate(
     progress = Progress("translating", 0, show_progress(quiet))
     from align.executors.corpus import is_corpus
 
-    if is_corpus((path, *more_paths), executor, field_name):
+    ctx = click.get_current_context()
+    explicit = any(
+        ctx.get_parameter_source(name) == click.core.ParameterSource.COMMANDLINE
+        for name in ("executor", "shard_size")
+    )
+    if is_corpus((path, *more_paths), executor, field_name, explicit):
         _translate_corpus(
             (path, *more_paths),
             progress,
@@ -257,6 +263,11 @@ def _translate_corpus(
     if verbose:
         for w in report.workers:
             click.echo(f"worker {w.pid} on {w.node}: ready in {w.load_seconds:.1f}s", err=True)
+        click.echo(
+            f"executor {report.executor}: up in {report.start_seconds:.1f}s (start-up and "
+            f"model loads), translated in {report.translate_seconds:.1f}s",
+            err=True,
+        )
     if not quiet:
         earlier = f", {report.skipped} done by an earlier run" if report.skipped else ""
         click.echo(

@@ -33,8 +33,10 @@ MAX_RESTARTS = 3
 MAX_TASK_RETRIES = 3
 # A ``map`` task (one document pair) run again at most this often when its worker dies.
 MAX_RETRIES = 3
-# Shards queued per actor: one running, one waiting, so an actor never idles between shards.
-IN_FLIGHT = 2
+# Shards given to an actor at a time. One: the next is sent as the last comes back (a few
+# milliseconds against seconds of translating), and at the end of a job no actor sits on a
+# queued shard while another is idle.
+IN_FLIGHT = 1
 
 
 def _actor_class(ray: Any) -> Any:

@@ -28,7 +28,7 @@ from align.executors.worker import WorkerInfo, WorkerSpec
 from align.text import Segment, atomic_write
 from align.translate.engine import DecodeOptions
 
-SHARD_SEGMENTS = 200  # segments per shard
+SHARD_SEGMENTS = 100  # segments per shard: ~10-30 s of one core, a small tail at the end
 DETECT_CHARS = 20000
 
 
@@ -256,11 +256,14 @@ def translate_corpus(
     return report
 
 
-def is_corpus(paths: Sequence[str], executor: str, field_name: str | None) -> bool:
+def is_corpus(
+    paths: Sequence[str], executor: str, field_name: str | None, explicit: bool = False
+) -> bool:
     """Whether ``align translate`` runs a corpus job (shards, an executor, an output
-    directory) rather than translating one document: ``--executor ray``, several inputs, a
-    directory or a glob, ``--field``, or a JSON Lines or Parquet file."""
-    if executor != "local" or len(paths) > 1 or field_name is not None:
+    directory) rather than translating one document: an ``--executor`` or ``--shard-size``
+    given (``explicit``), several inputs, a directory or a glob, ``--field``, or a JSON
+    Lines or Parquet file."""
+    if explicit or executor != "local" or len(paths) > 1 or field_name is not None:
         return True
     path = paths[0] if paths else "-"
     if path == "-":
