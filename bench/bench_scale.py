@@ -60,7 +60,9 @@ def main() -> None:
     common = ["--from", "zh", "--to", "en", "--by", "line", "--no-cache", "-q"]
     rows = []
     results: dict[str, Path] = {}
-    variants = [] if ns.skip_plain else [("plain", [str(src), *common, "-o", str(work / "plain.en")])]
+    variants = (
+        [] if ns.skip_plain else [("plain", [str(src), *common, "-o", str(work / "plain.en")])]
+    )
     for name in ("local", "ray"):
         out = work / name
         args = [str(src), *common, "-o", str(out), "--executor", name]
@@ -86,7 +88,9 @@ def main() -> None:
     identical = results["ray"].read_bytes() == results["local"].read_bytes()
     print(f"{len(src_lines)} lines of WMT23 src.zh, zh->en, beam 4, int8, --no-cache, ")
     print(f"shards of {ns.shard_size}, {os.cpu_count()} cores (possibly shared: read ratios)\n")
-    print("| variant | wall s | x local | start-up s | model load s (each worker) | workers | seg/s per worker |")
+    print(
+        "| variant | wall s | x local | start-up s | model load s (each worker) | workers | seg/s per worker |"
+    )
     print("|---|---|---|---|---|---|---|")
     for r in rows:
         print(

@@ -175,6 +175,24 @@ def test_cli_joins_a_running_cluster(
     assert got == reference[40:60]
 
 
+def test_runtime_env_ships_the_package_to_the_workers(
+    local_ray: None, src_lines: list[str], reference: list[str], tmp_path: Path
+) -> None:
+    """The other way to get align onto workers: Ray's runtime environment ships the
+    package (``py_modules``) and says where the models are (``env_vars``)."""
+    import align
+
+    src = _write(tmp_path / "env.zh", src_lines[80:90])
+    env = {
+        "py_modules": [str(Path(align.__file__).parent)],
+        "env_vars": {"ALIGN_MODELS_DIR": str(MODELS_DIR)},
+    }
+    report = _run([src], tmp_path / "out", runtime_env=env)
+    assert all("runtime_resources" in w.package for w in report.workers), report.workers
+    got = (tmp_path / "out" / "env.en.txt").read_text(encoding="utf-8").splitlines()
+    assert got == reference[80:90]
+
+
 # --- two nodes: separate raylets on this machine (after the one-node cluster is down) ---
 
 

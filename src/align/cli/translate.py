@@ -94,6 +94,12 @@ from align.cli.options import (
     help="Ray cluster to join: auto (the running one) or HOST:PORT  [default: start a local one].",
 )
 @click.option(
+    "--ray-runtime-env",
+    default=None,
+    metavar="JSON",
+    help="--executor ray: Ray runtime environment of the job, JSON or a JSON file (py_modules, env_vars; docs/scale.md).",
+)
+@click.option(
     "--field",
     "field_name",
     default=None,
@@ -134,6 +140,7 @@ def translate(
     models_dir: str | None,
     executor: str,
     ray_address: str | None,
+    ray_runtime_env: str | None,
     field_name: str | None,
     shard_size: int,
     worker_cpus: int,
@@ -163,7 +170,7 @@ def translate(
 
     options = DecodeOptions(beam=beam, compute_type=compute_type, threads=threads)
     progress = Progress("translating", 0, show_progress(quiet))
-    from align.executors.corpus import is_corpus
+    from align.executors.corpus import is_corpus, runtime_env_option
 
     ctx = click.get_current_context()
     explicit = any(
@@ -187,6 +194,7 @@ def translate(
             cache=not no_cache,
             executor=executor,
             ray_address=ray_address,
+            runtime_env=runtime_env_option(ray_runtime_env),
             shard_size=shard_size,
             worker_cpus=worker_cpus,
             verbose=verbose,

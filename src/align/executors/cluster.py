@@ -95,8 +95,6 @@ class RayExecutor:
             "log_to_driver": False,
             "logging_level": logging.ERROR,  # no banners between our progress lines
         }
-        if self.runtime_env:
-            kwargs["runtime_env"] = self.runtime_env
         try:
             ray.init(address=self.address, **kwargs)
         except (ConnectionError, ValueError, RuntimeError) as exc:
@@ -106,6 +104,11 @@ class RayExecutor:
                 "start it with `ray start --head`, or leave out --ray-address",
             ) from exc
         self._owned = True
+
+    def _env(self) -> dict[str, Any]:
+        """The runtime environment, given to each actor and task (so it applies on a cluster
+        this process joined as well as on one it started)."""
+        return {"runtime_env": self.runtime_env} if self.runtime_env else {}
 
     def _pool_size(self) -> int:
         if self.workers:
@@ -122,6 +125,7 @@ class RayExecutor:
             max_restarts=MAX_RESTARTS,
             max_task_retries=MAX_TASK_RETRIES,
             scheduling_strategy="SPREAD",
+            **self._env(),
         )
         worker_spec = replace(spec, threads=self.worker_cpus)
         self.actors = [actor.remote(worker_spec) for _ in range(self._pool_size())]
@@ -173,7 +177,9 @@ class RayExecutor:
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
         """``func`` over ``items`` as one Ray task each, results in order."""
         ray = self.ray
-        task = ray.remote(func).options(num_cpus=self.worker_cpus, max_retries=MAX_RETRIES)
+        task = ray.remote(func).options(
+            num_cpus=self.worker_cpus, max_retries=MAX_RETRIES, **self._env()
+        )
         refs = [task.remote(item) for item in items]
         for ref in refs:
             try:

@@ -92,13 +92,20 @@ def _detect(inputs: Sequence[_Input], field_name: str | None) -> str:
 
 
 def make_executor(
-    executor: str, ray_address: str | None = None, *, worker_cpus: int = 1, workers: int = 0
+    executor: str,
+    ray_address: str | None = None,
+    *,
+    worker_cpus: int = 1,
+    workers: int = 0,
+    runtime_env: dict[str, Any] | None = None,
 ) -> Any:
     """The executor named: ``local`` (this process) or ``ray`` (imports Ray only here)."""
     if check_executor(executor) == "ray":
         from align.executors.cluster import RayExecutor
 
-        return RayExecutor(ray_address, worker_cpus=worker_cpus, workers=workers)
+        return RayExecutor(
+            ray_address, worker_cpus=worker_cpus, workers=workers, runtime_env=runtime_env
+        )
     from align.executors.local import LocalExecutor
 
     return LocalExecutor()
@@ -123,6 +130,7 @@ def translate_corpus(
     shard_size: int = SHARD_SEGMENTS,
     worker_cpus: int = 1,
     workers: int = 0,
+    runtime_env: dict[str, Any] | None = None,
     on_progress: Callable[[int], None] | None = None,
     on_total: Callable[[int], None] | None = None,
     on_shard: Callable[[Shard, list[WorkerInfo]], None] | None = None,
@@ -136,7 +144,8 @@ def translate_corpus(
     the output format (txt, jsonl, tsv, tmx; default: txt for text, tsv for TSV, jsonl for
     JSON Lines and Parquet). A rerun of an interrupted job skips its finished shards.
     ``on_progress`` hears segments as shards finish, on any node (segments x targets);
-    ``on_shard`` each finished shard with the executor's workers.
+    ``on_shard`` each finished shard with the executor's workers. ``runtime_env``: Ray's
+    runtime environment for the job (``py_modules``, ``env_vars``; docs/scale.md).
     """
     from align.outputs import check_output_dir, check_outputs_distinct
     from align.translate import get_translator
@@ -217,7 +226,9 @@ def translate_corpus(
         threads=options.threads,
     )
     began = time.perf_counter()
-    runner = make_executor(executor, ray_address, worker_cpus=worker_cpus, workers=workers)
+    runner = make_executor(
+        executor, ray_address, worker_cpus=worker_cpus, workers=workers, runtime_env=runtime_env
+    )
     try:
         report.workers = runner.start(spec)
         report.start_seconds = time.perf_counter() - began
@@ -271,3 +282,19 @@ def is_corpus(
     if Path(path).is_dir() or (any(c in path for c in "*?[") and not Path(path).exists()):
         return True
     return input_kind(Path(path), None) in ("jsonl", "parquet")
+
+
+def runtime_env_option(value: str | None) -> dict[str, Any] | None:
+    """``--ray-runtime-env``: a JSON object, or a file holding one."""
+    import json
+
+    if not value:
+        return None
+    text = Path(value).read_text(encoding="utf-8") if Path(value).is_file() else value
+    try:
+        env = json.loads(text)
+    except ValueError as exc:
+        raise InputError(f"--ray-runtime-env: not JSON ({exc})") from exc
+    if not isinstance(env, dict):
+        raise InputError('--ray-runtime-env: give a JSON object, e.g. {"env_vars": {...}}')
+    return env

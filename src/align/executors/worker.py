@@ -16,6 +16,7 @@ import sys
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
+from pathlib import Path
 
 from align.errors import AlignError
 from align.translate.engine import DecodeOptions, Translator
@@ -45,6 +46,7 @@ class WorkerInfo:
     pid: int
     load_seconds: float  # building the translators and loading their models
     error: str | None = None
+    package: str = ""  # where this worker imported align from (a runtime env ships it)
 
 
 def node_name() -> str:
@@ -115,7 +117,10 @@ class ShardWorker:
         self.load_seconds = time.perf_counter() - start
 
     def info(self) -> WorkerInfo:
-        return WorkerInfo(self.node, os.getpid(), self.load_seconds, self.error)
+        import align
+
+        package = str(Path(align.__file__).parent)
+        return WorkerInfo(self.node, os.getpid(), self.load_seconds, self.error, package)
 
     def translate(self, texts: Sequence[str]) -> dict[str, list[str]]:
         """The translations of one shard into every target, in order."""
