@@ -139,6 +139,14 @@ def test_manifest_ignores_torn_lines_and_changed_shards(tmp_path: Path) -> None:
     assert again.finished(other) is None  # another model or option: translated again
 
 
+def test_directory_inputs_skip_hidden_files_and_the_output_directory(tmp_path: Path) -> None:
+    for name in ("b.zh", "a.zh", "sub/c.zh", ".hidden/d.zh", ".e.zh", "out/a.en.txt"):
+        (tmp_path / name).parent.mkdir(parents=True, exist_ok=True)
+        (tmp_path / name).write_text("你好。\n", encoding="utf-8")
+    found = expand_inputs([str(tmp_path), str(tmp_path / "a.zh")], exclude=tmp_path / "out")
+    assert [p.relative_to(tmp_path).as_posix() for p in found] == ["a.zh", "b.zh", "sub/c.zh"]
+
+
 def test_inputs_and_formats_errors(tmp_path: Path) -> None:
     with pytest.raises(InputError, match="matches no file"):
         expand_inputs([str(tmp_path / "*.zh")])

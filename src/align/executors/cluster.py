@@ -14,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import logging
 import os
+from collections import deque
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import replace
 from typing import Any, TypeVar
@@ -37,6 +38,7 @@ MAX_RETRIES = 3
 # milliseconds against seconds of translating), and at the end of a job no actor sits on a
 # queued shard while another is idle.
 IN_FLIGHT = 1
+_END = object()
 
 
 def _actor_class(ray: Any) -> Any:
@@ -175,13 +177,24 @@ class RayExecutor:
         return [info.pid for info in self.infos]
 
     def map(self, func: Callable[[T], R], items: Iterable[T]) -> Iterator[R]:
-        """``func`` over ``items`` as one Ray task each, results in order."""
+        """``func`` over ``items`` as one Ray task each, results in order; a window of two
+        tasks per CPU is submitted ahead, so a long list does not fill the object store."""
         ray = self.ray
         task = ray.remote(func).options(
             num_cpus=self.worker_cpus, max_retries=MAX_RETRIES, **self._env()
         )
-        refs = [task.remote(item) for item in items]
-        for ref in refs:
+        todo = iter(items)
+        window: deque[Any] = deque()
+        limit = 2 * self._pool_size()
+        while True:
+            while len(window) < limit:
+                item = next(todo, _END)
+                if item is _END:
+                    break
+                window.append(task.remote(item))
+            if not window:
+                return
+            ref = window.popleft()
             try:
                 yield ray.get(ref)
             except ray.exceptions.RayTaskError as exc:

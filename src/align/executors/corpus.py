@@ -160,7 +160,7 @@ def translate_corpus(
         raise InputError("--shard-size must be at least 1")
     if fmt is not None and fmt not in EXTENSIONS:
         raise InputError(f"unknown format {fmt!r}", f"use one of {', '.join(EXTENSIONS)}")
-    files = expand_inputs(paths)
+    files = expand_inputs(paths, exclude=Path(output))
     inputs = [_Input(p, input_kind(p, field_name)) for p in files]
     if by != "line" and any(i.kind == "txt" for i in inputs):
         raise InputError(

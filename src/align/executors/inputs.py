@@ -21,20 +21,25 @@ DEFAULT_OUTPUT = {"txt": "txt", "jsonl": "jsonl", "tsv": "tsv", "parquet": "json
 PARQUET_BATCH = 4096
 
 
-def expand_inputs(paths: Sequence[str]) -> list[Path]:
+def expand_inputs(paths: Sequence[str], exclude: Path | None = None) -> list[Path]:
     """Files, in order, each once: a directory gives its files (recursively, sorted, not
-    hidden ones), a glob (``'data/*.zh'``, ``**`` too) its matches."""
+    hidden ones nor those under a hidden folder), a glob (``'data/*.zh'``, ``**`` too) its
+    matches. Nothing under ``exclude`` (the output directory: a rerun must not read the
+    outputs of the last one)."""
     out: list[Path] = []
+    skip = exclude.resolve() if exclude is not None else None
     for raw in paths:
         if any(c in raw for c in "*?[") and not Path(raw).exists():
             found = [Path(m) for m in sorted(glob.glob(raw, recursive=True)) if Path(m).is_file()]
             if not found:
                 raise InputError(f"{raw}: the pattern matches no file")
         elif Path(raw).is_dir():
+            root = Path(raw)
             found = sorted(
                 p
-                for p in Path(raw).rglob("*")
-                if p.is_file() and not any(part.startswith(".") for part in p.parts[-1:])
+                for p in root.rglob("*")
+                if p.is_file()
+                and not any(part.startswith(".") for part in p.relative_to(root).parts)
             )
             if not found:
                 raise InputError(f"{raw}: the directory holds no file")
@@ -43,6 +48,8 @@ def expand_inputs(paths: Sequence[str]) -> list[Path]:
         else:
             raise InputError(f"{raw}: no such file")
         for path in found:
+            if skip is not None and path.resolve().is_relative_to(skip):
+                continue
             if all(path.resolve() != seen.resolve() for seen in out):
                 out.append(path)
     if not out:
