@@ -161,36 +161,30 @@ def test_pairs_on_three_real_document_pairs(local_ray: None, tmp_path: Path) -> 
 def test_cli_joins_a_running_cluster(
     local_ray: None, src_lines: list[str], reference: list[str], tmp_path: Path
 ) -> None:
-    """``align translate --executor ray --ray-address ADDR`` as a user runs it."""
+    """``align translate --executor ray --ray-address ADDR`` as a user runs it, shipping the
+    package to the workers through Ray's runtime environment (``py_modules``, uploaded for
+    the job) and telling them where the models are (``env_vars``): the other way, besides a
+    shared models directory, to give every node what it needs."""
+    import align
+
     src = _write(tmp_path / "cli.zh", src_lines[40:60])
     address = ray.get_runtime_context().gcs_address
     env = {**os.environ, "PYTHONPATH": str(ROOT / "src"), "ALIGN_MODELS_DIR": str(MODELS_DIR)}
     cmd = [sys.executable, "-m", "align", "translate", src, "--from", "zh", "--to", "en"]
     cmd += ["--by", "line", "--beam", "1", "--no-cache", "-o", str(tmp_path / "out")]
-    cmd += ["--executor", "ray", "--ray-address", address, "--shard-size", str(SHARD)]
-    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
-    assert proc.returncode == 0, proc.stderr
-    assert "2 shards (ray, 2 workers)" in proc.stderr
-    got = (tmp_path / "out" / "cli.en.txt").read_text(encoding="utf-8").splitlines()
-    assert got == reference[40:60]
-
-
-def test_runtime_env_ships_the_package_to_the_workers(
-    local_ray: None, src_lines: list[str], reference: list[str], tmp_path: Path
-) -> None:
-    """The other way to get align onto workers: Ray's runtime environment ships the
-    package (``py_modules``) and says where the models are (``env_vars``)."""
-    import align
-
-    src = _write(tmp_path / "env.zh", src_lines[80:90])
-    env = {
+    cmd += ["--executor", "ray", "--ray-address", address, "--shard-size", str(SHARD), "-v"]
+    runtime_env = {
         "py_modules": [str(Path(align.__file__).parent)],
         "env_vars": {"ALIGN_MODELS_DIR": str(MODELS_DIR)},
     }
-    report = _run([src], tmp_path / "out", runtime_env=env)
-    assert all("runtime_resources" in w.package for w in report.workers), report.workers
-    got = (tmp_path / "out" / "env.en.txt").read_text(encoding="utf-8").splitlines()
-    assert got == reference[80:90]
+    cmd += ["--ray-runtime-env", json.dumps(runtime_env)]
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env, timeout=300)
+    assert proc.returncode == 0, proc.stderr
+    assert "2 shards (ray, 2 workers)" in proc.stderr
+    workers = [line for line in proc.stderr.splitlines() if line.startswith("worker ")]
+    assert len(workers) == 2 and all("runtime_resources" in line for line in workers), workers
+    got = (tmp_path / "out" / "cli.en.txt").read_text(encoding="utf-8").splitlines()
+    assert got == reference[40:60]
 
 
 # --- two nodes: separate raylets on this machine (after the one-node cluster is down) ---

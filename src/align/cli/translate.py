@@ -270,7 +270,10 @@ def _translate_corpus(
     progress.close()
     if verbose:
         for w in report.workers:
-            click.echo(f"worker {w.pid} on {w.node}: ready in {w.load_seconds:.1f}s", err=True)
+            click.echo(
+                f"worker {w.pid} on {w.node}: ready in {w.load_seconds:.1f}s (align from {w.package})",
+                err=True,
+            )
         click.echo(
             f"executor {report.executor}: up in {report.start_seconds:.1f}s (start-up and "
             f"model loads), translated in {report.translate_seconds:.1f}s",

@@ -85,18 +85,25 @@ class RayExecutor:
         self.actors: list[Any] = []
         self.infos: list[WorkerInfo] = []
         self._owned = False
+        self._per_task_env = False
         self._connect()
 
     def _connect(self) -> None:
         ray = self.ray
         if ray.is_initialized():
-            return  # a caller's connection (a test's cluster, a notebook): used, not ended
+            # A caller's connection (a test's cluster, a notebook): used, not ended; a runtime
+            # environment then goes with each actor and task (local folders cannot: Ray
+            # uploads those only for a job, at ray.init).
+            self._per_task_env = True
+            return
         os.environ.setdefault("RAY_ACCEPT_LOCAL_CLUSTER", "1")
         kwargs: dict[str, Any] = {
             "include_dashboard": False,
             "log_to_driver": False,
             "logging_level": logging.ERROR,  # no banners between our progress lines
         }
+        if self.runtime_env:
+            kwargs["runtime_env"] = self.runtime_env  # the job's: py_modules are uploaded
         try:
             ray.init(address=self.address, **kwargs)
         except (ConnectionError, ValueError, RuntimeError) as exc:
@@ -108,9 +115,9 @@ class RayExecutor:
         self._owned = True
 
     def _env(self) -> dict[str, Any]:
-        """The runtime environment, given to each actor and task (so it applies on a cluster
-        this process joined as well as on one it started)."""
-        return {"runtime_env": self.runtime_env} if self.runtime_env else {}
+        """The runtime environment of each actor and task, when this process did not connect
+        (else the job's, given to ray.init, applies to all of them)."""
+        return {"runtime_env": self.runtime_env} if self.runtime_env and self._per_task_env else {}
 
     def _pool_size(self) -> int:
         if self.workers:
