@@ -9,11 +9,13 @@ fresh ``align translate`` process, one after another in the same run:
 - ray: ``--executor ray`` (a local Ray cluster started by the command: ray.init, one
   actor per core, each loading the model once), wall time including all of that
 
-Prints a markdown table: wall seconds, ratio to ``local`` (target: ray <= 1.15x), the
-executor's start-up (cluster + actors + model loads), each worker's model load, and
-segments/s per worker; ray's output is checked byte-identical to local's. The machine may
-be shared: read the ratios, not the seconds. Usage: python bench/bench_scale.py [--lines N]
-[--shard-size 100] [--skip-plain]
+The lines are cut into ``--slices`` parts and the variants take turns on each (the first
+alternating), so a load that drifts on a shared machine weighs on both alike; ray pays its
+cluster start-up once per slice (conservative). Prints a markdown table: wall seconds and
+ratio to ``local`` (target: ray <= 1.15x), start-ups (cluster + actors + model loads),
+translating seconds and their ratio, each worker's model load, and segments/s per worker;
+ray's output is checked byte-identical to local's. Read the ratios, not the seconds.
+Usage: python bench/bench_scale.py [--lines N] [--shard-size 100] [--slices 4] [--plain]
 """
 
 from __future__ import annotations
@@ -43,11 +45,19 @@ def run(args: list[str]) -> tuple[float, str]:
     return wall, proc.stderr
 
 
+def parse(err: str, wall: float) -> tuple[list[float], float, float]:
+    """Each worker's model load, the executor's start-up and translating seconds (from -v)."""
+    loads = [float(x) for x in re.findall(r"ready in ([0-9.]+)s", err)]
+    up = re.search(r"up in ([0-9.]+)s .* translated in ([0-9.]+)s", err)
+    return loads, *((float(up.group(1)), float(up.group(2))) if up else (0.0, wall))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--lines", type=int, default=2000)
     parser.add_argument("--shard-size", type=int, default=100)
-    parser.add_argument("--skip-plain", action="store_true")
+    parser.add_argument("--slices", type=int, default=4)
+    parser.add_argument("--plain", action="store_true", help="also time the one-document path")
     ns = parser.parse_args()
     found = wmt_slice(ns.lines)
     if found is None:
@@ -55,49 +65,61 @@ def main() -> None:
     _, src_lines, _ = found
     src_lines = [s for s in src_lines if s.strip()] if src_lines[-1] == "" else src_lines
     work = Path(tempfile.mkdtemp(prefix="bench-scale-"))
-    src = work / "wmt.zh"
-    src.write_text("\n".join(src_lines) + "\n", encoding="utf-8")
     common = ["--from", "zh", "--to", "en", "--by", "line", "--no-cache", "-q"]
-    rows = []
-    results: dict[str, Path] = {}
-    variants = (
-        [] if ns.skip_plain else [("plain", [str(src), *common, "-o", str(work / "plain.en")])]
-    )
-    for name in ("local", "ray"):
-        out = work / name
-        args = [str(src), *common, "-o", str(out), "--executor", name]
-        variants.append((name, [*args, "--shard-size", str(ns.shard_size), "-v"]))
-    for name, args in variants:
-        wall, err = run(args)
-        results[name] = work / "plain.en" if name == "plain" else work / name / "wmt.en.txt"
-        loads = [float(x) for x in re.findall(r"ready in ([0-9.]+)s", err)]
-        up = re.search(r"up in ([0-9.]+)s .* translated in ([0-9.]+)s", err)
-        start_s, translate_s = (float(up.group(1)), float(up.group(2))) if up else (0.0, wall)
-        workers = max(1, len(loads))
-        rows.append(
-            {
-                "variant": name,
-                "wall_s": round(wall, 1),
-                "start_s": round(start_s, 1),
-                "model_load_s": [round(x, 1) for x in loads],
-                "workers": workers,
-                "seg_per_s_per_worker": round(len(src_lines) / translate_s / workers, 2),
-            }
-        )
-    local = next(r for r in rows if r["variant"] == "local")["wall_s"]
-    identical = results["ray"].read_bytes() == results["local"].read_bytes()
-    print(f"{len(src_lines)} lines of WMT23 src.zh, zh->en, beam 4, int8, --no-cache, ")
-    print(f"shards of {ns.shard_size}, {os.cpu_count()} cores (possibly shared: read ratios)\n")
+    names = ["local", "ray"] + (["plain"] if ns.plain else [])
+    totals = {
+        n: {"wall": 0.0, "start": 0.0, "translate": 0.0, "loads": [], "workers": 1} for n in names
+    }
+    outputs: dict[str, bytes] = {n: b"" for n in names}
+    size = -(-len(src_lines) // ns.slices)
+    for k in range(ns.slices):
+        part = src_lines[k * size : (k + 1) * size]
+        src = work / f"part{k}.zh"
+        src.write_text("\n".join(part) + "\n", encoding="utf-8")
+        # The machine is shared and its load drifts: the variants take turns on each slice,
+        # the first one alternating, so a drift weighs on both alike.
+        order = names if k % 2 == 0 else [names[1], names[0], *names[2:]]
+        for name in order:
+            out = work / f"{name}{k}"
+            if name == "plain":
+                args = [str(src), *common, "-o", str(out) + ".en"]
+            else:
+                args = [str(src), *common, "-o", str(out), "--executor", name]
+                args += ["--shard-size", str(ns.shard_size), "-v"]
+            wall, err = run(args)
+            loads, start_s, translate_s = parse(err, wall)
+            t = totals[name]
+            t["wall"] += wall
+            t["start"] += start_s
+            t["translate"] += translate_s
+            t["loads"] += loads
+            t["workers"] = max(1, len(loads))
+            path = Path(str(out) + ".en") if name == "plain" else out / f"part{k}.en.txt"
+            outputs[name] += path.read_bytes()
+            print(f"slice {k + 1}/{ns.slices} {name}: {wall:.1f} s", file=sys.stderr)
+    local = totals["local"]
+    identical = outputs["ray"] == outputs["local"]
+    print(f"{len(src_lines)} lines of WMT23 src.zh, zh->en, beam 4, int8, --no-cache, shards of")
     print(
-        "| variant | wall s | x local | start-up s | model load s (each worker) | workers | seg/s per worker |"
+        f"{ns.shard_size}, in {ns.slices} slices each run by every variant in turn, {os.cpu_count()} cores"
     )
-    print("|---|---|---|---|---|---|---|")
-    for r in rows:
+    print("(a shared machine: read the ratios)\n")
+    print(
+        "| variant | wall s | x local | start-ups s | translating s | x local | model load s per worker | workers | seg/s per worker |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    rows = []
+    for name in names:
+        t = totals[name]
+        loads = t["loads"]
+        per_worker = len(src_lines) / t["translate"] / t["workers"]
+        load = f"{min(loads):.1f}-{max(loads):.1f}" if loads else "-"
         print(
-            f"| {r['variant']} | {r['wall_s']} | {r['wall_s'] / local:.2f} | {r['start_s']} | "
-            f"{', '.join(map(str, r['model_load_s'])) or '-'} | {r['workers']} | "
-            f"{r['seg_per_s_per_worker']} |"
+            f"| {name} | {t['wall']:.1f} | {t['wall'] / local['wall']:.2f} | {t['start']:.1f} | "
+            f"{t['translate']:.1f} | {t['translate'] / local['translate']:.2f} | {load} | "
+            f"{t['workers']} | {per_worker:.2f} |"
         )
+        rows.append({"variant": name, **t, "seg_per_s_per_worker": round(per_worker, 2)})
     print(f"\nray output identical to local: {identical}")
     out_dir = ROOT / "bench" / "results"
     out_dir.mkdir(parents=True, exist_ok=True)
