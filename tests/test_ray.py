@@ -54,7 +54,7 @@ def reference(src_lines: list[str], tmp_path_factory: pytest.TempPathFactory) ->
 def local_ray() -> Iterator[None]:
     """A real one-node cluster with two CPUs, shut down after the module's tests."""
     ray.shutdown()
-    ray.init(num_cpus=2, include_dashboard=False, log_to_driver=False)
+    ray.init(address="local", num_cpus=2, include_dashboard=False, log_to_driver=False)
     yield
     ray.shutdown()
 

@@ -104,8 +104,10 @@ class RayExecutor:
         }
         if self.runtime_env:
             kwargs["runtime_env"] = self.runtime_env  # the job's: py_modules are uploaded
+        # No address: a new cluster of this machine's cores ("local"), never one another
+        # process started (ray.init's default would join the latest, and die with it).
         try:
-            ray.init(address=self.address, **kwargs)
+            ray.init(address=self.address or "local", **kwargs)
         except (ConnectionError, ValueError, RuntimeError) as exc:
             where = self.address or "a local cluster"
             raise InputError(
