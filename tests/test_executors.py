@@ -103,7 +103,8 @@ def test_cli_corpus_job_and_resume(zh_lines: list[str], tmp_path: Path) -> None:
 
     with pytest.raises(KeyboardInterrupt):
         _corpus([str(a), str(b)], out, on_shard=stop, cache=False)
-    assert Manifest(out).done.keys() == set(done) == {"0000-000000", "0000-000001"}
+    # the shards run two at a time (one per core), so which two finished first may vary
+    assert Manifest(out).done.keys() == set(done) and len(done) == 2
     assert not (out / "a.en.txt").exists()
     args = ["translate", str(a), str(b), "--from", "zh", "--to", "en", "--by", "line"]
     args += ["--beam", "1", "--shard-size", "4", "-o", str(out), "--no-cache"]
