@@ -56,7 +56,12 @@ demo: models apertium
 screenshot: models apertium browser
 	$(BIN)/python tools/screenshot.py
 
-test: models apertium browser
+# The Ray extra (docs/scale.md) is large, so `make install` leaves it out; the tests need it.
+$(VENV)/.ray-installed: $(VENV)/.installed
+	$(BIN)/pip install -q -e '.[ray]'
+	@touch $@
+
+test: models apertium browser $(VENV)/.ray-installed
 	$(BIN)/python -m pytest -q
 
 lint: install

@@ -81,8 +81,8 @@ def language_options(f: click.decorators.FC) -> click.decorators.FC:
 
 
 @click.command()
-@click.argument("src", type=str)
-@click.argument("tgt", type=str)
+@click.argument("src", type=str, required=False)
+@click.argument("tgt", type=str, required=False)
 @language_options
 @click.option(
     "--format",
@@ -92,7 +92,29 @@ def language_options(f: click.decorators.FC) -> click.decorators.FC:
     show_default=True,
     help="beads: [i, j]:[k]:score per line; tsv: source, target, score; jsonl; tmx (TMX 1.4).",
 )
-@click.option("-o", "--output", default=None, help="Output file (default: stdout).")
+@click.option(
+    "-o", "--output", default=None, help="Output file (default: stdout); with --pairs, a directory."
+)
+@click.option(
+    "--pairs",
+    "pairs_path",
+    default=None,
+    metavar="PAIRS.tsv",
+    help="Align many document pairs (SRC<TAB>TGT[<TAB>SRC_LANG<TAB>TGT_LANG] per line) into -o DIR: one file per pair and summary.tsv.",
+)
+@click.option(
+    "--executor",
+    type=click.Choice(["local", "ray"]),
+    default="local",
+    show_default=True,
+    help="With --pairs: where the pairs are aligned, this process or a Ray cluster (one task per pair).",
+)
+@click.option(
+    "--ray-address",
+    default=None,
+    metavar="ADDR",
+    help="Ray cluster to join: auto (the running one) or HOST:PORT  [default: start a local one].",
+)
 @models_dir_option
 @quiet_option
 def sentences(
@@ -105,6 +127,9 @@ def sentences(
     max_merge: int,
     fmt: str,
     output: str | None,
+    pairs_path: str | None,
+    executor: str,
+    ray_address: str | None,
     models_dir: str | None,
     quiet: bool,
 ) -> None:
@@ -114,11 +139,36 @@ def sentences(
     align sentences dev.de dev.fr --presplit --src-lang de --tgt-lang fr
     align sentences speech.zh.txt speech.en.txt --format tsv -o pairs.tsv
     align sentences a.txt b.txt --format tmx -o memory.tmx
+    align sentences --pairs pairs.tsv -o aligned/ --executor ray
 
     Indices are 0-based; [] on one side marks an insertion or deletion. The
     signals used (embedding, translation, overlap, lexical, length) are reported on stderr and
     in the TMX header. Exit codes: 0 done, 2 bad input or options, 1 failure.
     """
+    from align.errors import InputError
+
+    if pairs_path is not None:
+        if src or tgt:
+            raise InputError("--pairs lists the documents; give no SRC TGT with it")
+        if output in (None, "-"):
+            raise InputError("--pairs writes one file per pair", "give -o DIR")
+        _align_pairs(
+            pairs_path,
+            output,
+            fmt=fmt,
+            presplit=presplit,
+            method=method,
+            max_merge=max_merge,
+            models_dir=models_dir,
+            executor=executor,
+            ray_address=ray_address,
+            quiet=quiet,
+        )
+        return
+    if not src or not tgt:
+        raise InputError("give SRC and TGT", "or --pairs PAIRS.tsv -o DIR for many pairs")
+    if executor != "local":
+        raise InputError("--executor ray aligns many pairs", "use it with --pairs PAIRS.tsv")
     from align.alignment import align_texts
     from align.alignment.io import read_sentences, write_alignment
     from align.outputs import check_output_file, open_output
@@ -162,3 +212,19 @@ def _translation_prop(meta: dict[str, object]) -> dict[str, str]:
     if isinstance(info, dict):
         return {"translation": f"{info.get('direction')} {info.get('signature')}"}
     return {}
+
+
+def _align_pairs(pairs_path: str, output: str, *, quiet: bool, **kwargs: Any) -> None:
+    """``--pairs``: every pair aligned by the executor (align.executors.pairs)."""
+    from align.executors.pairs import align_pairs
+
+    progress = Progress("aligning pairs", 0, show_progress(quiet))
+    report = align_pairs(pairs_path, output, on_pair=lambda _: progress.update(1), **kwargs)
+    progress.close()
+    if not quiet:
+        earlier = f", {report.skipped} done by an earlier run" if report.skipped else ""
+        click.echo(
+            f"align: {report.pairs} pairs aligned into {output}{earlier} "
+            f"({report.executor}); summary: {report.summary}",
+            err=True,
+        )
