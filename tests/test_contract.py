@@ -86,7 +86,13 @@ def _cases() -> list[Case]:
     for fault, path, words in BAD_INPUTS:
         cases += [
             Case(f"detect-{fault}", ("detect", path), 2, words),
-            Case(f"translate-{fault}", ("translate", path, "--from", "en", "--to", "es"), 2, words),
+            Case(
+                f"translate-{fault}",
+                ("translate", path, "--from", "en", "--to", "es"),
+                2,
+                # a directory is a corpus job's input (docs/scale.md): to stdout it is refused
+                "a corpus job writes files" if fault == "directory" else words,
+            ),
             Case(f"sentences-{fault}", ("sentences", path, EN), 2, words),
             Case(f"compare-{fault}", ("compare", EN, path), 2, words),
             Case(f"score-hyp-{fault}", ("score", "--ref", "ref.txt", "--hyp", path), 2, words),
@@ -95,6 +101,13 @@ def _cases() -> list[Case]:
             ),
         ]
     cases += [
+        # a corpus job over an empty directory: nothing to translate, nothing written
+        Case(
+            "translate-empty-directory",
+            ("translate", "dir", "--from", "en", "--to", "es", "-o", "out"),
+            2,
+            "holds no file",
+        ),
         # an output that is an input would overwrite it
         Case("detect-o-is-input", ("detect", EN, "-o", EN), 2, "is also an input"),
         Case(
