@@ -77,6 +77,25 @@ def test_a_whole_sentence_left_in_the_source_language() -> None:
     assert found.reason("en") == "untranslated: the sentence is in en"
 
 
+def test_regional_targets_are_detected_as_their_language() -> None:
+    """A pt-BR or ca-valencia target is its base language to the detector: real Bergamot
+    (en -> pt-BR) and Apertium (en -> ca-valencia) output of the speech is not "the sentence
+    is in en", while the English sentence itself, given as either target, is."""
+    from align.translate import get_translator
+
+    _apertium("ca-valencia")
+    english = _speech()[:6]
+    try:
+        brazil = get_translator("en", "pt-BR", engine="bergamot").translate(english)
+    except Exception as exc:  # NoTranslationPath, ModelError
+        pytest.skip(f"no Bergamot en->pt-BR: {exc}")
+    valencian = get_translator("en", "ca-valencia", engine="apertium").translate(english)
+    for target, hyps in (("pt-BR", brazil), ("ca-valencia", valencian)):
+        for en, hyp in zip(english, hyps, strict=True):
+            assert not untranslated(en, hyp, "en", target).sentence, (target, hyp)
+            assert untranslated(en, en, "en", target).sentence, (target, en)
+
+
 def test_source_script_left_in_a_target_of_another_script() -> None:
     found = untranslated(
         "阿里云全力支持巴黎奥运会。", "Alibaba Cloud fully supported the 奥运会.", "zh", "en"

@@ -148,7 +148,7 @@ def _score_line(t: TargetResult) -> str:
         return f"estimate {float(est):.2f}"
     for m in t.scores.metrics:
         if m.key in ("chrf", "similarity"):
-            return f"{m.name} {m.score:.{2 if m.key == 'similarity' else 1}f}"
+            return f"{m.name} {m.score:.{2 if m.key in ('similarity', 'estimate') else 1}f}"
     return "no score"
 
 
@@ -266,7 +266,7 @@ def _summary(r: RunResult, ranked: Sequence[TargetResult] | None = None) -> str:
         else:
             kind = '<span class="kind estimate">no score</span>'
         metrics = " · ".join(
-            f"<b>{esc(m.name)}</b> {m.score:.{2 if m.name == 'similarity' else 1}f}"
+            f"<b>{esc(m.name)}</b> {m.score:.{2 if m.key in ('similarity', 'estimate') else 1}f}"
             for m in t.scores.metrics
         )
         if not t.scores.metrics:

@@ -130,6 +130,20 @@ def _detectable(src_lang: str, tgt_lang: str) -> bool:
     return langs.base(src_lang) in known and langs.base(tgt_lang) in known
 
 
+@functools.lru_cache(maxsize=64)
+def _detector_code(lang: str) -> str:
+    """The detector's own code for ``lang``: a regional or variant code (``pt-BR``,
+    ``ca-valencia``) is its base language's profile; a code the detector has is itself."""
+    from align.detect import detectable_languages
+
+    known = set(detectable_languages())
+    code = langs.normalize(lang)
+    if code in known:
+        return code
+    base = langs.base(code)
+    return base if base in known else code
+
+
 def _letters(text: str) -> int:
     return sum(1 for ch in text if unicodedata.category(ch)[0] == "L")
 
@@ -160,7 +174,10 @@ def untranslated(
     for lang in [src_lang, *pivots]:
         if langs.base(lang) == langs.base(tgt_lang) or not _detectable(lang, tgt_lang):
             continue
-        det = detect_language(hyp, candidates=[lang, tgt_lang], top=1)
+        # the detector's codes: with ``pt-BR`` as given, only the source would be a candidate
+        det = detect_language(
+            hyp, candidates=[_detector_code(lang), _detector_code(tgt_lang)], top=1
+        )
         if (
             det.letters >= DETECT_MIN_LETTERS
             and det.lang.split("-")[0] == langs.base(lang)
