@@ -81,6 +81,30 @@ def test_only_the_last_hop_of_a_chain_marks() -> None:
     assert "**" not in result.stdout
 
 
+def test_the_run_pivot_text_is_the_unmarked_hop_the_chain_used() -> None:
+    """The report's pivot text (en -> es -> pt: the Spanish) is what the chain's inner hop
+    produced, without marks, even when --mark-unknown marks the last hop."""
+    from align.run.pivots import translate_pivots
+    from align.translate import get_translator
+    from align.translate.engine import DecodeOptions, Engines
+
+    _need("pt")
+    engines = Engines("apertium")
+    chain = engines.plan("en", "pt")
+    assert len(chain) >= 2
+    # words the inner hop (en -> ca) does not know: marked there if it were asked to mark
+    source = ["The outcome was underestimated.", "It was a historic breakthrough for hyperscalers."]
+    pivots = translate_pivots(
+        chain, source, engines=engines, options=DecodeOptions(mark_unknown=True)
+    )
+    plain = get_translator(
+        chain[0].source, chain[0].target, engines=engines, chain=[chain[0]], options=DecodeOptions()
+    ).translate(source)
+    assert pivots[0]["texts"] == plain
+    assert not any(marked_words(t, s) for t, s in zip(pivots[0]["texts"], source, strict=True))
+    assert any("underestimated" in t for t in plain)  # left as it was, unmarked
+
+
 def test_help_says_which_engines_mark() -> None:
     for command in ("translate", "run"):
         result = CliRunner().invoke(cli, [command, "--help"])

@@ -9,6 +9,7 @@ cache: nearly free.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any
 
 from align.translate.engine import DecodeOptions, Engines, Pair
@@ -27,8 +28,10 @@ def translate_pivots(
 
     out: list[dict[str, Any]] = []
     texts = list(sentences)
+    # As the chain ran them: only its last hop marks unknown words (so these are cache hits)
+    inner = replace(options or DecodeOptions(), mark_unknown=False)
     for hop in chain[:-1]:
-        step = get_translator(hop.source, hop.target, engines=engines, chain=[hop], options=options)
+        step = get_translator(hop.source, hop.target, engines=engines, chain=[hop], options=inner)
         texts = step.translate(texts)
         out.append({"lang": hop.target, "engine": hop.engine, "texts": list(texts)})
     return out
