@@ -330,3 +330,31 @@ def test_score_glossary_is_a_metric_and_a_ci_gate(tmp_path: Path) -> None:
         cli, ["score", "--ref", str(ref), "--hyp", str(good), "--fail-under", "terms=95"]
     )
     assert missing.exit_code == 2 and "--glossary" in missing.output
+
+
+def test_a_glossary_for_some_of_the_targets_serves_those_and_warns_for_the_rest(
+    tmp_path: Path, models_dir: Path
+) -> None:
+    """A zh/en glossary with --to en --to es (as with --to all): en gets the terms, es is
+    translated with a warning naming the file and the language, not refused; a glossary with
+    terms for none of the targets is still refused."""
+    path = tmp_path / "zh-en.tsv"
+    path.write_text("zh\ten\n阿里云\tAlibaba Cloud\n", encoding="utf-8")
+    loaded = load_glossary(str(path), "zh", ["en", "es"])
+    assert loaded.uncovered == ("es",)
+    assert loaded.warnings() == [f"glossary: {path} has no es terms; es gets no glossary terms"]
+    with pytest.raises(InputError, match="has no es terms"):
+        load_glossary(str(path), "zh", ["es"])
+    src = tmp_path / "in.zh.txt"
+    src.write_text("阿里云很好。\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["translate", str(src), "--from", "zh", "--to", "en", "--to", "es"]
+        + ["--glossary", str(path), "--format", "jsonl"],
+    )
+    assert result.exit_code == 0, result.output
+    assert f"align: warning: glossary: {path} has no es terms" in result.stderr
+    records = [json.loads(line) for line in result.stdout.splitlines()]
+    by_lang = {r["target_lang"]: r for r in records}
+    assert "Alibaba Cloud" in by_lang["en"]["translation"]
+    assert by_lang["es"]["translation"].strip()

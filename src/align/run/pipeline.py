@@ -161,6 +161,8 @@ def run_pipeline(
     plans = {c: engines.plan(lang, c) for c in codes}
     options = DecodeOptions(mark_unknown=mark_unknown)
     terms = glossary.load(lang, codes) if glossary else None
+    if terms is not None:
+        warnings.extend(terms.warnings())
 
     # 3. per target: translate along its plan, align and score (or reuse the checkpoint), write
     results: list[TargetResult] = []

@@ -232,10 +232,14 @@ def _translators(
     cache: bool,
     on_progress: Callable[[int], None] | None,
     glossary: GlossaryOptions | None = None,
+    notes: list[str] | None = None,
 ) -> dict[str, Translator]:
     """One translator per target, all planned with the same engine set (fails before any
-    translating when a target cannot be reached); ``glossary`` read and checked once."""
+    translating when a target cannot be reached); ``glossary`` read and checked once (its
+    warnings appended to ``notes``)."""
     loaded = glossary.load(src, targets) if glossary else None
+    if loaded is not None and notes is not None:
+        notes.extend(loaded.warnings())
     return {
         t: get_translator(
             src,
@@ -390,10 +394,12 @@ def translate_document(
         raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, fmt)
     memories = Memories(memory) if memory else None  # read once, before any translating
+    notes: list[str] = []
     translators = _translators(
-        src, target_codes, engines, options, pivot, cache, on_progress, glossary
+        src, target_codes, engines, options, pivot, cache, on_progress, glossary, notes
     )
     report = TranslationReport(source=src)
+    report.warnings.extend(notes)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
     tables = {t: table for t, tr in translators.items() if (table := term_table(tr)) is not None}
     report.terms = {t: TermStats() for t in tables}
@@ -538,10 +544,12 @@ def _translate_structured(
         if on_progress is not None and step:
             on_progress(step)
 
+    notes: list[str] = []
     translators = _translators(
-        src, target_codes, engines, options, pivot, cache, progress, glossary
+        src, target_codes, engines, options, pivot, cache, progress, glossary, notes
     )
     report = TranslationReport(source=src, input_format=kind)
+    report.warnings.extend(notes)
     report.signatures = {t: tr.signature for t, tr in translators.items()}
     if memories is not None:
         report.warnings.extend(memories.check_covers(src, target_codes))

@@ -233,6 +233,17 @@ class Glossary:
     ignore_case: bool = False
     header: list[str] | None = None  # the languages of the file, in column order
     content_digest: str = ""
+    # targets asked for that the file has no terms for (only --keep applies to them), when
+    # it has terms for others: each is a warning, not an error
+    uncovered: tuple[str, ...] = ()
+
+    def warnings(self) -> list[str]:
+        """One line per target the file gives no terms for."""
+        return [
+            f"glossary: {self.path} has no {t} terms; {t} gets "
+            + ("only the --keep terms" if self.keep else "no glossary terms")
+            for t in self.uncovered
+        ]
 
     @property
     def digest(self) -> str:
@@ -341,8 +352,13 @@ def load_glossary(
     if not entries:
         raise InputError(f"{path}: the glossary has no entries", "one term per line")
     glossary = Glossary(path, entries, keep, ignore_case, header, digest)
-    for t in codes:
+    # The source must be there, and at least one target; a file with terms for some of the
+    # targets (a zh/en/es glossary and --to all) serves those and warns for the rest.
+    have = glossary.languages()
+    covered = [t for t in codes if any(_same_lang(c, t) for c in have)]
+    for t in covered or codes[:1]:
         glossary.check(source, t)
+    glossary.uncovered = tuple(t for t in codes if t not in covered)
     return glossary
 
 
