@@ -279,6 +279,16 @@ def test_glossary_reaches_every_worker_and_tm_is_refused(tmp_path: Path) -> None
     out = (tmp_path / "out" / "lines.en.txt").read_text(encoding="utf-8").splitlines()
     assert len(out) == len(lines)
     assert all("Alibaba Cloud" in t for t in out), out
+    # the hit rate, as a one-document translate reports it
+    found = sum(line.count("阿里云") for line in lines)
+    stats = report.terms["en"]
+    kept = sum(
+        min(t.count("Alibaba Cloud"), line.count("阿里云"))
+        for t, line in zip(out, lines, strict=True)
+    )
+    assert stats["found"] == found and stats["kept"] == kept
+    # a term lost is reported, never silently dropped
+    assert (stats["kept"] < found) == any("term occurrences not kept" in w for w in report.warnings)
     memory = tmp_path / "m.tmx"
     memory.write_text("<tmx/>", encoding="utf-8")
     res = CliRunner().invoke(

@@ -306,7 +306,15 @@ def _translate_corpus(
         **kwargs,
     )
     progress.close()
+    for warning in report.warnings:
+        click.echo(f"align: warning: {warning}", err=True)
     if verbose:
+        for target, stats in report.terms.items():
+            click.echo(
+                f"{report.source}->{target}: glossary: {stats['kept']}/{stats['found']} "
+                "term occurrences kept",
+                err=True,
+            )
         for w in report.workers:
             click.echo(
                 f"worker {w.pid} on {w.node}: ready in {w.load_seconds:.1f}s (align from {w.package})",

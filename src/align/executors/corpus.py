@@ -50,6 +50,10 @@ class CorpusReport:
     workers: list[WorkerInfo] = field(default_factory=list)
     start_seconds: float = 0.0  # executor up and every worker's models loaded
     translate_seconds: float = 0.0
+    # with a glossary: per target, the term hit rate (occurrences kept / found), as a
+    # one-document translate reports it; and the warnings (uncovered targets, missed terms)
+    terms: dict[str, Any] = field(default_factory=dict)
+    warnings: list[str] = field(default_factory=list)
 
 
 @dataclass(frozen=True)
@@ -153,8 +157,15 @@ def translate_corpus(
     """
     from align.outputs import check_output_dir, check_outputs_distinct
     from align.translate import get_translator
-    from align.translate.document import EXTENSIONS, _Writer, output_name
+    from align.translate.document import (
+        EXTENSIONS,
+        _Writer,
+        output_name,
+        term_table,
+        term_warnings,
+    )
     from align.translate.engine import Engines, chain_models
+    from align.translate.glossary import TermStats
 
     if check_executor(executor) == "ray":
         require_ray()  # before any work: without the extra, say how to install it
@@ -182,12 +193,16 @@ def translate_corpus(
     signatures: dict[str, str] = {}
     options = options or DecodeOptions()
     terms = glossary.load(src, target_codes) if glossary else None
+    tables: dict[str, Any] = {}
     for t in target_codes:
         chain = engines.plan(src, t, pivot)
         planned[t] = chain_models(chain, options)
-        signatures[t] = get_translator(
+        planner = get_translator(
             src, t, engines=engines, options=options, chain=chain, cache=False, glossary=terms
-        ).signature
+        )
+        signatures[t] = planner.signature
+        if (table := term_table(planner)) is not None:
+            tables[t] = table
     out_fmt = {i.path: fmt or DEFAULT_OUTPUT[i.kind] for i in inputs}
     out_paths = {
         t: [outdir / output_name(str(i.path), src, t, out_fmt[i.path]) for i in inputs]
@@ -203,6 +218,9 @@ def translate_corpus(
 
     report = CorpusReport(source=src, executor=executor, inputs=[str(p) for p in files])
     report.signatures = signatures
+    if terms is not None:
+        report.warnings.extend(terms.warnings())
+    stats = {t: TermStats() for t in tables}
     manifest = Manifest(outdir)
     if on_total is not None:
         on_total(sum(1 for i in inputs for _ in i.texts(field_name)) * len(target_codes))
@@ -262,13 +280,19 @@ def translate_corpus(
             translations = manifest.load(shard)
             for t in target_codes:
                 writer = writers[t, shard.source]
+                table = tables.get(t)
                 for n, (text, translation) in enumerate(
                     zip(shard.texts, translations[t], strict=True)
                 ):
-                    writer.write(Segment(shard.start + n, 0, text), translation)
+                    hits = table.adherence([text], [translation]) if table else None
+                    if hits is not None:
+                        stats[t].add(hits)
+                    writer.write(Segment(shard.start + n, 0, text), translation, hits)
         for w in writers.values():
             w.close()
     manifest.remove()
+    report.terms = {t: st.to_dict() for t, st in stats.items()}
+    report.warnings.extend(term_warnings(stats))
     report.outputs = {t: [str(p) for p in ps] for t, ps in out_paths.items()}
     return report
 
