@@ -286,9 +286,9 @@ def test_glossary_reaches_every_worker_and_tm_is_refused(tmp_path: Path) -> None
         min(t.count("Alibaba Cloud"), line.count("阿里云"))
         for t, line in zip(out, lines, strict=True)
     )
-    assert stats["found"] == found and stats["kept"] == kept
+    assert stats.found == found and stats.kept == kept
     # a term lost is reported, never silently dropped
-    assert (stats["kept"] < found) == any("term occurrences not kept" in w for w in report.warnings)
+    assert (stats.kept < found) == any("term occurrences not kept" in w for w in report.warnings)
     memory = tmp_path / "m.tmx"
     memory.write_text("<tmx/>", encoding="utf-8")
     res = CliRunner().invoke(

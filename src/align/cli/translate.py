@@ -310,11 +310,7 @@ def _translate_corpus(
         click.echo(f"align: warning: {warning}", err=True)
     if verbose:
         for target, stats in report.terms.items():
-            click.echo(
-                f"{report.source}->{target}: glossary: {stats['kept']}/{stats['found']} "
-                "term occurrences kept",
-                err=True,
-            )
+            click.echo(f"{report.source}->{target}: glossary: {stats.summary()}", err=True)
         for w in report.workers:
             click.echo(
                 f"worker {w.pid} on {w.node}: ready in {w.load_seconds:.1f}s (align from {w.package})",

@@ -29,7 +29,7 @@ from align.text import Segment, atomic_write
 from align.translate.engine import DecodeOptions
 
 if TYPE_CHECKING:
-    from align.translate.glossary import GlossaryOptions
+    from align.translate.glossary import GlossaryOptions, TermStats
 
 SHARD_SEGMENTS = 100  # segments per shard: ~10-30 s of one core, a small tail at the end
 DETECT_CHARS = 20000
@@ -52,7 +52,7 @@ class CorpusReport:
     translate_seconds: float = 0.0
     # with a glossary: per target, the term hit rate (occurrences kept / found), as a
     # one-document translate reports it; and the warnings (uncovered targets, missed terms)
-    terms: dict[str, Any] = field(default_factory=dict)
+    terms: dict[str, TermStats] = field(default_factory=dict)
     warnings: list[str] = field(default_factory=list)
 
 
@@ -291,7 +291,7 @@ def translate_corpus(
         for w in writers.values():
             w.close()
     manifest.remove()
-    report.terms = {t: st.to_dict() for t, st in stats.items()}
+    report.terms = stats
     report.warnings.extend(term_warnings(stats))
     report.outputs = {t: [str(p) for p in ps] for t, ps in out_paths.items()}
     return report

@@ -44,8 +44,9 @@ from align.run.pivots import translate_pivots
 from align.run.rows import FLAG_RULES
 from align.score.estimate import ESTIMATE_FLAG_RULES
 from align.text import UNITS, read_text, segment_units
+from align.translate.document import term_warnings
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
-from align.translate.glossary import GlossaryOptions
+from align.translate.glossary import GlossaryOptions, TermStats
 from align.translate.memory import Memories, MemoryOptions, translate_with_memory
 
 
@@ -239,12 +240,8 @@ def run_pipeline(
             result.reused = True
         result.files = write_target_files(out, src, segments, result, by)
         results.append(result)
-        if result.terms and result.terms["kept"] < result.terms["found"]:
-            missed = ", ".join(f"{k} x{n}" for k, n in result.terms["missed"].items())
-            warnings.append(
-                f"glossary: {code}: {result.terms['found'] - result.terms['kept']} of "
-                f"{result.terms['found']} term occurrences not kept ({missed})"
-            )
+        if result.terms:
+            warnings += term_warnings({code: TermStats.from_dict(result.terms)})
 
     timings["total"] = round(time.perf_counter() - t_start, 3)
     run = RunResult(

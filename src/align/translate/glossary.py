@@ -31,7 +31,7 @@ import hashlib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -134,6 +134,11 @@ class TermStats:
             "rate": round(self.rate, 2),
             "missed": dict(self.missed.most_common()),
         }
+
+    @classmethod
+    def from_dict(cls, d: Mapping[str, Any]) -> TermStats:
+        """Read back :meth:`to_dict` (a run's ``TargetResult.terms``)."""
+        return cls(int(d["found"]), int(d["kept"]), Counter(d.get("missed") or {}))
 
     def summary(self) -> str:
         """``17/17 terms (100.0%)``, with the missed terms when there are any."""
