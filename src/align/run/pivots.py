@@ -9,7 +9,6 @@ cache: nearly free.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import replace
 from typing import Any
 
 from align.translate.engine import DecodeOptions, Engines, Pair
@@ -29,7 +28,7 @@ def translate_pivots(
     out: list[dict[str, Any]] = []
     texts = list(sentences)
     # As the chain ran them: only its last hop marks unknown words (so these are cache hits)
-    inner = replace(options or DecodeOptions(), mark_unknown=False)
+    inner = (options or DecodeOptions()).inner_hop()
     for hop in chain[:-1]:
         step = get_translator(hop.source, hop.target, engines=engines, chain=[hop], options=inner)
         texts = step.translate(texts)

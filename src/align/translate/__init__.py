@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Sequence
-from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from align.translate.engine import (
@@ -109,7 +108,7 @@ def get_translator(
     hops = list(chain) if chain is not None else engines.plan(source, target, pivot)
     store = _sentence_cache() if cache else None
     # Only the last hop keeps unknown-word marks: the next engine would read them as text.
-    inner = replace(options, mark_unknown=False)
+    inner = options.inner_hop()
     steps: list[Translator] = [
         engines.engine(p.engine).translator(p, options if k == len(hops) - 1 else inner)
         for k, p in enumerate(hops)

@@ -15,7 +15,7 @@ import importlib
 import os
 from collections import deque
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Protocol, runtime_checkable
 
 from align import __version__
@@ -42,6 +42,10 @@ class DecodeOptions:
 
     def key(self) -> str:
         return f"beam:{self.beam}|compute:{self.compute_type}"
+
+    def inner_hop(self) -> DecodeOptions:
+        """The options of a chain's hops before the last: no unknown-word marks."""
+        return replace(self, mark_unknown=False)
 
 
 @dataclass(frozen=True)
