@@ -212,12 +212,10 @@ def _legend(r: RunResult) -> str:
         steps = "".join(
             f'<span class="b{i}">{lo + i * (hi - lo) / BUCKETS:g}+</span>' for i in range(BUCKETS)
         )
-        metric = t.scores.row_metric
         what = "against the reference" if t.scores.kind == "reference" else "reference-free"
-        if metric.lower() not in ("estimate", "similarity") and t.scores.kind != "reference":
-            what = "estimate"
         colours.append(
-            f'<p class="legend">{esc(metric)} ({what}): {steps}<span class="na">no score</span></p>'
+            f'<p class="legend">{esc(t.scores.row_metric)} ({what}): {steps}'
+            '<span class="na">no score</span></p>'
         )
     return (
         '<section id="legend"><h2>Legend</h2><p class="note">A flagged row has a red edge; '

@@ -126,8 +126,8 @@ def _detectable(src_lang: str, tgt_lang: str) -> bool:
     the answer, and the source would win every sentence)."""
     from align.detect import detectable_languages
 
-    known = {langs.base(c) for c in detectable_languages()}
-    return langs.base(src_lang) in known and langs.base(tgt_lang) in known
+    known = set(detectable_languages())
+    return _detector_code(src_lang) in known and _detector_code(tgt_lang) in known
 
 
 @functools.lru_cache(maxsize=64)
