@@ -12,6 +12,9 @@ Inputs, all from ../shared:
 - more languages: tests/data/more_languages.tsv (172 lines: 10 in each of the 13 other
   languages langdetect's profiles score, 3 in each script-decided language), written for this
   project too;
+- news sentences: tests/data/news_sentences.tsv (150 full news sentences, 6 in each of the 25
+  languages of the held-out set's confusions), written for this project, with a confusion
+  matrix per group (not pooled into the 55-language table, which stays comparable);
 - speed: 10,000 distinct lines of data/wmt23-zh-en (sources, references, system outputs), once
   mixed (zh + en) and once English only.
 
@@ -47,6 +50,7 @@ WMT = SHARED / "data" / "wmt23-zh-en"
 RESULTS = ROOT / "bench" / "results"
 CLOSE = ROOT / "tests" / "data" / "close_groups.tsv"
 MORE = ROOT / "tests" / "data" / "more_languages.tsv"
+NEWS = ROOT / "tests" / "data" / "news_sentences.tsv"
 # Close languages measured together (confusions outside a group count as "other").
 GROUPS: dict[str, tuple[str, ...]] = {
     "Scandinavian, West Germanic": ("da", "nb", "sv", "de", "nl", "af", "en"),
@@ -267,6 +271,7 @@ def main() -> int:
         "2-word phrases": cut(dev, 2),
         "close groups": load_close(),
         "more languages": load_close(MORE),
+        "news sentences": load_close(NEWS),
     }
     answers: dict[str, tuple[list[str], list[str]]] = {}
     results: dict[str, dict[str, object]] = {}
@@ -339,6 +344,18 @@ def main() -> int:
         print("\n".join(matrices[group]["ours"]))
         print(f"\n{group}, langdetect:\n")
         print("\n".join(matrices[group]["raw"]))
+    news = sets["news sentences"]
+    news_ours, news_raw = answers["news sentences"]
+    print("\n### News sentences: confusion matrices (rows: gold, columns: answer)")
+    for group, members in GROUPS.items():
+        matrices["news: " + group] = {
+            "ours": confusion(news, news_ours, members),
+            "raw": confusion(news, news_raw, members),
+        }
+        print(f"\n{group}, align detect:\n")
+        print("\n".join(matrices["news: " + group]["ours"]))
+        print(f"\n{group}, langdetect:\n")
+        print("\n".join(matrices["news: " + group]["raw"]))
     prior = paragraph_prior(close)
     print("\n### Paragraph prior (by sentence; the close-group lines as paragraphs)\n")
     print("| paragraph prior | same-language paragraphs | mixed paragraphs | the odd sentence |")

@@ -451,6 +451,46 @@ def test_the_other_profile_and_script_languages() -> None:
     assert overall >= 0.98, per_lang
 
 
+def test_news_sentences_of_the_held_out_confusions() -> None:
+    """tests/data/news_sentences.tsv: 150 news sentences, 6 in each of the 25 languages the
+    held-out set confused (no/da/sv, af/nl/de/en, et/fi/lt/lv, hr/sl, the Cyrillic four,
+    hi/ne/mr, id/tl, ca/it/es), written for this project."""
+    per_lang, overall, total = _accuracy("news_sentences.tsv")
+    assert len(per_lang) == 25 and set(total.values()) == {6}
+    # Measured: 150/150, as raw langdetect (full sentences are easy; the held-out errors were
+    # mostly short headline-like lines).
+    assert min(per_lang.values()) >= 5 / 6, per_lang
+    assert overall >= 0.98, per_lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Nepali and Marathi have no wordfreq list and no letter of their own beside Hindi.
+        ("प्रहरीका अनुसार राजमार्गमा भएको दुर्घटनामा कोही पनि गम्भीर घाइते भएनन्।", "ne"),
+        ("नयाँ तथ्याङ्कअनुसार गत महिना खाद्यान्नको मूल्य फेरि बढेको छ।", "ne"),
+        ("नव्या आकडेवारीनुसार गेल्या महिन्यात अन्नधान्याच्या किमती पुन्हा वाढल्या.", "mr"),
+        ("पुलिस के अनुसार राजमार्ग पर हुई दुर्घटना में कोई भी गंभीर रूप से घायल नहीं हुआ।", "hi"),
+        # Afrikaans has no wordfreq list: n-grams and function words against Dutch.
+        ("Die polisie sê niemand is ernstig beseer in die ongeluk op die snelweg nie.", "af"),
+        ("Voedselpryse het verlede maand weer gestyg, wys nuwe syfers.", "af"),
+        ("De prijzen van levensmiddelen zijn vorige maand opnieuw gestegen.", "nl"),
+    ],
+)
+def test_languages_without_a_word_list(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+@pytest.mark.parametrize("text", ["表意文字描述符", "示例如下:", "4.1 概述"])
+def test_han_written_alike_in_both_scripts_says_so(text: str) -> None:
+    # The six dev lines converted to Traditional that stay zh-Hans: OpenCC's s2t leaves them
+    # unchanged, so there is nothing to tell the scripts by; both get 0.5 (times the Han share).
+    d = detect_language(text)
+    assert d.lang == "zh-Hans"
+    assert [c for c, _ in d.alternatives] == ["zh-Hans", "zh-Hant"]
+    assert d.alternatives[0][1] == d.alternatives[1][1] <= 0.5
+
+
 def test_the_paragraph_language_is_a_mild_prior_for_its_sentences() -> None:
     # Nepali (-का, बन्द), but alone it reads as Hindi by a hair (0.53): Nepali and Marathi have
     # no wordfreq list, so only the n-grams and the function words tell them from Hindi.
