@@ -258,7 +258,8 @@ def _translators(
 def term_table(translator: Translator) -> Any:
     """The glossary terms a translator enforces (its :class:`TermTable`), or ``None``."""
     inner = getattr(translator, "inner", None)
-    return getattr(inner, "table", None)
+    table = getattr(inner, "table", None)
+    return table if table else None  # an empty table: no glossary (only protected spans)
 
 
 def term_warnings(terms: dict[str, TermStats]) -> list[str]:
