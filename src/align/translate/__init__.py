@@ -19,6 +19,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING
 
 from align.translate.engine import (
+    ChainTranslator,
     DecodeOptions,
     Engines,
     Pair,
@@ -100,7 +101,7 @@ def get_translator(
     :class:`align.errors.LanguageError` for an unknown code.
     """
     from align.translate.cache import CachedTranslator
-    from align.translate.glossary import GlossaryTranslator, TermTable, chain_languages
+    from align.translate.glossary import GlossaryTranslator, chain_languages
 
     options = options or DecodeOptions()
     engines = engines or Engines(engine, models_dir)
@@ -112,14 +113,16 @@ def get_translator(
         engines.engine(p.engine).translator(p, options if k == len(hops) - 1 else inner)
         for k, p in enumerate(hops)
     ]
-    languages = chain_languages(hops)
-    table = glossary.table(languages) if glossary is not None else TermTable.empty(languages)
-    # Each hop cached on its own (a sentence with placeholders is its own key; zh->en->es
-    # and zh->en->fr share the zh->en hop); the whole, with the glossary's digest and the
-    # protected spans' version in its signature, cached around them. Without a glossary the
-    # wrapper only keeps URLs, e-mail addresses, code and paths as they are.
-    wrapped = GlossaryTranslator([CachedTranslator(step, store) for step in steps], table)
-    return CachedTranslator(wrapped, store, on_progress)
+    if glossary is not None and (table := glossary.table(chain_languages(hops))):
+        # Each hop cached on its own (a sentence with placeholders is its own key); the
+        # whole, with the glossary's digest in its signature, cached around them.
+        wrapped = GlossaryTranslator([CachedTranslator(step, store) for step in steps], table)
+        return CachedTranslator(wrapped, store, on_progress)
+    if len(steps) == 1:
+        return CachedTranslator(steps[0], store, on_progress)
+    # Each hop is cached on its own too, so zh->en->es and zh->en->fr share the zh->en hop.
+    cached: list[Translator] = [CachedTranslator(step, store) for step in steps]
+    return CachedTranslator(ChainTranslator(cached), store, on_progress)
 
 
 def translate_sentences(

@@ -258,8 +258,7 @@ def _translators(
 def term_table(translator: Translator) -> Any:
     """The glossary terms a translator enforces (its :class:`TermTable`), or ``None``."""
     inner = getattr(translator, "inner", None)
-    table = getattr(inner, "table", None)
-    return table if table else None  # an empty table: no glossary (only protected spans)
+    return getattr(inner, "table", None)
 
 
 def term_warnings(terms: dict[str, TermStats]) -> list[str]:

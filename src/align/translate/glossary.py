@@ -22,10 +22,6 @@ directly, or composed along the chain: ``zh→en`` + ``en→es``). Which placeho
 shape and which technique were measured, and how, is in docs/glossary-tm.md
 (``bench/bench_glossary.py``). A term no technique kept is counted as a miss
 (:meth:`TermTable.adherence`), never silently dropped.
-
-The same machinery keeps, with or without a glossary, what no engine may translate
-(:func:`protected_spans`: URLs, e-mail addresses, code in backticks, file paths): each
-is a do-not-translate term of its sentence.
 """
 
 from __future__ import annotations
@@ -55,49 +51,11 @@ _CJK = "\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef\U00020
 _CJK_RE = re.compile(f"[{_CJK}]")
 # A word character of a spaced script: a Latin (etc.) term must not touch one.
 _WORDCHAR = f"[^\\W{_CJK}]"
-# Spans no engine may touch (:func:`protected_spans`): URLs, e-mail addresses, code in
-# backticks, file paths. A URL ends at a space, a quote or an angle bracket, and at the
-# CJK punctuation glued to it ("…/a，或"); its path may be CJK ("…/阿里云").
-_URL_CHARS = '[^\\s<>"\u3000-\u303f\uff00-\uffef]+'
-_PROTECTED = re.compile(
-    rf"\b(?:https?|ftp)://{_URL_CHARS}|\bwww\.{_URL_CHARS}"
-    r"|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-    r"|`[^`\n]{1,200}`"
-    r"|(?<![\w/.])(?:~|\.{1,2})?/(?:[\w.-]+/)+[\w.-]+"
-    r"|\b[A-Za-z]:\\(?:[\w.-]+\\)*[\w.-]+",
+# Where a term never matches: inline-tag tokens, URLs and e-mail addresses.
+_ZONES = re.compile(
+    r"\[/?\d+/?\]|\b(?:https?|ftp)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+",
     re.IGNORECASE,
 )
-# In every signature: a cached translation made before spans were kept (or with other
-# rules) is never reused for one made with them.
-PROTECTED_VERSION = "spans1"
-# What ends a sentence or a clause after a URL or a path is not part of it.
-_TRAILING = ".,;:!?'\""
-_PAIRS = {")": "(", "]": "[", "}": "{", ">": "<"}
-# Where a term never matches: inline-tag tokens and the protected spans.
-_TAG_TOKEN = re.compile(r"\[/?\d+/?\]")
-
-
-def protected_spans(text: str) -> list[tuple[int, int]]:
-    """The spans of ``text`` every translation keeps as they are: URLs, e-mail addresses,
-    code in backticks and file paths (a sentence's closing punctuation, and a closing
-    bracket the span did not open, left out)."""
-    spans = []
-    for m in _PROTECTED.finditer(text):
-        start, end = m.span()
-        if text[start] != "`":
-            while end > start:
-                ch = text[end - 1]
-                if (
-                    ch in _TRAILING
-                    or ch in _PAIRS
-                    and text.count(_PAIRS[ch], start, end) < text.count(ch, start, end)
-                ):
-                    end -= 1
-                else:
-                    break
-        if end - start > 3:
-            spans.append((start, end))
-    return spans
 
 
 # Markup-like symbols a placeholder is kept apart from too: the zh->en model dropped the
@@ -208,7 +166,7 @@ def _alternation(terms: Iterable[str], ignore_case: bool) -> re.Pattern[str] | N
 
 
 def _zones(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _TAG_TOKEN.finditer(text)] + protected_spans(text)
+    return [m.span() for m in _ZONES.finditer(text)]
 
 
 def _outside(span: tuple[int, int], zones: Sequence[tuple[int, int]]) -> bool:
@@ -234,11 +192,6 @@ class TermTable:
 
     def __len__(self) -> int:
         return len(self.terms)
-
-    @classmethod
-    def empty(cls, langs_: Sequence[str]) -> TermTable:
-        """No terms: only the protected spans are kept (:func:`protected_spans`)."""
-        return cls([], langs_, False, "")
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """The terms in ``text``: (start, end, term), left to right, longest first, none in a
@@ -632,23 +585,12 @@ class GlossaryTranslator:
 
     @property
     def signature(self) -> str:
-        kept = f"|keep:{PROTECTED_VERSION}"
-        if not self.table:
-            return f"{self.chain.signature}{kept}"
         case = "|icase" if self.table.ignore_case else ""
         how = "" if self.technique == "placeholder" else f"|terms:{self.technique}"
-        return f"{self.chain.signature}|glossary:{self.table.digest}{case}{how}{kept}"
+        return f"{self.chain.signature}|glossary:{self.table.digest}{case}{how}"
 
     def _slots(self, sentence: str) -> tuple[str, _Slots | None]:
-        hops = len(self.steps)
-        found = sorted(
-            self.table.find(sentence)
-            + [
-                (a, b, Term(sentence[a:b], sentence[a:b], (sentence[a:b],) * hops, keep=True))
-                for a, b in protected_spans(sentence)
-            ],
-            key=lambda f: f[0],
-        )
+        found = self.table.find(sentence)
         if not found:
             return sentence, None
         prefix = next(
