@@ -331,31 +331,24 @@ def main() -> int:
     below = [x for x in per if acc_ours[x] < acc_raw[x]]
     print(f"\nLanguages below raw langdetect: {', '.join(below) or 'none'}")
     results["all lines"] = {"n": len(items_all), "ours": acc_ours, "raw": acc_raw, "macro": macro}
-    close = sets["close groups"]
-    got_ours, got_raw = answers["close groups"]
     matrices: dict[str, dict[str, list[str]]] = {}
-    print("\n### Close groups: confusion matrices (rows: gold, columns: answer)")
-    for group, members in GROUPS.items():
-        matrices[group] = {
-            "ours": confusion(close, got_ours, members),
-            "raw": confusion(close, got_raw, members),
-        }
-        print(f"\n{group}, align detect:\n")
-        print("\n".join(matrices[group]["ours"]))
-        print(f"\n{group}, langdetect:\n")
-        print("\n".join(matrices[group]["raw"]))
-    news = sets["news sentences"]
-    news_ours, news_raw = answers["news sentences"]
-    print("\n### News sentences: confusion matrices (rows: gold, columns: answer)")
-    for group, members in GROUPS.items():
-        matrices["news: " + group] = {
-            "ours": confusion(news, news_ours, members),
-            "raw": confusion(news, news_raw, members),
-        }
-        print(f"\n{group}, align detect:\n")
-        print("\n".join(matrices["news: " + group]["ours"]))
-        print(f"\n{group}, langdetect:\n")
-        print("\n".join(matrices["news: " + group]["raw"]))
+    # The close groups keyed by group (as before), the news sentences by "news: " + group.
+    for title, name, prefix in (
+        ("Close groups", "close groups", ""),
+        ("News sentences", "news sentences", "news: "),
+    ):
+        items, (got_ours, got_raw) = sets[name], answers[name]
+        print(f"\n### {title}: confusion matrices (rows: gold, columns: answer)")
+        for group, members in GROUPS.items():
+            m = matrices[prefix + group] = {
+                "ours": confusion(items, got_ours, members),
+                "raw": confusion(items, got_raw, members),
+            }
+            print(f"\n{group}, align detect:\n")
+            print("\n".join(m["ours"]))
+            print(f"\n{group}, langdetect:\n")
+            print("\n".join(m["raw"]))
+    close = sets["close groups"]
     prior = paragraph_prior(close)
     print("\n### Paragraph prior (by sentence; the close-group lines as paragraphs)\n")
     print("| paragraph prior | same-language paragraphs | mixed paragraphs | the odd sentence |")
