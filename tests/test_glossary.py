@@ -207,6 +207,20 @@ def test_a_do_not_translate_term_survives_an_apertium_chain() -> None:
     assert out.count("Cloud Intelligence") == 1 and out.count("Cloud") == 2, out
 
 
+def test_a_glossary_and_the_kept_spans_work_together_through_a_chain() -> None:
+    """The glossary's placeholders around the chain, each hop's span keeper under its
+    cache: a term outside a path is enforced, the same word inside the path is not
+    touched (neither term nor translation), and both come out of en -> es -> fr."""
+    _apertium("eng-spa", "es-fr")
+    sentence = ["The Cloud team keeps its notes in /srv/Cloud/team-notes.md and `Cloud`."]
+    glossary = load_glossary(None, "en", ["fr"], keep=["Cloud"])
+    translator = get_translator("en", "fr", engine="apertium", glossary=glossary)
+    out = translator.translate(sentence)[0]
+    assert "/srv/Cloud/team-notes.md" in out and "`Cloud`" in out, out
+    assert out.count("Cloud") == 3, out  # the term, the path, the code
+    assert "team" not in out.replace("team-notes", ""), out  # the rest is translated
+
+
 def test_zh_en_es_chain_lands_the_composed_term_in_the_final_language(
     tmp_path: Path, models_dir: Path
 ) -> None:

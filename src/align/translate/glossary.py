@@ -31,14 +31,15 @@ import hashlib
 import io
 import re
 from collections import Counter
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from align import languages as langs
-from align.errors import InputError, LanguageError
+from align.errors import EngineError, InputError, LanguageError
 from align.translate.engine import ChainTranslator, Translator
+from align.translate.spans import PROTECTED_VERSION, protected_spans
 
 TBX_EXTENSIONS = (".tbx",)
 CSV_EXTENSIONS = (".csv",)
@@ -51,11 +52,12 @@ _CJK = "\u2e80-\u9fff\ua960-\ua97f\uac00-\ud7ff\uf900-\ufaff\uff00-\uffef\U00020
 _CJK_RE = re.compile(f"[{_CJK}]")
 # A word character of a spaced script: a Latin (etc.) term must not touch one.
 _WORDCHAR = f"[^\\W{_CJK}]"
-# Where a term never matches: inline-tag tokens, URLs and e-mail addresses.
-_ZONES = re.compile(
-    r"\[/?\d+/?\]|\b(?:https?|ftp)://\S+|\bwww\.\S+|[\w.+-]+@[\w-]+\.[\w.-]+",
-    re.IGNORECASE,
-)
+# Where a term never matches: inline-tag tokens, and what no engine may translate (URLs,
+# e-mail addresses, code, paths: :func:`align.translate.spans.protected_spans`).
+_TAG_TOKEN = re.compile(r"\[/?\d+/?\]")
+# Sentences a span keeper sends at a time to a hop that can't hand back its results as they
+# finish (as a cache would: an interrupt loses at most one such group).
+_SPAN_CHUNK = 256
 
 
 # Markup-like symbols a placeholder is kept apart from too: the zh->en model dropped the
@@ -166,7 +168,7 @@ def _alternation(terms: Iterable[str], ignore_case: bool) -> re.Pattern[str] | N
 
 
 def _zones(text: str) -> list[tuple[int, int]]:
-    return [m.span() for m in _ZONES.finditer(text)]
+    return [m.span() for m in _TAG_TOKEN.finditer(text)] + protected_spans(text)
 
 
 def _outside(span: tuple[int, int], zones: Sequence[tuple[int, int]]) -> bool:
@@ -192,6 +194,11 @@ class TermTable:
 
     def __len__(self) -> int:
         return len(self.terms)
+
+    @classmethod
+    def empty(cls, langs_: Sequence[str]) -> TermTable:
+        """A table of no terms (a :class:`GlossaryTranslator` that only keeps spans)."""
+        return cls([], langs_, False, "")
 
     def find(self, text: str) -> list[tuple[int, int, Term]]:
         """The terms in ``text``: (start, end, term), left to right, longest first, none in a
@@ -562,6 +569,7 @@ class GlossaryTranslator:
         *,
         technique: str = "placeholder",
         token: Callable[[str, int], str] = placeholder,
+        keep_spans: bool = False,
     ) -> None:
         if technique not in TECHNIQUES:
             raise ValueError(f"unknown technique {technique!r}")
@@ -570,6 +578,7 @@ class GlossaryTranslator:
         self.table = table
         self.technique = technique
         self.token = token
+        self.keep_spans = keep_spans
         self.source = self.chain.source
         self.target = self.chain.target
         self.lost: Counter[str] = Counter()
@@ -591,6 +600,14 @@ class GlossaryTranslator:
 
     def _slots(self, sentence: str) -> tuple[str, _Slots | None]:
         found = self.table.find(sentence)
+        if self.keep_spans:
+            # Each URL, address, code or path a do-not-translate term of its own sentence.
+            hops = len(self.steps)
+            spans = [
+                (a, b, Term(sentence[a:b], sentence[a:b], (sentence[a:b],) * hops, keep=True))
+                for a, b in protected_spans(sentence)
+            ]
+            found = sorted(found + spans, key=lambda f: f[0])
         if not found:
             return sentence, None
         prefix = next(
@@ -671,6 +688,72 @@ class GlossaryTranslator:
             if s.intact(protected) > s.intact(done[i]):
                 done[i] = protected
         return done
+
+
+class SpanKeeper:
+    """One hop (a :class:`Translator`) that keeps every :func:`protected_spans` span verbatim.
+
+    Sentences without a span go to the hop as they are (through its ``translate_parts``
+    when it has one, so a cache around this commits each finished sub-batch); sentences
+    with one go through a one-hop :class:`GlossaryTranslator` whose only terms are their
+    spans. It sits *under* the hop's cache (``get_translator``), so a sentence without a
+    span is translated, batched and committed exactly as before.
+    """
+
+    def __init__(self, inner: Translator) -> None:
+        self.inner = inner
+        self.source = inner.source
+        self.target = inner.target
+        weight = getattr(inner, "max_segment_weight", 0)
+        if weight:
+            self.max_segment_weight = weight
+        self._keeper = GlossaryTranslator(
+            [inner], TermTable.empty([inner.source, inner.target]), keep_spans=True
+        )
+
+    @property
+    def signature(self) -> str:
+        return f"{self.inner.signature}|keep:{PROTECTED_VERSION}"
+
+    @property
+    def lost(self) -> int:
+        """Spans a hop lost even when translated again with the span written in."""
+        return sum(self._keeper.lost.values())
+
+    def translate(self, sentences: Sequence[str]) -> list[str]:
+        out: list[str | None] = [None] * len(sentences)
+        for part in self.translate_parts(sentences):
+            for i, text in part:
+                out[i] = text
+        missing = sum(1 for t in out if t is None)
+        if missing:
+            raise EngineError(
+                f"{self.signature}: engine returned no translation for {missing} sentences"
+            )
+        return [t or "" for t in out]
+
+    def translate_parts(self, sentences: Sequence[str]) -> Iterator[list[tuple[int, str]]]:
+        """(index, translation) lists as they finish: the sentences without a span first."""
+        kept = {i for i, s in enumerate(sentences) if protected_spans(s)}
+        plain = [i for i in range(len(sentences)) if i not in kept]
+        texts = [sentences[i] for i in plain]
+        parts = getattr(self.inner, "translate_parts", None)
+        if parts is not None:
+            for part in parts(texts):
+                yield [(plain[j], t) for j, t in part]
+        else:
+            for start in range(0, len(texts), _SPAN_CHUNK):
+                chunk = texts[start : start + _SPAN_CHUNK]
+                done = self.inner.translate(chunk)
+                if len(done) != len(chunk):
+                    raise EngineError(
+                        f"{self.signature}: engine returned {len(done)} sentences for {len(chunk)}"
+                    )
+                yield [(plain[start + j], t) for j, t in enumerate(done)]
+        if kept:
+            order = sorted(kept)
+            done = self._keeper.translate([sentences[i] for i in order])
+            yield list(zip(order, done, strict=True))
 
 
 def chain_languages(chain: Sequence[Any]) -> list[str]:
