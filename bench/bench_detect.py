@@ -15,6 +15,9 @@ Inputs, all from ../shared:
 - news sentences: tests/data/news_sentences.tsv (150 full news sentences, 6 in each of the 25
   languages of the held-out set's confusions), written for this project, with a confusion
   matrix per group (not pooled into the 55-language table, which stays comparable);
+- news headlines: tests/data/news_headlines.tsv (200 short headlines, 3-8 words, 8 in each of
+  the same 25 languages, Title Case and ALL CAPS lines among them), written for this project,
+  with a confusion matrix per group (not pooled either);
 - speed: 10,000 distinct lines of data/wmt23-zh-en (sources, references, system outputs), once
   mixed (zh + en) and once English only.
 
@@ -51,6 +54,7 @@ RESULTS = ROOT / "bench" / "results"
 CLOSE = ROOT / "tests" / "data" / "close_groups.tsv"
 MORE = ROOT / "tests" / "data" / "more_languages.tsv"
 NEWS = ROOT / "tests" / "data" / "news_sentences.tsv"
+HEADLINES = ROOT / "tests" / "data" / "news_headlines.tsv"
 # Close languages measured together (confusions outside a group count as "other").
 GROUPS: dict[str, tuple[str, ...]] = {
     "Scandinavian, West Germanic": ("da", "nb", "sv", "de", "nl", "af", "en"),
@@ -272,6 +276,7 @@ def main() -> int:
         "close groups": load_close(),
         "more languages": load_close(MORE),
         "news sentences": load_close(NEWS),
+        "news headlines": load_close(HEADLINES),
     }
     answers: dict[str, tuple[list[str], list[str]]] = {}
     results: dict[str, dict[str, object]] = {}
@@ -332,10 +337,12 @@ def main() -> int:
     print(f"\nLanguages below raw langdetect: {', '.join(below) or 'none'}")
     results["all lines"] = {"n": len(items_all), "ours": acc_ours, "raw": acc_raw, "macro": macro}
     matrices: dict[str, dict[str, list[str]]] = {}
-    # The close groups keyed by group (as before), the news sentences by "news: " + group.
+    # The close groups keyed by group (as before), the news sentences by "news: " + group,
+    # the headlines by "headlines: " + group.
     for title, name, prefix in (
         ("Close groups", "close groups", ""),
         ("News sentences", "news sentences", "news: "),
+        ("News headlines", "news headlines", "headlines: "),
     ):
         items, (got_ours, got_raw) = sets[name], answers[name]
         print(f"\n### {title}: confusion matrices (rows: gold, columns: answer)")

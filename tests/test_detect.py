@@ -463,6 +463,68 @@ def test_news_sentences_of_the_held_out_confusions() -> None:
     assert overall >= 0.98, per_lang
 
 
+# Measured on tests/data/news_headlines.tsv (issue 19, fourth round): 197/200; every language
+# 8/8 but Dutch 6/8 (both to Afrikaans, which has no wordfreq list) and Nepali 7/8 (to
+# Marathi). Raw langdetect: 173/200, Bokmål 5/8, Dutch 3/8.
+HEADLINES_REACHED = {"nl": 6, "ne": 7}
+
+
+def test_news_headlines_of_the_held_out_confusions() -> None:
+    """tests/data/news_headlines.tsv: 200 short headlines (3-8 words, Title Case and ALL CAPS
+    lines among them), 8 in each of the same 25 languages, written for this project."""
+    per_lang, overall, total = _accuracy("news_headlines.tsv")
+    assert len(per_lang) == 25 and set(total.values()) == {8}
+    for lang, acc in per_lang.items():
+        assert acc * 8 >= HEADLINES_REACHED.get(lang, 8) - 1e-9, (lang, acc)
+    assert overall * 200 >= 197 - 1e-9, per_lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # All capitals, read in lower case; the function word oor (Dutch over) makes it
+        # Afrikaans (it read Dutch at 0.78 before oor was in the Afrikaans list).
+        ("MINISTER ONTMOET VAKBONDE OOR LONE", "af"),
+        # All-caps headlines raw langdetect sends to German or English.
+        ("STATSMINISTEREN MØDES MED FAGBEVÆGELSEN", "da"),
+        ("STATSMINISTEREN MØTER FAGBEVEGELSEN", "nb"),
+        ("STATSMINISTERN MÖTER FACKFÖRBUNDEN", "sv"),
+        ("PREMJERMINISTRE TIEKAS AR ARODBIEDRĪBĀM", "lv"),
+        ("PREMIJER SE SASTAO SA SINDIKATIMA", "hr"),
+        ("PREMIER SE JE SESTAL S SINDIKATI", "sl"),
+        ("ПРЕМИЕРЪТ СЕ СРЕЩНА СЪС СИНДИКАТИТЕ", "bg"),
+        ("ПРЕМИЕРОТ СЕ СРЕТНА СО СИНДИКАТИТЕ", "mk"),
+        ("PRESIDEN BERTEMU PIMPINAN SERIKAT BURUH", "id"),
+        ("EL PRESIDENT ES REUNEIX AMB ELS SINDICATS", "ca"),
+        # Mixed case, close neighbours.
+        ("Uvær stanser togtrafikken på Vestlandet", "nb"),
+        ("Regeringen varsler skattelettelser til pensionister", "da"),
+        ("Istraživanje: Sve Više Mladih Seli Se U Gradove", "hr"),
+        ("Kabinet belooft belastingverlaging voor gepensioneerden", "nl"),
+    ],
+)
+def test_hard_headlines(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang", "short"),
+    [
+        ("Liepājā aizturēti 12 cilvēki", "lv", True),  # 23 letters
+        ("Задържаха 12 души в Пловдив", "bg", True),  # 21 letters
+        ("Bokke wen in dramatiese slotminute", "af", False),  # 30 letters
+        ("Цены на жильё снижаются третий месяц подряд", "ru", False),
+    ],
+)
+def test_a_short_headline_says_it_is_short(text: str, lang: str, short: bool) -> None:
+    # Under 30 letters a line is right 97.5% of the time on the dev sets, from 30 on 99.8%:
+    # such a line is flagged short whatever its confidence.
+    d = detect_language(text)
+    assert (d.lang, d.short) == (lang, short)
+    if short:
+        assert d.confidence > 0.5  # a confident-looking answer, which is what the flag is for
+
+
 @pytest.mark.parametrize(
     ("text", "lang"),
     [

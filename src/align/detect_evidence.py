@@ -29,7 +29,9 @@ from pathlib import Path
 _WORDS: dict[str, str] = {
     # --- Latin -------------------------------------------------------------------------------
     "af": "die en van in is het nie te wat vir op met dat hy sy ons word was ook aan na om by "
-    "as sal kan maar nog deur daar hul hulle jou ek een gaan ná só dit haar my julle jy",
+    "as sal kan maar nog deur daar hul hulle jou ek een gaan ná só dit haar my julle jy "
+    "oor uit tot teen onder sonder tussen volgens weens tydens binne sedert omdat want terwyl "
+    "toe wanneer hom baie nou weer geen wie",
     "ca": "el la els les de del i a en que per amb un una no és al dels es va ha com més però "
     "seu seva aquest aquesta també hi ho li em ens ni fins després",
     "cs": "a v se na je že s z do o to k i jako ale pro po by jsou jsem od za jak tak které "
@@ -75,7 +77,8 @@ _WORDS: dict[str, str] = {
     "eller ikkje noe sier kun",
     "nl": "de van het een en in is dat op te zijn voor met die niet aan er om ook als bij of "
     "door maar naar wordt uit nog dan over ze hij zij wij kan zal heeft worden werd was na al "
-    "tot haar hun geen wel deze dit wat",
+    "tot haar hun geen wel deze dit wat tegen onder zonder tussen volgens wegens tijdens "
+    "binnen sinds omdat want terwijl toen wanneer hem nu weer veel zeer wie",
     "pl": "i w się na z nie do to że jest o jak a po co od za tak ale przez dla już jego czy "
     "tym ma są być tylko jej przy może ten ich oraz lub który która ze we pod gdy także",
     "pt": "de a o que e do da em um para é com não uma os no se na por mais as dos como mas "
