@@ -424,7 +424,9 @@ def test_protected_spans_urls_mail_code_paths_without_their_punctuation() -> Non
         "https://example.com/阿里云",
         "help@example.org",
     ]
-    assert protected_spans("and/or 3/4 km/h, 10 a.m.") == []
+    assert protected_spans("and/or 3/4 km/h, 10 a.m. on 12/05/2024, TCP/IP/UDP") == []
+    # A backtick written as an apostrophe is no code span.
+    assert protected_spans("I don`t know, it isn`t so.") == []
 
 
 @pytest.mark.parametrize("target", ["es", "pt-BR", "fr"])

@@ -18,7 +18,7 @@ _URL_CHARS = '[^\\s<>"\u3000-\u303f\uff00-\uffef]+'
 _PROTECTED = re.compile(
     rf"\b(?:https?|ftp)://{_URL_CHARS}|\bwww\.{_URL_CHARS}"
     r"|[\w.+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)+"
-    r"|`[^`\n]{1,200}`"
+    r"|(?<!\w)`[^`\n]{1,200}`(?!\w)"
     r"|(?<![\w/.])(?:~|\.{1,2})?/(?:[\w.-]+/)+[\w.-]+"
     r"|\b[A-Za-z]:\\(?:[\w.-]+\\)*[\w.-]+",
     re.IGNORECASE,
