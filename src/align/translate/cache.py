@@ -40,6 +40,24 @@ class PartialTranslator(Protocol):
     def translate_parts(self, sentences: Sequence[str]) -> Iterator[list[tuple[int, str]]]: ...
 
 
+def translate_in_parts(
+    translator: Translator, sentences: Sequence[str], every: int = COMMIT_EVERY
+) -> Iterator[list[tuple[int, str]]]:
+    """(index, translation) lists as they finish: the translator's own ``translate_parts``
+    when it has them, else ``every`` sentences at a time."""
+    if isinstance(translator, PartialTranslator):
+        yield from translator.translate_parts(sentences)
+        return
+    for start in range(0, len(sentences), every):
+        chunk = sentences[start : start + every]
+        done = translator.translate(chunk)
+        if len(done) != len(chunk):
+            raise EngineError(
+                f"{translator.signature}: engine returned {len(done)} sentences for {len(chunk)}"
+            )
+        yield [(start + j, t) for j, t in enumerate(done)]
+
+
 def cache_dir() -> Path:
     env = os.environ.get(ENV_CACHE_DIR)
     if env:
@@ -150,19 +168,9 @@ class CachedTranslator:
         self.hits += len(sentences) - sum(counts[s] for s in todo)
         if self.on_progress is not None:
             self.on_progress(sum(n for s, n in counts.items() if s in known))
-        if isinstance(self.inner, PartialTranslator):
-            # Each sub-batch is committed as it finishes: an interrupt loses only unfinished ones.
-            for part in self.inner.translate_parts(todo):
-                self._keep(known, counts, [(todo[i], t) for i, t in part])
-        else:
-            for start in range(0, len(todo), COMMIT_EVERY):
-                chunk = todo[start : start + COMMIT_EVERY]
-                done = self.inner.translate(chunk)
-                if len(done) != len(chunk):
-                    raise EngineError(
-                        f"{sig}: engine returned {len(done)} sentences for {len(chunk)}"
-                    )
-                self._keep(known, counts, list(zip(chunk, done, strict=True)))
+        # Each part is committed as it finishes: an interrupt loses only unfinished ones.
+        for part in translate_in_parts(self.inner, todo):
+            self._keep(known, counts, [(todo[i], t) for i, t in part])
         missing = sum(1 for s in todo if s not in known)
         if missing:
             raise EngineError(f"{sig}: engine returned no translation for {missing} sentences")

@@ -38,6 +38,7 @@ from typing import Any
 
 from align import languages as langs
 from align.errors import EngineError, InputError, LanguageError
+from align.translate.cache import translate_in_parts
 from align.translate.engine import ChainTranslator, Translator
 from align.translate.spans import PROTECTED_VERSION, protected_spans
 
@@ -55,9 +56,6 @@ _WORDCHAR = f"[^\\W{_CJK}]"
 # Where a term never matches: inline-tag tokens, and what no engine may translate (URLs,
 # e-mail addresses, code, paths: :func:`align.translate.spans.protected_spans`).
 _TAG_TOKEN = re.compile(r"\[/?\d+/?\]")
-# Sentences a span keeper sends at a time to a hop that can't hand back its results as they
-# finish (as a cache would: an interrupt loses at most one such group).
-_SPAN_CHUNK = 256
 
 
 # Markup-like symbols a placeholder is kept apart from too: the zh->en model dropped the
@@ -737,19 +735,8 @@ class SpanKeeper:
         kept = {i for i, s in enumerate(sentences) if protected_spans(s)}
         plain = [i for i in range(len(sentences)) if i not in kept]
         texts = [sentences[i] for i in plain]
-        parts = getattr(self.inner, "translate_parts", None)
-        if parts is not None:
-            for part in parts(texts):
-                yield [(plain[j], t) for j, t in part]
-        else:
-            for start in range(0, len(texts), _SPAN_CHUNK):
-                chunk = texts[start : start + _SPAN_CHUNK]
-                done = self.inner.translate(chunk)
-                if len(done) != len(chunk):
-                    raise EngineError(
-                        f"{self.signature}: engine returned {len(done)} sentences for {len(chunk)}"
-                    )
-                yield [(plain[start + j], t) for j, t in enumerate(done)]
+        for part in translate_in_parts(self.inner, texts):
+            yield [(plain[j], t) for j, t in part]
         if kept:
             order = sorted(kept)
             done = self._keeper.translate([sentences[i] for i in order])
