@@ -128,3 +128,19 @@ def test_a_fragment_stays_a_fragment(tmp_path: Path) -> None:
     page = Page(result.stdout)
     assert [t for t, _ in page.tags] == ["p", "b", "ul", "li"]  # no <html>/<body> added
     assert page.of("b") == "bueno" and "Madrid" in page.of("li")
+
+
+@pytest.mark.parametrize("doctype", ["", "<!DOCTYPE html>\n"])
+def test_the_doctype_is_the_files_own_or_none(tmp_path: Path, doctype: str) -> None:
+    """libxml2 gives a page without a doctype HTML 4.0 Transitional's; the output keeps
+    what the file had (HTML5's short one, or none)."""
+    needs_apertium_en_es()
+    src = tmp_path / "page.html"
+    src.write_text(
+        f"{doctype}<html><body><p>The weather is nice today.</p></body></html>\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["translate", str(src), "--from", "en", "--to", "es", "-q"])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith(doctype + "<html"), result.stdout
+    assert "bueno" in result.stdout

@@ -295,7 +295,10 @@ def _serialize(root: Any, fragment: bool, original: str) -> str:
     if fragment:
         inner = (root.text or "") + "".join(lxml.html.tostring(c, encoding="unicode") for c in root)
         return inner if inner.endswith("\n") else inner + "\n"
-    doctype = root.getroottree().docinfo.doctype
+    # libxml2 gives a document without one the HTML 4.0 Transitional doctype: only a doctype
+    # the file had is written back.
+    had = "<!doctype" in original[:2000].lower()
+    doctype = root.getroottree().docinfo.doctype if had else None
     out: str = lxml.html.tostring(root, encoding="unicode", doctype=doctype or None)
     return out if out.endswith("\n") else out + "\n"
 
