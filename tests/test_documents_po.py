@@ -143,3 +143,23 @@ def test_malformed_po_is_one_line_exit_2_and_no_output(
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "not a valid PO file" in lines[0] and problem in lines[0]
     assert not out.exists() or not any(out.iterdir())
+
+
+def test_a_po_without_header_comments_gains_none(tmp_path: Path) -> None:
+    """polib writes an empty header comment as a bare "#" line; a file that had no comment
+    above its header gets none, and one that had its comments keeps them."""
+    needs_apertium_en_es()
+    body = (
+        'msgid ""\nmsgstr ""\n"Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        '#: app.c:1\nmsgid "The weather is nice."\nmsgstr ""\n'
+    )
+    for head in ("", "# Spanish translation of app.\n# Copyright (C) 2024\n"):
+        src = tmp_path / "app.po"
+        src.write_text(head + body, encoding="utf-8")
+        out = tmp_path / "app.es.po"
+        args = ["translate", str(src), "--from", "en", "--to", "es", "-o", str(out), "-q"]
+        result = CliRunner().invoke(cli, args)
+        assert result.exit_code == 0, result.output
+        text = out.read_text(encoding="utf-8")
+        assert text.startswith(head + 'msgid ""\n'), text[:80]
+        assert compile_po(out, tmp_path).gettext("The weather is nice.") == "El tiempo es bueno."

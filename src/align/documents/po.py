@@ -211,7 +211,10 @@ class PoDocument:
             # engine's and a fuzzy match's are suggestions until a translator removes the flag
             if not _exact(by_key, k) and "fuzzy" not in entry.flags:
                 entry.flags.insert(0, "fuzzy")
-        return str(po).encode("utf-8")
+        out = str(po)
+        if not po.header and out.startswith("#\n"):
+            out = out[2:]  # polib writes an empty header comment as a bare "#" line
+        return out.encode("utf-8")
 
     def check(self, data: bytes, translations: dict[int, Translated]) -> list[str]:
         try:
