@@ -130,3 +130,24 @@ def test_zh_markdown_through_the_neural_model(tmp_path: Path) -> None:
     assert shape(PARSE(text)) == shape(PARSE(src.read_text(encoding="utf-8")))
     assert "```\n代码不翻译\n```" in text and "](https://x.cn)" in text
     assert "Hangzhou" in text and text.startswith("# ")
+
+
+def test_hard_line_breaks_stay_where_they_were_in_their_own_markup(tmp_path: Path) -> None:
+    """A hard break (two trailing spaces or a backslash) ends its line in the translation
+    too, with the source's markup; it used to come back as ``<br>`` at a balanced-length
+    line break, and the structure check failed on the tool's own output."""
+    needs_apertium_en_es()
+    src = tmp_path / "breaks.md"
+    src.write_text(
+        "The weather is nice  \ntoday and I work\nin Madrid.\n\nI love my family\\\ntoday.\n\n"
+        "A written <br> stays.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["translate", str(src), "--from", "en", "--to", "es"])
+    assert result.exit_code == 0, result.output
+    assert "FAILED" not in result.stderr and "every tag kept" in result.stderr
+    lines = result.stdout.rstrip("\n").split("\n")
+    assert len(lines) == 8 and lines[0].endswith("  ") and lines[4].endswith("\\"), lines
+    assert lines[0].startswith("El tiempo es bueno") and "Madrid" in lines[2], lines
+    assert "<br>" not in "".join(lines[:7]) and "<br>" in lines[7]
+    assert shape(PARSE(result.stdout)) == shape(PARSE(src.read_text(encoding="utf-8")))

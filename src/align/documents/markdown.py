@@ -15,6 +15,7 @@ as many lines (:func:`rewrap`), each keeping its source line's indentation or ``
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -38,6 +39,14 @@ def _front_matter(lines: list[str]) -> int:
         if _FRONT_END.match(lines[k]):
             return k + 1
     return 0
+
+
+class _HardBreak(str):
+    """A hard line break's point-tag data: written back as its own markup where the
+    translation keeps it, else as HTML (told apart from an ``<br>`` written in the source)."""
+
+
+_BR = _HardBreak("<br>")
 
 
 def _parts(children: list[Any]) -> list[Part]:
@@ -85,7 +94,7 @@ def _parts(children: list[Any]) -> list[Part]:
                 title = c.attrs.get("title")
                 raw = f"![{c.content}]({src}" + (f' "{title}"' if title else "") + ")"
             elif t == "hardbreak":
-                raw = "<br>"
+                raw = _BR
             else:  # html_inline and anything else: as written
                 raw = c.content
             parts.append(Tag("point", n, raw))
@@ -131,6 +140,56 @@ def rewrap(text: str, lines: int) -> list[str]:
 
 
 @dataclass
+class _Breaks:
+    """A paragraph's hard line breaks: their point tags' numbers, the source lines of each
+    stretch between them, and each break's own markup (two spaces or a backslash)."""
+
+    tags: list[int]
+    lines: list[int]
+    marks: list[str]
+
+
+def _hard_breaks(children: list[Any], parts: list[Part], source_lines: list[str]) -> _Breaks:
+    tags = [p.n for p in parts if isinstance(p, Tag) and isinstance(p.data, _HardBreak)]
+    lines: list[int] = []
+    marks: list[str] = []
+    count = 1
+    for c in children:
+        if c.type == "softbreak":
+            count += 1
+        elif c.type == "hardbreak":
+            end = source_lines[sum(lines) + count - 1] if len(source_lines) > 1 else ""
+            marks.append("\\" if end.endswith("\\") else end[len(end.rstrip(" ")) :] or "  ")
+            lines.append(count)
+            count = 1
+    lines.append(count)
+    return _Breaks(tags if len(tags) == len(marks) else [], lines, marks)
+
+
+def _lines(parts: Sequence[Part], breaks: _Breaks, lines: int) -> list[str]:
+    """A translated paragraph as its source lines: each stretch between hard breaks rewrapped
+    into the lines it had, ended by the break's own markup; without hard breaks (or if the
+    translation does not have each of them once), the whole rewrapped, a break as ``<br>``."""
+    found = [p.n for p in parts if isinstance(p, Tag) and p.n in breaks.tags]
+    if not breaks.tags or found != breaks.tags:
+        return rewrap(_markdown(list(parts)).replace("\n", " "), lines)
+    stretches: list[list[Part]] = [[]]
+    for p in parts:
+        if isinstance(p, Tag) and p.n in breaks.tags:
+            stretches.append([])
+        else:
+            stretches[-1].append(p)
+    out: list[str] = []
+    for k, stretch in enumerate(stretches):
+        text = _markdown(stretch).replace("\n", " ").strip(" ")
+        pieces = rewrap(text, breaks.lines[k]) or [""]
+        if k < len(breaks.marks):
+            pieces[-1] += breaks.marks[k]
+        out.extend(pieces)
+    return out
+
+
+@dataclass
 class Span:
     line: int
     start: int
@@ -168,6 +227,7 @@ class MarkdownDocument:
         body = "\n".join(self.lines[self.front :])
         self.tokens = _parser().parse(body)
         self.spans: list[list[Span]] = []
+        self.breaks: list[_Breaks] = []
         self.units: list[Unit] = []
         cursor: dict[int, int] = {}
         for t in self.tokens:
@@ -187,10 +247,10 @@ class MarkdownDocument:
                 spans.append(Span(line, at, at + len(piece)))
                 cursor[line] = at + len(piece)
             label = f"line {self.front + t.map[0] + 1}"
-            self.units.append(
-                Unit(len(self.units), label, _parts(t.children or []), translate=bool(spans))
-            )
+            parts = _parts(t.children or [])
+            self.units.append(Unit(len(self.units), label, parts, translate=bool(spans)))
             self.spans.append(spans)
+            self.breaks.append(_hard_breaks(t.children or [], parts, t.content.split("\n")))
 
     def extension(self) -> str:
         return "." + (self.path.rsplit(".", 1)[-1] if "." in self.path else "md")
@@ -201,7 +261,7 @@ class MarkdownDocument:
         emptied: set[int] = set()
         for i, tr in translations.items():
             spans = self.spans[i]
-            pieces = rewrap(_markdown(tr.parts).replace("\n", " "), len(spans))
+            pieces = _lines(tr.parts, self.breaks[i], len(spans))
             for k, span in enumerate(spans):
                 edits.append(
                     (span.line, span.start, span.end, pieces[k] if k < len(pieces) else "")
