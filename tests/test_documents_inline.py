@@ -3,6 +3,8 @@ real zh->en model without losing a tag or a sentence."""
 
 from __future__ import annotations
 
+import pytest
+
 from align.documents.inline import Tag, Unit, detokenize, split_parts, tokenize, translate_units
 from conftest import zh_en_model_dir
 
@@ -40,3 +42,25 @@ def test_a_two_sentence_unit_through_the_model_keeps_both_and_its_tag() -> None:
     assert "day" in text.lower() and "Hangzhou" in text  # both sentences
     assert [p.kind for p in done.parts if isinstance(p, Tag)] == ["open", "close"]
     assert ". " in text  # the sentences joined with English's separator
+
+
+def test_a_sentence_starting_inside_a_tag_reads_as_it_would_untagged() -> None:
+    """Apertium drops the pro-dropped "I" but keeps its space, and capitalises after the
+    tag's token rather than at the sentence start: "[1]I love my family.[/1]" came back
+    "[1] quiero mi familia.[/1]"; the plain sentence gives "Quiero mi familia."."""
+    from align.errors import NoTranslationPath
+    from align.translate import get_translator
+
+    try:
+        translator = get_translator("en", "es", engine="apertium", cache=False)
+    except NoTranslationPath:
+        pytest.skip("the Apertium en->es pair is not installed (run: make apertium)")
+    b, i = Tag("open", 1), Tag("open", 2)
+    units = [
+        Unit(0, "u", [b, "I love my family.", Tag("close", 1), " See you."]),
+        Unit(1, "v", ["The weather is ", i, "nice", Tag("close", 2), " today."]),
+    ]
+    first, second = translate_units(translator, units, " ", "en")
+    assert first.parts[:2] == [b, "Quiero mi familia."], first.parts
+    text = "".join(p if isinstance(p, str) else p.token() for p in second.parts)
+    assert text.startswith("El tiempo es ") and "[2]bueno[/2]" in text, text

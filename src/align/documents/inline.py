@@ -303,6 +303,70 @@ def _parts_of(text: str, tags: Sequence[Tag]) -> list[Part]:
     return _tidy(parts)
 
 
+def _first_letter(parts: Sequence[Part]) -> tuple[int, int] | None:
+    """Where the first letter of some parts is: (part, offset)."""
+    for k, p in enumerate(parts):
+        if isinstance(p, str):
+            for j, ch in enumerate(p):
+                if ch.isalpha():
+                    return k, j
+    return None
+
+
+def _mend(source: Sequence[Part], parts: list[Part]) -> list[Part]:
+    """What an engine does to a tagged sentence that it does not do to a plain one, undone:
+    a space it put just inside a tag where the source had none (Apertium drops a pro-dropped
+    pronoun's word but keeps its space: ``[1]I love`` -> ``[1] quiero``), and the lower-cased
+    first letter of a sentence that starts inside a tag (the engine capitalises after the
+    token, not after the sentence start)."""
+    glued_after: set[int] = set()  # open tags with a word right after them
+    glued_before: set[int] = set()  # close tags with a word right before them
+    for k, p in enumerate(source):
+        if not isinstance(p, Tag):
+            continue
+        if p.kind == "open" and k + 1 < len(source):
+            nxt = source[k + 1]
+            if isinstance(nxt, str) and nxt and not nxt[0].isspace():
+                glued_after.add(p.n)
+        if p.kind == "close" and k > 0:
+            prev = source[k - 1]
+            if isinstance(prev, str) and prev and not prev[-1].isspace():
+                glued_before.add(p.n)
+    out = list(parts)
+    for k, p in enumerate(out):
+        if not isinstance(p, str):
+            continue
+        before = out[k - 1] if k else None
+        after = out[k + 1] if k + 1 < len(out) else None
+        # ... unless the space is all that keeps the text apart from a word outside the tag
+        outer_l = out[k - 2] if k >= 2 else None
+        outer_r = out[k + 2] if k + 2 < len(out) else None
+        if (
+            isinstance(before, Tag)
+            and before.kind == "open"
+            and before.n in glued_after
+            and not (isinstance(outer_l, str) and outer_l[-1:].isalnum())
+        ):
+            p = p.lstrip()
+        if (
+            isinstance(after, Tag)
+            and after.kind == "close"
+            and after.n in glued_before
+            and not (isinstance(outer_r, str) and outer_r[:1].isalnum())
+        ):
+            p = p.rstrip()
+        out[k] = p
+    src_at, out_at = _first_letter(source), _first_letter(out)
+    if src_at is not None and out_at is not None:
+        ch = source[src_at[0]][src_at[1]]  # type: ignore[index]
+        k, j = out_at
+        text = out[k]
+        assert isinstance(text, str)
+        if ch.isupper() and text[j].islower() and not text[:j].strip(" \"'«“‘¿¡([-–—"):
+            out[k] = text[:j] + text[j].upper() + text[j + 1 :]
+    return _tidy(out)
+
+
 def _open_tags(parts: Sequence[Part]) -> bool:
     """Whether a paired tag opened in ``parts`` is not closed in them."""
     depth: dict[int, int] = {}
@@ -359,7 +423,7 @@ def _translate_pieces(
             results.append(None)
             retry.append(i)
         else:
-            results.append(Translated(parts))
+            results.append(Translated(_mend(core, parts)))
     if retry:
         plain_in = ["".join(p for p in edges[i][1] if isinstance(p, str)) for i in retry]
         inner_keys: list[tuple[int, int]] = []
