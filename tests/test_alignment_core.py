@@ -312,3 +312,12 @@ def test_window_lookup_with_repeated_starts_is_not_taken_for_the_cached_range() 
     whole = term.windows(0, 1, np.arange(3))
     picked = term.windows(0, 1, np.array([0, 0, 2]))
     assert np.array_equal(picked, whole[[0, 0, 2]])
+
+
+def test_one_sided_gaps_counts_the_anchor_gaps_with_one_empty_side() -> None:
+    from align.alignment.aligner import one_sided_gaps
+
+    # gaps: before (0,0) none; (0,0)-(2,1): 1-0 one-sided; (2,1)-(4,4): 1-2 two-sided;
+    # after (4,4) up to (6,5): 1-0 one-sided
+    assert one_sided_gaps([(0, 0), (2, 1), (4, 4)], 6, 5) == pytest.approx(2 / 3)
+    assert one_sided_gaps([(0, 0), (1, 1)], 2, 2) == 0.0  # no gap at all

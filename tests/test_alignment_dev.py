@@ -111,3 +111,21 @@ def test_overlap_windows_find_the_translation_among_neighbours() -> None:
     assert np.allclose(np.linalg.norm(x, axis=1), 1.0, atol=1e-5)
     both = ov.embed_windows(a, np.arange(1), 2)  # the two sentences as one window
     assert float((both @ y.T).min()) > 0.3
+
+
+def test_bead_priors_only_where_the_anchor_gaps_show_few_skips() -> None:
+    """Gale-Church bead priors help a document whose translator leaves nothing out (a MAC
+    chapter: gold has no skip) and would hurt one with real skips (Text+Berg dev: 10 % of its
+    gold beads have an empty side); the share of one-sided anchor gaps tells them apart."""
+    data = shared_path("data", "textberg-dev")
+    de, fr = read_lines(data / "dev.de"), read_lines(data / "dev.fr")
+    gold = [(b.src, b.tgt) for b in read_beads(str(data / "dev.defr"))]
+    tb = align_texts(de, fr, src_lang="de", tgt_lang="fr", method="embedding")
+    assert tb.meta["one_sided_gaps"] > 0.75  # measured 0.92
+    assert not tb.meta["bead_priors"]
+    assert _f1(gold, tb) >= 0.93  # measured 0.939
+    src, tgt, gold = _doc(shared_path("data", "alignment-dev", "mac-test", "009"))
+    mac = align_texts(src, tgt, src_lang="zh", tgt_lang="en", method="embedding")
+    assert mac.meta["one_sided_gaps"] <= 0.75  # measured 0.36
+    assert mac.meta["bead_priors"]
+    assert _f1(gold, mac) >= 0.82  # measured 0.854 (0.756 without the priors)
