@@ -713,11 +713,6 @@ class SpanKeeper:
     def signature(self) -> str:
         return f"{self.inner.signature}|keep:{PROTECTED_VERSION}"
 
-    @property
-    def lost(self) -> int:
-        """Spans a hop lost even when translated again with the span written in."""
-        return sum(self._keeper.lost.values())
-
     def translate(self, sentences: Sequence[str]) -> list[str]:
         out: list[str | None] = [None] * len(sentences)
         for part in self.translate_parts(sentences):
