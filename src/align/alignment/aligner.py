@@ -82,6 +82,9 @@ LENGTH_WEIGHT = 0.03  # weight of the Gale-Church log-probability when similarit
 # so does a merge, which is why the bar is high). Skip-heavy gold (Text+Berg, WMT) sits above.
 PRIOR_WEIGHT = 0.03
 ONE_SIDED_GAPS = 0.75
+# ... and in such a document a skip costs this much more per typical sentence left out (the
+# same evidence, applied to the one bead the priors price too cheaply for a skip-free text).
+GATED_SKIP = 0.2
 LEXICAL_WEIGHT = 0.6  # per number or name shared by two sentences of a bead (LexicalTerm)
 BRACKET_WEIGHT = 0.1  # per side of a bead that leaves a bracket open (BracketTerm)
 # Where random pairs and best matches sit (cosine after the margin) for de-fr and zh-en
@@ -279,7 +282,7 @@ def _align(
         band = band_around(anchors, n, m, BAND_RADIUS)
         scorer = BeadScorer(
             list(zip(terms, weights, strict=True)),
-            skip=SKIP,
+            skip=SKIP - (GATED_SKIP if prior_weight else 0.0),
             length=length,
             length_weight=LENGTH_WEIGHT,
             length_power=LENGTH_POWER,
