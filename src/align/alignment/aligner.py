@@ -270,8 +270,8 @@ def _align(
         meta["anchors"] = len(anchors)
         one_sided = one_sided_gaps(anchors, n, m)
         meta["one_sided_gaps"] = round(one_sided, 4)
-        prior_weight = PRIOR_WEIGHT if one_sided <= ONE_SIDED_GAPS else 0.0
-        meta["bead_priors"] = bool(prior_weight)
+        few_skips = one_sided <= ONE_SIDED_GAPS
+        meta["bead_priors"] = few_skips
         meta["calibration"] = {
             t.name: {
                 "random": round(t.calibration.random, 4),
@@ -282,14 +282,14 @@ def _align(
         band = band_around(anchors, n, m, BAND_RADIUS)
         scorer = BeadScorer(
             list(zip(terms, weights, strict=True)),
-            skip=SKIP - (GATED_SKIP if prior_weight else 0.0),
+            skip=SKIP - (GATED_SKIP if few_skips else 0.0),
             length=length,
             length_weight=LENGTH_WEIGHT,
             length_power=LENGTH_POWER,
             skip_power=SKIP_POWER,
             part_weight=PART_WEIGHT,
             part_power=PART_POWER,
-            prior_weight=prior_weight,
+            prior_weight=PRIOR_WEIGHT if few_skips else 0.0,
         )
         lexical = LexicalTerm(src_sents, tgt_sents, band, max_merge)
         meta["lexical_links"] = len(lexical)
