@@ -41,7 +41,7 @@ def report(tmp_path: Path) -> tuple[Path, str]:
 
 def test_paragraphs_tables_headers_and_footers_are_translated(report: tuple[Path, str]) -> None:
     out, output = report
-    assert "11 translated" in output and "every tag kept" in output
+    assert "12 translated" in output and "every tag kept" in output  # 11 paragraphs + title
     src, d = docx.Document(str(DATA / "report.en.docx")), docx.Document(str(out))
     assert len(d.paragraphs) == len(src.paragraphs)
     assert [p.style.name for p in d.paragraphs] == [p.style.name for p in src.paragraphs]
@@ -52,6 +52,10 @@ def test_paragraphs_tables_headers_and_footers_are_translated(report: tuple[Path
     assert d.sections[0].header.paragraphs[0].text not in ("", "The weather report")
     assert "Madrid" in d.sections[0].footer.paragraphs[0].text
     assert d.core_properties.language == "es"
+    # the title (core properties: the file browser, Word's Info pane) is translated too
+    assert src.core_properties.title == "The weather report"
+    assert d.core_properties.title not in ("", "The weather report")
+    assert d.core_properties.title == d.sections[0].header.paragraphs[0].text
 
 
 def test_run_formatting_and_hyperlinks_stay_on_their_words(report: tuple[Path, str]) -> None:

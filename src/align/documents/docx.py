@@ -8,8 +8,10 @@ otherwise (bold, italic, a style, a colour: its ``<w:rPr>``) is a paired tag
 around its words, as is a ``<w:hyperlink>``; tabs, breaks, drawings, fields and
 bookmarks are point tags. Writing back rebuilds the paragraph's runs from the
 translation with the same ``<w:rPr>`` s, so formatting follows the words it was
-on. Spell-check marks (``<w:proofErr>``) and rendered page-break hints are
-dropped; everything else in the package is kept as it was.
+on. The document's title and subject (its core properties, shown in the file
+browser and in Word's Info pane) are units too, after the paragraphs. Spell-check
+marks (``<w:proofErr>``) and rendered page-break hints are dropped; everything else
+in the package is kept as it was.
 """
 
 from __future__ import annotations
@@ -27,6 +29,8 @@ W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
 R = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
 DROP = {f"{{{W}}}proofErr", f"{{{W}}}lastRenderedPageBreak"}
 PARTS = ("/word/header", "/word/footer", "/word/footnotes", "/word/endnotes")
+# Core properties translated as plain units, after the paragraphs: (attribute, label).
+PROPERTIES = (("title", "document title"), ("subject", "document subject"))
 
 
 def _key(rpr: Any) -> str:
@@ -233,6 +237,12 @@ class DocxDocument:
         self.units = [
             Unit(k, f"paragraph {k + 1}", _parts(p)) for k, p in enumerate(self.paragraphs)
         ]
+        # the non-empty ones, in order: unit len(paragraphs) + k is properties[k]
+        self.properties = _properties(self.document)
+        self.units += [
+            Unit(len(self.paragraphs) + k, label, [value])
+            for k, (_, label, value) in enumerate(self.properties)
+        ]
         lang = self.document.core_properties.language
         self.source_lang = lang or None
 
@@ -244,6 +254,11 @@ class DocxDocument:
         document = _open(self.data, self.path)
         paragraphs = _paragraphs(document)
         for i, tr in translations.items():
+            if i >= len(paragraphs):
+                attr = self.properties[i - len(paragraphs)][0]
+                text = "".join(x for x in tr.parts if isinstance(x, str)).strip()
+                setattr(document.core_properties, attr, text)
+                continue
             p = paragraphs[i]
             base = _base(p)
             base_rpr = next(
@@ -271,6 +286,10 @@ class DocxDocument:
                 f"output has {len(again.paragraphs)} paragraphs, the input {len(self.paragraphs)}"
             ]
         problems: list[str] = []
+        for k, (attr, label, _) in enumerate(self.properties):
+            value = getattr(again.document.core_properties, attr) or ""
+            if len(self.paragraphs) + k in translations and not value.strip():
+                problems.append(f"{label}: no translation")
         for i, (old, new) in enumerate(zip(self.paragraphs, again.paragraphs, strict=True)):
             label = self.units[i].label
             if i in translations:
@@ -279,6 +298,17 @@ class DocxDocument:
                 elif _signature(old) != _signature(new):
                     problems.append(f"{label}: run formatting or links differ from the source's")
         return problems
+
+
+def _properties(document: Any) -> list[tuple[str, str, str]]:
+    """(attribute, label, value) of the document's non-empty translatable core properties."""
+    cp = document.core_properties
+    out = []
+    for attr, label in PROPERTIES:
+        value = getattr(cp, attr) or ""
+        if value.strip():
+            out.append((attr, label, value))
+    return out
 
 
 def read(path: str, fmt: str = "docx") -> DocxDocument:
