@@ -64,7 +64,7 @@ def guide(tmp_path: Path) -> tuple[str, str, str]:
 def test_structure_urls_and_code_are_kept(guide: tuple[str, str, str]) -> None:
     source, out, output = guide
     assert shape(PARSE(out)) == shape(PARSE(source))
-    assert "16 translated" in output and "every tag kept" in output
+    assert "17 translated" in output and "every tag kept" in output  # 16 blocks + the title
     # the prose did change
     assert not set(texts(PARSE(out))) & {"The first item", "Open the door.", "City"}
 
@@ -74,7 +74,10 @@ def test_front_matter_code_blocks_and_markers_are_byte_identical(
 ) -> None:
     source, out, _ = guide
     src_lines, out_lines = source.split("\n"), out.split("\n")
-    assert out_lines[:4] == src_lines[:4]  # front matter
+    # front matter: the title translated, every other line as written
+    assert src_lines[1] == "title: The weather guide"
+    assert out_lines[1].startswith("title: ") and out_lines[1] != src_lines[1]
+    assert [out_lines[k] for k in (0, 2, 3)] == [src_lines[k] for k in (0, 2, 3)]
     fence = src_lines.index("```bash")
     o = out_lines.index("```bash")
     assert out_lines[o : o + 4] == src_lines[fence : fence + 4]
@@ -151,3 +154,41 @@ def test_hard_line_breaks_stay_where_they_were_in_their_own_markup(tmp_path: Pat
     assert lines[0].startswith("El tiempo es bueno") and "Madrid" in lines[2], lines
     assert "<br>" not in "".join(lines[:7]) and "<br>" in lines[7]
     assert shape(PARSE(result.stdout)) == shape(PARSE(src.read_text(encoding="utf-8")))
+
+
+def test_front_matter_prose_keeps_its_quoting_and_stays_valid_yaml(tmp_path: Path) -> None:
+    import yaml
+
+    needs_apertium_en_es()
+    src = tmp_path / "post.en.md"
+    src.write_text(
+        "---\n"
+        "title: The weather guide\n"
+        'description: "How to read the sky: a short guide"\n'
+        "summary: 'It''s easy'\n"
+        "subtitle: |\n"
+        "  A block scalar stays as written\n"
+        "tags: [weather, guide]\n"
+        "date: 2024-09-19\n"
+        "---\n\n"
+        "Open the door.\n",
+        encoding="utf-8",
+    )
+    out = tmp_path / "post.es.md"
+    result = CliRunner().invoke(
+        cli, ["translate", str(src), "--from", "en", "--to", "es", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    assert "4 translated" in result.output  # title, description, summary, the paragraph
+    lines = out.read_text("utf-8").split("\n")
+    meta = yaml.safe_load("\n".join(lines[1:8]))
+    assert meta["title"] and meta["title"] != "The weather guide"
+    assert ":" in meta["description"] and "sky" not in meta["description"]
+    assert meta["summary"] != "It's easy"
+    assert lines[2].startswith('description: "') and lines[3].startswith("summary: '")
+    assert lines[4:8] == [
+        "subtitle: |",
+        "  A block scalar stays as written",
+        "tags: [weather, guide]",
+        "date: 2024-09-19",
+    ]

@@ -7,9 +7,16 @@ code, images, autolinks, raw HTML and hard breaks point tags; a link's URL and
 title are in its closing tag, so they are never translated. The unit's raw
 text is located in the source lines (the token's line map) and only that span
 is replaced: list markers, heading marks, blockquote ``>``, table pipes,
-indentation, fenced and indented code blocks, HTML blocks and a YAML front
-matter stay exactly as written. A paragraph over several lines is re-wrapped to
-as many lines (:func:`rewrap`), each keeping its source line's indentation or ``>``.
+indentation, fenced and indented code blocks and HTML blocks stay exactly as
+written. A paragraph over several lines is re-wrapped to as many lines
+(:func:`rewrap`), each keeping its source line's indentation or ``>``.
+
+In a YAML front matter the one-line values of the keys static-site generators
+show as prose (``title``, ``description``, ``summary``, ``subtitle``,
+``linkTitle``) are units, first in the document; every other line of it (dates,
+tags, layout, slugs) stays byte for byte. A value keeps its quoting, and a plain
+value whose translation YAML would read otherwise (a ``: ``, a leading quote)
+is written double-quoted.
 """
 
 from __future__ import annotations
@@ -23,6 +30,11 @@ from align.documents.inline import Part, Tag, Translated, Unit
 from align.errors import InputError
 
 _FRONT_END = re.compile(r"^(---|\.\.\.)\s*$")
+# Front-matter keys whose values are prose (Hugo, Jekyll, Docusaurus, MkDocs).
+FRONT_KEYS = ("title", "description", "summary", "subtitle", "linkTitle")
+_FRONT_FIELD = re.compile(r"^(" + "|".join(FRONT_KEYS) + r")(\s*:\s+)(\S.*?)\s*$")
+# A plain YAML scalar may not start with these, nor hold ": " or " #".
+_YAML_INDICATORS = tuple("-?:,[]{}#&*!|>'\"%@`")
 
 
 def _parser() -> Any:
@@ -39,6 +51,58 @@ def _front_matter(lines: list[str]) -> int:
         if _FRONT_END.match(lines[k]):
             return k + 1
     return 0
+
+
+@dataclass
+class _Field:
+    """A translatable front-matter value: its line, where the value starts, its quoting."""
+
+    line: int
+    start: int
+    quote: str  # '"', "'" or "" (plain)
+
+
+def _front_fields(lines: list[str], front: int) -> list[tuple[_Field, str]]:
+    """The prose values of the front matter, decoded: (field, text)."""
+    import json
+
+    out = []
+    for k in range(1, max(front - 1, 1)):
+        m = _FRONT_FIELD.match(lines[k])
+        if not m:
+            continue
+        raw, start = m.group(3), m.end(2)
+        if raw[0] == '"':
+            try:
+                text = json.loads(raw)
+            except ValueError:
+                continue  # an escape JSON does not know, or a trailing comment: left as is
+            quote = '"'
+        elif raw[0] == "'":
+            if len(raw) < 2 or raw[-1] != "'":
+                continue
+            text, quote = raw[1:-1].replace("''", "'"), "'"
+        elif raw.startswith(_YAML_INDICATORS) or " #" in raw:
+            continue  # a block scalar, a flow collection, an anchor, a comment...
+        else:
+            text, quote = raw, ""
+        if isinstance(text, str) and text.strip():
+            out.append((_Field(k, start, quote), text))
+    return out
+
+
+def _yaml_value(text: str, quote: str) -> str:
+    """``text`` as a one-line YAML scalar in the source's quoting where it can be."""
+    import json
+
+    text = " ".join(text.split())
+    if quote == "'":
+        return "'" + text.replace("'", "''") + "'"
+    if quote == "" and not (
+        text.startswith(_YAML_INDICATORS) or ": " in text or " #" in text or text.endswith(":")
+    ):
+        return text
+    return json.dumps(text, ensure_ascii=False)
 
 
 class _HardBreak(str):
@@ -229,6 +293,13 @@ class MarkdownDocument:
         self.spans: list[list[Span]] = []
         self.breaks: list[_Breaks] = []
         self.units: list[Unit] = []
+        self.fields: list[_Field] = []
+        for field_, value in _front_fields(self.lines, self.front):
+            key = self.lines[field_.line].split(":", 1)[0]
+            self.units.append(Unit(len(self.units), f"front matter {key}", [value]))
+            self.fields.append(field_)
+            self.spans.append([])
+            self.breaks.append(_Breaks([], [], []))
         cursor: dict[int, int] = {}
         for t in self.tokens:
             if t.type != "inline" or t.map is None or not t.content.strip():
@@ -260,6 +331,11 @@ class MarkdownDocument:
         edits: list[tuple[int, int, int, str]] = []
         emptied: set[int] = set()
         for i, tr in translations.items():
+            if i < len(self.fields):
+                f = self.fields[i]
+                text = "".join(p for p in tr.parts if isinstance(p, str))
+                lines[f.line] = lines[f.line][: f.start] + _yaml_value(text, f.quote)
+                continue
             spans = self.spans[i]
             pieces = _lines(tr.parts, self.breaks[i], len(spans))
             for k, span in enumerate(spans):
@@ -281,8 +357,17 @@ class MarkdownDocument:
         except (InputError, UnicodeDecodeError) as exc:
             return [f"output does not parse: {exc}"]
         problems: list[str] = []
-        if again.lines[: again.front] != self.lines[: self.front]:
+        prose = {f.line for f in self.fields}
+        if again.front != self.front or any(
+            a != b
+            for k, (a, b) in enumerate(
+                zip(again.lines[: again.front], self.lines[: self.front], strict=True)
+            )
+            if k not in prose
+        ):
             problems.append("the front matter changed")
+        elif [f.line for f in again.fields] != [f.line for f in self.fields]:
+            problems.append("the front matter's title or description no longer parses")
         if _skeleton(again.tokens) != _skeleton(self.tokens):
             problems.append("the structure changed (blocks, code, links or markup)")
         if len(again.units) != len(self.units):
