@@ -22,7 +22,7 @@ import re
 from collections import Counter
 from typing import Any
 
-from align.documents.inline import Part, Tag, Translated, Unit
+from align.documents.inline import Part, Tag, Translated, Unit, plain
 from align.errors import InputError
 
 W = "http://schemas.openxmlformats.org/wordprocessingml/2006/main"
@@ -256,8 +256,7 @@ class DocxDocument:
         for i, tr in translations.items():
             if i >= len(paragraphs):
                 attr = self.properties[i - len(paragraphs)][0]
-                text = "".join(x for x in tr.parts if isinstance(x, str)).strip()
-                setattr(document.core_properties, attr, text)
+                setattr(document.core_properties, attr, plain(tr.parts).strip())
                 continue
             p = paragraphs[i]
             base = _base(p)

@@ -19,7 +19,7 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-from align.documents.inline import Part, Tag, Translated, Unit
+from align.documents.inline import Part, Tag, Translated, Unit, plain
 from align.documents.xliff import fill_element
 from align.errors import InputError
 
@@ -187,12 +187,12 @@ class HtmlDocument:
 
     @staticmethod
     def _units(root: Any) -> tuple[list[Run], list[tuple[Any, str]], list[Unit]]:
-        runs = [r for r in _runs(root) if _plain(_run_parts(r)).strip()]
+        runs = [r for r in _runs(root) if plain(_run_parts(r)).strip()]
         attrs = list(_attr_items(root))
         units = [
             Unit(
                 ("run", k),
-                f"<{_name(r.owner)}> {_plain(_run_parts(r)).strip()[:30]!r}",
+                f"<{_name(r.owner)}> {plain(_run_parts(r)).strip()[:30]!r}",
                 _run_parts(r),
             )
             for k, r in enumerate(runs)
@@ -215,7 +215,7 @@ class HtmlDocument:
         for i, tr in translations.items():
             if i >= nruns:
                 el, attr = attrs[i - nruns]
-                el.set(attr, _plain(tr.parts))
+                el.set(attr, plain(tr.parts))
         fresh = [_run_parts(r) for r in runs]
         for i in sorted((i for i in translations if i < nruns), reverse=True):
             run = runs[i]
@@ -247,15 +247,11 @@ class HtmlDocument:
             problems.append(f"output has {len(again.units)} units, the input {len(self.units)}")
             return problems
         for i, (old, new) in enumerate(zip(self.units, again.units, strict=True)):
-            if i in translations and not _plain(new.parts).strip():
+            if i in translations and not plain(new.parts).strip():
                 problems.append(f"{old.label}: no translation")
             elif _signature(old.parts) != _signature(new.parts):
                 problems.append(f"{old.label}: inline markup differs from the source's")
         return problems
-
-
-def _plain(parts: list[Part]) -> str:
-    return "".join(p for p in parts if isinstance(p, str))
 
 
 def _replace(run: Run, parts: list[Part]) -> None:

@@ -64,10 +64,15 @@ class Unit:
         return [p for p in self.parts if isinstance(p, Tag)]
 
     def plain(self) -> str:
-        return "".join(p for p in self.parts if isinstance(p, str))
+        return plain(self.parts)
 
     def has_text(self) -> bool:
         return bool(self.plain().strip())
+
+
+def plain(parts: Sequence[Part]) -> str:
+    """The text of ``parts`` without its tags (a unit's or a translation's)."""
+    return "".join(p for p in parts if isinstance(p, str))
 
 
 def tokenize(parts: Sequence[Part]) -> str:

@@ -26,7 +26,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
-from align.documents.inline import Part, Tag, Translated, Unit
+from align.documents.inline import Part, Tag, Translated, Unit, plain
 from align.errors import InputError
 
 _FRONT_END = re.compile(r"^(---|\.\.\.)\s*$")
@@ -333,8 +333,7 @@ class MarkdownDocument:
         for i, tr in translations.items():
             if i < len(self.fields):
                 f = self.fields[i]
-                text = "".join(p for p in tr.parts if isinstance(p, str))
-                lines[f.line] = lines[f.line][: f.start] + _yaml_value(text, f.quote)
+                lines[f.line] = lines[f.line][: f.start] + _yaml_value(plain(tr.parts), f.quote)
                 continue
             spans = self.spans[i]
             pieces = _lines(tr.parts, self.breaks[i], len(spans))

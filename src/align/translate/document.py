@@ -21,7 +21,7 @@ from typing import IO, Any
 from align import languages as langs
 from align.documents import Check
 from align.documents import input_format as find_format
-from align.documents.inline import Translated, Unit
+from align.documents.inline import Translated, Unit, plain
 from align.errors import InputError
 from align.text import (
     MAX_SEGMENT_WEIGHT,
@@ -570,7 +570,7 @@ def _translate_structured(
         if (table := term_table(translators[t])) is not None:
             report.terms[t] = table.adherence(
                 [doc.units[i].plain() for i in todo],
-                ["".join(p for p in d.parts if isinstance(p, str)) for d in done],
+                [plain(d.parts) for d in done],
             )
         data = doc.render(t, translations)
         where = str(paths[t]) if t in paths else "-"
