@@ -55,8 +55,9 @@ def _front_matter(lines: list[str]) -> int:
 
 @dataclass
 class _Field:
-    """A translatable front-matter value: its line, where the value starts, its quoting."""
+    """A translatable front-matter value: its key and line, where the value starts, its quoting."""
 
+    key: str
     line: int
     start: int
     quote: str  # '"', "'" or "" (plain)
@@ -71,7 +72,7 @@ def _front_fields(lines: list[str], front: int) -> list[tuple[_Field, str]]:
         m = _FRONT_FIELD.match(lines[k])
         if not m:
             continue
-        raw, start = m.group(3), m.end(2)
+        key, raw, start = m.group(1), m.group(3), m.end(2)
         if raw[0] == '"':
             try:
                 text = json.loads(raw)
@@ -87,7 +88,7 @@ def _front_fields(lines: list[str], front: int) -> list[tuple[_Field, str]]:
         else:
             text, quote = raw, ""
         if isinstance(text, str) and text.strip():
-            out.append((_Field(k, start, quote), text))
+            out.append((_Field(key, k, start, quote), text))
     return out
 
 
@@ -295,8 +296,7 @@ class MarkdownDocument:
         self.units: list[Unit] = []
         self.fields: list[_Field] = []
         for field_, value in _front_fields(self.lines, self.front):
-            key = self.lines[field_.line].split(":", 1)[0]
-            self.units.append(Unit(len(self.units), f"front matter {key}", [value]))
+            self.units.append(Unit(len(self.units), f"front matter {field_.key}", [value]))
             self.fields.append(field_)
             self.spans.append([])
             self.breaks.append(_Breaks([], [], []))
