@@ -298,3 +298,17 @@ def test_glossary_reaches_every_worker_and_tm_is_refused(tmp_path: Path) -> None
     )
     assert res.exit_code == 2
     assert "--tm is not available for corpus jobs" in res.output
+
+
+def test_corpus_job_leaves_the_source_language_out_of_its_targets(
+    zh_lines: list[str], tmp_path: Path
+) -> None:
+    src = tmp_path / "a.zh"
+    src.write_text("\n".join(zh_lines[:2]) + "\n", encoding="utf-8")
+    out = tmp_path / "out"
+    args = ["translate", str(src), "--from", "zh", "--to", "zh", "--to", "en", "--by", "line"]
+    result = CliRunner().invoke(cli, [*args, "--executor", "local", "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert "the source language is zh-Hans: no zh-Hans output, only en" in result.stderr
+    assert sorted(p.name for p in out.iterdir()) == ["a.en.txt"]
+    assert len((out / "a.en.txt").read_text(encoding="utf-8").splitlines()) == 2

@@ -106,7 +106,7 @@ def test_rows_join_both_alignments_in_document_order() -> None:
         (["missing.txt", "--to", "en"], 2, "missing.txt: no such file"),
         (["{empty}", "--to", "en"], 2, "is empty"),
         (["{zh}", "--from", "zh", "--to", "xx"], 2, "unknown language code 'xx'"),
-        (["{zh}", "--from", "zh", "--to", "zh"], 2, "target zh-Hans is the source language"),
+        (["{zh}", "--from", "zh", "--to", "zh"], 2, "nothing to translate into zh-Hans"),
         (["{zh}", "--from", "zh", "--to", "en", "--ref", "en"], 2, "bad --ref 'en'"),
         (["{zh}", "--from", "zh", "--ref", "en=nope.txt", "--to", "en"], 2, "nope.txt: no such"),
         (["{zh}", "--from", "zh", "--to", "en", "--engine", "argos"], 1, "cannot translate"),

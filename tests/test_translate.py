@@ -188,6 +188,24 @@ def test_several_targets_write_one_file_each(tmp_path: Path) -> None:
     assert "Hangzhou" in en and "Hangzhou" in es and en != es
 
 
+def test_the_source_language_among_several_targets_is_left_out_with_a_note(
+    tmp_path: Path,
+) -> None:
+    # A batch over files in several languages asks every file for --to en --to zh: the
+    # Chinese file has nothing to become in Chinese, and its English still gets written.
+    zh_en_model_dir()
+    src = tmp_path / "speech.zh.txt"
+    src.write_text("阿里巴巴集团在杭州。\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["translate", str(src), "--from", "zh", "--to", "zh", "--to", "en", "-o", str(tmp_path)],
+    )
+    assert result.exit_code == 0, result.output
+    assert "the source language is zh-Hans: no zh-Hans output, only en" in result.stderr
+    assert "Hangzhou" in (tmp_path / "speech.en.txt").read_text(encoding="utf-8")
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["speech.en.txt", "speech.zh.txt"]
+
+
 def test_demo_corpus_translates_to_english() -> None:
     zh_en_model_dir()
     runner = CliRunner()
@@ -246,6 +264,7 @@ def test_help_imports_nothing_heavy() -> None:
         (b"  \n\n", ["--from", "zh", "--to", "en"], 2, "is empty"),
         ("你好。".encode(), ["--from", "zh", "--to", "xx"], 2, "unknown language code 'xx'"),
         ("你好。".encode(), ["--from", "zh", "--to", "ko"], 1, "cannot translate zh-Hans -> ko"),
+        ("你好。".encode(), ["--from", "zh", "--to", "zh"], 2, "nothing to translate into zh-Hans"),
     ],
 )
 def test_bad_input_gets_one_clear_line(

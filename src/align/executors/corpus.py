@@ -184,10 +184,8 @@ def translate_corpus(
         )
     src = _detect(inputs, field_name) if source == "auto" else langs.normalize(source)
     engines = Engines(engine, models_dir)
-    target_codes = engines.targets(targets, src)
-    same = [t for t in target_codes if t == src]
-    if same:
-        raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
+    notes: list[str] = []
+    target_codes = engines.targets(targets, src, notes=notes)  # the source left out, noted
     outdir = check_output_dir(output, inputs=[])
     planned: dict[str, list[str]] = {}
     signatures: dict[str, str] = {}
@@ -218,6 +216,7 @@ def translate_corpus(
 
     report = CorpusReport(source=src, executor=executor, inputs=[str(p) for p in files])
     report.signatures = signatures
+    report.warnings.extend(notes)
     if terms is not None:
         report.warnings.extend(terms.warnings())
     stats = {t: TermStats() for t in tables}

@@ -60,12 +60,12 @@ def resolve_targets(
     refs: Mapping[str, str],
     source: str,
     engines: Engines,
+    notes: list[str] | None = None,
 ) -> list[str]:
-    """The target codes in order: ``all`` expands to every reachable target; refs add theirs."""
-    out = engines.targets(targets, source, also=list(refs))
-    if not out:
+    """The target codes in order: ``all`` expands to every reachable target; refs add theirs.
+
+    The source language is left out with a note in ``notes`` when other targets remain
+    (:meth:`Engines.targets`)."""
+    if not targets and not refs:
         raise InputError("no target language", "give --to LANG (or --to all)")
-    for c in out:
-        if c == source:
-            raise InputError(f"target {c} is the source language", "drop it from --to")
-    return out
+    return engines.targets(targets, source, also=list(refs), notes=notes)

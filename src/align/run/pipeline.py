@@ -153,7 +153,7 @@ def run_pipeline(
 
     out = Path(outdir) if outdir else Path("out") / src.name
     check_outdir(out, [str(input_path), *ref_paths.values()])
-    codes = resolve_targets(targets, ref_paths, lang, engines)
+    codes = resolve_targets(targets, ref_paths, lang, engines, notes=warnings)
     memories = Memories(memory) if memory else None  # read once, before any translating
     if memories is not None:
         warnings.extend(memories.check_covers(lang, codes))

@@ -384,17 +384,15 @@ def translate_document(
     else:
         src = langs.normalize(source)
     engines = Engines(engine, models_dir)  # one engine set, scanned once, for every target
-    target_codes = engines.targets(targets, src)  # --to all: every reachable target
+    notes: list[str] = []
+    # --to all: every reachable target; the source itself left out (with a note)
+    target_codes = engines.targets(targets, src, notes=notes)
     if to_stdout and len(target_codes) > 1 and fmt != "jsonl":
         raise InputError(
             "several targets to stdout need --format jsonl", "or write files with -o DIR"
         )
-    same = [t for t in target_codes if langs.base(t) == langs.base(src) and t == src]
-    if same:
-        raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, fmt)
     memories = Memories(memory) if memory else None  # read once, before any translating
-    notes: list[str] = []
     translators = _translators(
         src, target_codes, engines, options, pivot, cache, on_progress, glossary, notes
     )
@@ -513,13 +511,12 @@ def _translate_structured(
             )
         src = found.lang
     engines = Engines(engine, models_dir)
-    target_codes = engines.targets(targets, src)  # --to all: every reachable target
+    notes: list[str] = []
+    # --to all: every reachable target; the source itself left out (with a note)
+    target_codes = engines.targets(targets, src, notes=notes)
     if (output is None or output == "-") and (len(target_codes) > 1 or kind == "docx"):
         what = "a .docx" if kind == "docx" else f"several targets of a {kind} file"
         raise InputError(f"{what} cannot go to stdout", "give -o FILE or -o DIR/")
-    same = [t for t in target_codes if t == src]
-    if same:
-        raise InputError(f"the source language is {src}; nothing to translate into {same[0]}")
     paths = _output_paths(input_path, output, src, target_codes, "txt", doc.extension())
     memories = Memories(memory) if memory else None  # read once, before any translating
     declared = _declared_target(doc)
@@ -544,7 +541,6 @@ def _translate_structured(
         if on_progress is not None and step:
             on_progress(step)
 
-    notes: list[str] = []
     translators = _translators(
         src, target_codes, engines, options, pivot, cache, progress, glossary, notes
     )

@@ -20,7 +20,7 @@ from typing import Protocol, runtime_checkable
 
 from align import __version__
 from align import languages as langs
-from align.errors import NoTranslationPath
+from align.errors import InputError, NoTranslationPath
 
 # ``--to all``: every target the installed engines reach from the source.
 ALL_TARGETS = "all"
@@ -379,10 +379,21 @@ class Engines:
         """Every target reachable from ``source`` (:func:`reachable_targets`)."""
         return reachable_targets(self.pairs(), langs.normalize(source))
 
-    def targets(self, targets: Sequence[str], source: str, also: Sequence[str] = ()) -> list[str]:
+    def targets(
+        self,
+        targets: Sequence[str],
+        source: str,
+        also: Sequence[str] = (),
+        notes: list[str] | None = None,
+    ) -> list[str]:
         """The target codes asked for, in order, each once: ``all`` expands to every target
         reachable from ``source`` (:meth:`reachable`); ``also`` adds more codes after them
-        (``run``'s references). ``all`` reaching nothing, and nothing else, is an error."""
+        (``run``'s references). ``all`` reaching nothing, and nothing else, is an error.
+
+        The source language itself is left out: with other targets left, with a note in
+        ``notes`` (a batch over files in several languages asks for ``--to en --to es``
+        and the English files have nothing to become in English); as the only target, it
+        is an error."""
         out: list[str] = []
         for t in [*targets, *also]:
             codes = self.reachable(source) if t.strip().lower() == ALL_TARGETS else [t]
@@ -395,4 +406,16 @@ class Engines:
                 f"no installed engine translates from {langs.normalize(source)}",
                 "install a package: align models install FILE.argosmodel",
             )
+        src = langs.normalize(source)
+        if src in out:
+            if len(out) == 1:
+                raise InputError(
+                    f"the source language is {src}; nothing to translate into {src}",
+                    "give another --to (or the real source with --from)",
+                )
+            out.remove(src)
+            if notes is not None:
+                notes.append(
+                    f"the source language is {src}: no {src} output, only {', '.join(out)}"
+                )
         return out
