@@ -192,3 +192,50 @@ def test_front_matter_prose_keeps_its_quoting_and_stays_valid_yaml(tmp_path: Pat
         "tags: [weather, guide]",
         "date: 2024-09-19",
     ]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Use the <script> element",
+        "The *big* house",
+        "Write &copy; or &#169; for it",
+        "a \\* b and C:\\path\\",
+        "[not a link](x) and `not code`",
+        "snake_case stays, _edges_ do not",
+        "~~not struck~~ and ~ alone",
+        "a < b and 5 & 6",
+    ],
+)
+def test_escaped_text_reads_back_as_the_same_text(text: str) -> None:
+    """markdown-it hands the units' text over decoded; what is written back must parse to
+    that text again, not to markup (emphasis, HTML, entities, links)."""
+    from markdown_it import MarkdownIt
+
+    from align.documents.markdown import escape
+
+    md = MarkdownIt("commonmark").enable(["table", "strikethrough"])
+    inline = md.parse(escape(text))[1]
+    assert [c.type for c in inline.children] == ["text"], escape(text)
+    assert inline.children[0].content == text
+    cell = md.parse(f"| {escape('a | b', cell=True)} |\n|---|\n")
+    assert [t.content for t in cell if t.type == "inline"] == ["a | b"]
+
+
+def test_escapes_entities_and_escaped_pipes_survive_translation(tmp_path: Path) -> None:
+    """``\\*``, ``&lt;`` and a table cell's ``\\|`` used to come back as emphasis, raw HTML
+    and an untranslated cell."""
+    needs_apertium_en_es()
+    src = tmp_path / "escapes.md"
+    src.write_text(
+        "Use the &lt;script&gt; element in the house.\n\nThe \\*big\\* house is here.\n\n"
+        "| A | B |\n|---|---|\n| The dog \\| the cat | The house |\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["translate", str(src), "--from", "en", "--to", "es"])
+    assert result.exit_code == 0, result.output
+    assert "FAILED" not in result.stderr
+    assert shape(PARSE(result.stdout)) == shape(PARSE(src.read_text(encoding="utf-8")))
+    lines = result.stdout.split("\n")
+    assert "\\<" in lines[0] and "\\*casa\\*" in lines[2], lines
+    assert lines[6].startswith("| El perro \\| el gato |"), lines

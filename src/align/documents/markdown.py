@@ -28,6 +28,7 @@ from typing import Any
 
 from align.documents.inline import Part, Tag, Translated, Unit, plain
 from align.errors import InputError
+from align.text import squash_spaces
 
 _FRONT_END = re.compile(r"^(---|\.\.\.)\s*$")
 # Front-matter keys whose values are prose (Hugo, Jekyll, Docusaurus, MkDocs).
@@ -96,7 +97,7 @@ def _yaml_value(text: str, quote: str) -> str:
     """``text`` as a one-line YAML scalar in the source's quoting where it can be."""
     import json
 
-    text = " ".join(text.split())
+    text = squash_spaces(text)
     if quote == "'":
         return "'" + text.replace("'", "''") + "'"
     if quote == "" and not (
@@ -166,8 +167,27 @@ def _parts(children: list[Any]) -> list[Part]:
     return parts
 
 
-def _markdown(parts: list[Part]) -> str:
-    return "".join(p if isinstance(p, str) else str(p.data) for p in parts)
+# What would turn translated text into markup if written as it is: markdown-it hands us the
+# text decoded (``\*`` and ``&lt;`` as ``*`` and ``<``), so writing it back escapes it again.
+_ESCAPE = re.compile(
+    r"\\(?=[!-/:-@\[-`{-~])"  # a backslash that would escape what follows
+    r"|[*`\[]"  # emphasis, code spans, links and images
+    r"|<(?=[A-Za-z/!?])"  # raw HTML and autolinks
+    r"|&(?=#?\w+;)"  # an entity
+    r"|(?<![^\W_])_|_(?![^\W_])"  # an underscore at a word's edge (emphasis)
+    r"|~(?=~)"  # strikethrough
+)
+
+
+def escape(text: str, cell: bool = False) -> str:
+    """``text`` as Markdown that reads back as the same text (``|`` too inside a table cell)."""
+    out = _ESCAPE.sub(lambda m: "\\" + m.group(0), text)
+    return out.replace("|", "\\|") if cell else out
+
+
+def _markdown(parts: Sequence[Part], cell: bool = False) -> str:
+    """Parts as Markdown: tags as their markup, text escaped (:func:`escape`)."""
+    return "".join(escape(p, cell) if isinstance(p, str) else str(p.data) for p in parts)
 
 
 # Spans a line must not be broken in: code spans, link and image destinations with titles.
@@ -231,13 +251,13 @@ def _hard_breaks(children: list[Any], parts: list[Part], source_lines: list[str]
     return _Breaks(tags if len(tags) == len(marks) else [], lines, marks)
 
 
-def _lines(parts: Sequence[Part], breaks: _Breaks, lines: int) -> list[str]:
+def _lines(parts: Sequence[Part], breaks: _Breaks, lines: int, cell: bool = False) -> list[str]:
     """A translated paragraph as its source lines: each stretch between hard breaks rewrapped
     into the lines it had, ended by the break's own markup; without hard breaks (or if the
     translation does not have each of them once), the whole rewrapped, a break as ``<br>``."""
     found = [p.n for p in parts if isinstance(p, Tag) and p.n in breaks.tags]
     if not breaks.tags or found != breaks.tags:
-        return rewrap(_markdown(list(parts)).replace("\n", " "), lines)
+        return rewrap(_markdown(parts, cell).replace("\n", " "), lines)
     stretches: list[list[Part]] = [[]]
     for p in parts:
         if isinstance(p, Tag) and p.n in breaks.tags:
@@ -246,7 +266,7 @@ def _lines(parts: Sequence[Part], breaks: _Breaks, lines: int) -> list[str]:
             stretches[-1].append(p)
     out: list[str] = []
     for k, stretch in enumerate(stretches):
-        text = _markdown(stretch).replace("\n", " ").strip(" ")
+        text = _markdown(stretch, cell).replace("\n", " ").strip(" ")
         pieces = rewrap(text, breaks.lines[k]) or [""]
         if k < len(breaks.marks):
             pieces[-1] += breaks.marks[k]
@@ -300,24 +320,33 @@ class MarkdownDocument:
             self.fields.append(field_)
             self.spans.append([])
             self.breaks.append(_Breaks([], [], []))
+        self.cells: set[int] = set()  # units that are table cells (``|`` escaped in them)
+        self.unplaced: list[str] = []  # units whose text was not found in their lines
         cursor: dict[int, int] = {}
+        previous = None
         for t in self.tokens:
+            cell = previous is not None and previous.type in ("th_open", "td_open")
+            previous = t
             if t.type != "inline" or t.map is None or not t.content.strip():
                 continue
             spans: list[Span] = []
             for k, piece in enumerate(t.content.split("\n")):
                 line = self.front + t.map[0] + k
-                at = (
-                    self.lines[line].find(piece, cursor.get(line, 0))
-                    if line < len(self.lines)
-                    else -1
-                )
+                source = self.lines[line] if line < len(self.lines) else ""
+                at = source.find(piece, cursor.get(line, 0)) if source else -1
+                if at < 0 and cell and "|" in piece:
+                    piece = piece.replace("|", "\\|")  # markdown-it unescapes a cell's \|
+                    at = source.find(piece, cursor.get(line, 0))
                 if at < 0:
                     spans = []
                     break
                 spans.append(Span(line, at, at + len(piece)))
                 cursor[line] = at + len(piece)
             label = f"line {self.front + t.map[0] + 1}"
+            if not spans:
+                self.unplaced.append(label)
+            if cell:
+                self.cells.add(len(self.units))
             parts = _parts(t.children or [])
             self.units.append(Unit(len(self.units), label, parts, translate=bool(spans)))
             self.spans.append(spans)
@@ -336,7 +365,7 @@ class MarkdownDocument:
                 lines[f.line] = lines[f.line][: f.start] + _yaml_value(plain(tr.parts), f.quote)
                 continue
             spans = self.spans[i]
-            pieces = _lines(tr.parts, self.breaks[i], len(spans))
+            pieces = _lines(tr.parts, self.breaks[i], len(spans), cell=i in self.cells)
             for k, span in enumerate(spans):
                 edits.append(
                     (span.line, span.start, span.end, pieces[k] if k < len(pieces) else "")
@@ -355,7 +384,10 @@ class MarkdownDocument:
             again = MarkdownDocument(self.path, data.decode("utf-8"))
         except (InputError, UnicodeDecodeError) as exc:
             return [f"output does not parse: {exc}"]
-        problems: list[str] = []
+        problems = [
+            f"{label}: left as it was (its text could not be located in the source)"
+            for label in self.unplaced
+        ]
         prose = {f.line for f in self.fields}
         if again.front != self.front or any(
             a != b
