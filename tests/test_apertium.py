@@ -100,10 +100,17 @@ def test_stderr_line_picks_the_error() -> None:
         ("Wait ...", "Espera ...", "Espera ..."),  # the source had the blank: kept
         ("Pi is 3.14.", "Pi es 3.14.", "Pi es 3.14."),
         ("a\tb", "a \t b", "a b"),
+        ("10\u00a0km.", "10\u00a0km .", "10\u00a0km."),  # a no-break space is text
     ],
 )
 def test_tidy(source: str, output: str, expected: str) -> None:
     assert _tidy(source, output) == expected
+
+
+def test_no_break_spaces_come_through_a_real_pair() -> None:
+    translator = ApertiumTranslator(_pair(_engine(), "en", "es"))
+    out = translator.translate(["The distance is 10\u00a0km.", "The French say «\u202foui\u202f»."])
+    assert "10\u00a0km" in out[0] and "\u202foui\u202f" in out[1], out
 
 
 # --- chain planning (pure: a fixed list of pairs) -----------------------------------------------

@@ -189,6 +189,17 @@ def paragraphs(text: str) -> list[str]:
     return list(iter_paragraphs(iter(text.split("\n"))))
 
 
+# Breaking whitespace: no-break spaces (U+00A0, U+2007, U+202F: "10 km", French "« oui »")
+# are part of the text and stay.
+_BREAKING_SPACE = re.compile(r"[^\S\u00a0\u2007\u202f]+")
+
+
+def squash_spaces(text: str) -> str:
+    """Each run of breaking whitespace (newlines too) as one space, the ends trimmed; no-break
+    spaces are kept (``" ".join(text.split())`` would turn them into plain spaces)."""
+    return _BREAKING_SPACE.sub(" ", text).strip(" ")
+
+
 _CJK_END = re.compile(r"(?<=[。！？；])(?![」』”’）》】\"'])")
 
 

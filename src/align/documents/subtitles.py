@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 from align.documents.inline import Part, Tag, Translated, Unit
 from align.errors import InputError
+from align.text import squash_spaces
 
 _MARKUP = re.compile(r"</?([A-Za-z]+)[^<>]*>|<\d[\d:.]*>|\{\\[^{}]*\}")
 
@@ -61,7 +62,7 @@ _SPACELESS = re.compile(r"[\u0e00-\u0e7f\u3000-\u9fff\uac00-\ud7af\uff00-\uffef]
 def wrap(text: str, lines: int) -> list[str]:
     """``text`` in at most ``lines`` non-empty lines of balanced length, broken at spaces (or
     anywhere outside markup, for text written without spaces)."""
-    text = " ".join(text.split())
+    text = squash_spaces(text)
     if lines <= 1 or not text:
         return [text] if text else []
     words = text.split(" ")

@@ -48,6 +48,7 @@ from pathlib import Path
 
 from align import languages as langs
 from align.errors import EngineError, LanguageError
+from align.text import squash_spaces
 from align.translate.engine import DecodeOptions, Pair, signature_of
 
 EXECUTABLE = "apertium"
@@ -180,7 +181,7 @@ def signature_marks_unknown(signature: str) -> bool:
     return "engine:apertium" in last and "unk:marked" in last
 
 
-_SPACE_BEFORE_STOP = re.compile(r"\s+([.,])(?=\s|$)")
+_SPACE_BEFORE_STOP = re.compile(r" +([.,])(?=\s|$)")
 
 
 def _tidy(source: str, output: str) -> str:
@@ -190,15 +191,16 @@ def _tidy(source: str, output: str) -> str:
     can come back as ``día bueno .``. The blank is removed unless the source
     itself had one there (``wait ...``).
     """
-    output = " ".join(output.split())
+    output = squash_spaces(output)
     if not _SPACE_BEFORE_STOP.search(source):
         output = _SPACE_BEFORE_STOP.sub(r"\1", output)
     return output
 
 
 def _prepare(sentence: str) -> str:
-    """One sentence as one line: NULs and inner whitespace (newlines too) become single spaces."""
-    return " ".join(sentence.replace("\x00", " ").split())
+    """One sentence as one line: NULs and inner whitespace (newlines too) become single spaces;
+    no-break spaces stay (Apertium keeps them: ``10 km``)."""
+    return squash_spaces(sentence.replace("\x00", " "))
 
 
 # The watchdog of one pipeline: it blocks reading a pipe whose only writer is the parent.
