@@ -3,9 +3,21 @@ real zh->en model without losing a tag or a sentence."""
 
 from __future__ import annotations
 
-import pytest
+from pathlib import Path
 
-from align.documents.inline import Tag, Unit, detokenize, split_parts, tokenize, translate_units
+import pytest
+from click.testing import CliRunner
+
+from align.cli import cli
+from align.documents.inline import (
+    Tag,
+    Unit,
+    detokenize,
+    empty_pairs,
+    split_parts,
+    tokenize,
+    translate_units,
+)
 from conftest import zh_en_model_dir
 
 
@@ -64,3 +76,23 @@ def test_a_sentence_starting_inside_a_tag_reads_as_it_would_untagged() -> None:
     assert first.parts[:2] == [b, "Quiero mi familia."], first.parts
     text = "".join(p if isinstance(p, str) else p.token() for p in second.parts)
     assert text.startswith("El tiempo es ") and "[2]bueno[/2]" in text, text
+
+
+def test_a_check_names_the_paired_tags_a_projection_left_empty(tmp_path: Path) -> None:
+    """The zh->en model drops the word a <b> wrapped (天气, weather): the tag pair goes at the
+    end, empty, and the check line says so instead of only "tags placed by projection"."""
+    b, sb = Tag("open", 1), Tag("close", 1)
+    assert empty_pairs(["今天", b, "天气", sb, "很好。"], ["It's a nice day. ", b, sb]) == 1
+    assert empty_pairs(["今天", b, "天气", sb], ["The ", b, "weather", sb, " is nice."]) == 0
+    assert empty_pairs(["a", b, sb, "c"], ["A ", b, sb, "C"]) == 0  # empty in the source too
+    zh_en_model_dir()
+    src = tmp_path / "z.html"
+    src.write_text("<p>今天<b>天气</b>很好。</p>\n", encoding="utf-8")
+    result = CliRunner().invoke(
+        cli,
+        ["translate", str(src), "--from", "zh", "--to", "en", "-o", str(tmp_path / "z.en.html")],
+    )
+    assert result.exit_code == 0, result.output
+    out = (tmp_path / "z.en.html").read_text(encoding="utf-8")
+    assert out.startswith("<p>It's a nice day. <b></b></p>"), out
+    assert "'今天天气很好。': 1 tag left empty" in result.stderr

@@ -21,7 +21,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Protocol
 
-from align.documents.inline import Translated, Unit
+from align.documents.inline import Translated, Unit, empty_pairs
 from align.errors import InputError, OutputError
 
 # format -> module (each has read(path) -> Document)
@@ -178,7 +178,9 @@ def check_document(
         if i in translations:
             check.translated += 1
             if translations[i].moved:
-                check.moved.append(u.label)
+                empty = empty_pairs(u.parts, translations[i].parts)
+                note = f": {empty} tag{'s' if empty > 1 else ''} left empty" if empty else ""
+                check.moved.append(u.label + note)
         elif u.translate and u.has_text() and u.existing and not overwrite:
             check.kept += 1
         else:

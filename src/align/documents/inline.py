@@ -454,6 +454,17 @@ def _translate_pieces(
     return final
 
 
+def empty_pairs(source: Sequence[Part], parts: Sequence[Part]) -> int:
+    """Paired tags that wrap text in ``source`` and none in ``parts`` (a translation whose
+    tags were projected: the words they wrapped were not found, so they sit at the end)."""
+    wrapped = {p.n for p in source if isinstance(p, Tag) and p.kind == "open" and _inner(source, p)}
+    return sum(
+        1
+        for p in parts
+        if isinstance(p, Tag) and p.kind == "open" and p.n in wrapped and not _inner(parts, p)
+    )
+
+
 def tag_signature(parts: Sequence[Part]) -> list[tuple[str, int]]:
     """The tags of some parts, sorted: what a source and its target must share."""
     return sorted((p.kind, p.n) for p in parts if isinstance(p, Tag))
