@@ -240,6 +240,13 @@ def _refused(tmp_path: Path, source: Path, match: str) -> None:
     assert _installed(models) == []  # nothing staged is left, nothing renamed into place
 
 
+def test_random_bytes_named_tar_gz_are_refused_in_one_line(tmp_path: Path) -> None:
+    # tarfile's own message is five lines (one per compression it tried)
+    archive = tmp_path / "bad.tar.gz"
+    archive.write_bytes(bytes(range(256)) * 12)
+    _refused(tmp_path, archive, "bad.tar.gz: not a readable .tar.gz archive")
+
+
 def test_archive_with_parent_path_member_is_refused(tmp_path: Path) -> None:
     archive = _tar(tmp_path / "evil.tar.gz", _bundled("enpt"), "enpt")
     with tarfile.open(archive, "r:gz") as tar:

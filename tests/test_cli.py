@@ -35,6 +35,20 @@ def test_version() -> None:
     assert result.output == f"align, version {__version__}\n"
 
 
+def test_bare_align_prints_its_help_without_an_error_prefix() -> None:
+    result = CliRunner().invoke(cli, [], prog_name="align")
+    assert result.exit_code in (0, 2)  # click 8.1 exits 0 here, 8.2 and later 2
+    assert result.output.startswith("Usage: align") and "align: error" not in result.output
+
+
+def test_a_multi_line_library_message_is_one_line() -> None:
+    from align.cli import one_line
+
+    assert one_line("cannot open:\n- method gz: bad\n- method xz: bad\n") == (
+        "cannot open:; - method gz: bad; - method xz: bad"
+    )
+
+
 def test_unknown_command_is_usage_error() -> None:
     result = CliRunner().invoke(cli, ["frobnicate"])
     assert result.exit_code == 2

@@ -119,3 +119,29 @@ def test_malformed_subtitles_are_one_line_exit_2_and_no_output(
     lines = result.output.strip().splitlines()
     assert len(lines) == 1 and "not a valid" in lines[0] and str(bad) in lines[0]
     assert not out.exists() or not any(out.iterdir())
+
+
+@pytest.mark.parametrize(
+    ("content", "message"),
+    [
+        ("", "empty.srt: is empty"),
+        (" \n\n", "empty.srt: is empty"),
+        (
+            "1\n00:00:01,000 --> 00:00:02,000\nThe cat.\n2\n00:00:03,000 --> 00:00:04,000\nThe dog.\n",
+            "(each cue must end with a blank line before the next one)",
+        ),
+    ],
+)
+def test_an_empty_srt_or_one_without_blank_lines_is_refused(
+    tmp_path: Path, content: str, message: str
+) -> None:
+    """An empty .srt used to be "translated" into an empty file with exit 0."""
+    bad = tmp_path / "empty.srt"
+    bad.write_text(content, encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(
+        cli, ["translate", str(bad), "--from", "en", "--to", "es", "-o", f"{out}/"]
+    )
+    assert result.exit_code == 2, result.output
+    assert result.stderr.count("\n") == 1 and message in result.stderr, result.stderr
+    assert not out.exists() or not any(out.iterdir())

@@ -327,7 +327,7 @@ def test_to_all_without_engines_says_so(tmp_path: Path, monkeypatch: pytest.Monk
     )
     assert result.exit_code == 1
     assert result.stderr == (
-        "align: error: no installed engine translates from zh-Hans "
+        "align: error: --engine argos translates nothing from zh-Hans "
         "(install a package: align models install FILE.argosmodel)\n"
     )
 

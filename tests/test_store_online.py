@@ -230,3 +230,26 @@ def test_download_killed_half_way_is_cleaned_up_by_the_next_operation(
     assert [n for n in litter(store_dir) if n.startswith(".download-")]
     assert argos_rows(store_dir) == []
     assert litter(store_dir) == []
+
+
+@pytest.mark.parametrize(
+    ("codes", "message"),
+    [
+        (["xx", "en"], "unknown language code 'xx'"),
+        (["en", "en"], "en -> en: the source and target are the same language"),
+    ],
+)
+def test_bad_codes_fail_before_any_network(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, codes: list[str], message: str
+) -> None:
+    """They used to wait for the index and report "cannot reach the Argos package index"."""
+    from click.testing import CliRunner
+
+    from align.cli import cli
+
+    monkeypatch.setenv("ALIGN_ARGOS_INDEX", "http://127.0.0.1:9/index.json")  # nothing listens
+    result = CliRunner().invoke(
+        cli, ["models", "install", *codes, "--models-dir", str(tmp_path / "m")]
+    )
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr and "cannot reach" not in result.stderr

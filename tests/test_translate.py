@@ -265,6 +265,12 @@ def test_help_imports_nothing_heavy() -> None:
         ("你好。".encode(), ["--from", "zh", "--to", "xx"], 2, "unknown language code 'xx'"),
         ("你好。".encode(), ["--from", "zh", "--to", "ko"], 1, "cannot translate zh-Hans -> ko"),
         ("你好。".encode(), ["--from", "zh", "--to", "zh"], 2, "nothing to translate into zh-Hans"),
+        (
+            b"The house.",
+            ["--from", "en", "--to", "es", "--engine", "argos"],
+            1,
+            "--engine argos translates nothing from en (--engine auto uses every one)",
+        ),
     ],
 )
 def test_bad_input_gets_one_clear_line(

@@ -38,6 +38,13 @@ COMMANDS: dict[str, str] = {
     "run": "align.cli.run:run",
 }
 
+
+def one_line(message: str) -> str:
+    """An error message as one line: a library's multi-line text (tarfile lists every
+    method it tried) joined with "; "."""
+    return "; ".join(line.strip() for line in message.splitlines() if line.strip())
+
+
 # One-line summaries shown by `align --help` without importing the command modules.
 SUMMARIES: dict[str, str] = {
     "detect": "Detect the language of a text, per document, paragraph, sentence or line.",
@@ -75,7 +82,7 @@ class LazyGroup(click.Group):
         try:
             return super().invoke(ctx)
         except AlignError as exc:
-            click.echo(f"align: error: {exc}", err=True)
+            click.echo(f"align: error: {one_line(str(exc))}", err=True)
             ctx.exit(exc.exit_code)
         except KeyboardInterrupt:
             click.echo("align: interrupted", err=True)
@@ -85,7 +92,7 @@ class LazyGroup(click.Group):
         except OSError as exc:
             # The last net under the library's own checks: an OS error is one line too.
             where = f"{exc.filename}: " if exc.filename else ""
-            click.echo(f"align: error: {where}{exc.strerror or exc}", err=True)
+            click.echo(f"align: error: {one_line(f'{where}{exc.strerror or exc}')}", err=True)
             ctx.exit(EXIT_FAILURE)
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
@@ -96,6 +103,12 @@ class LazyGroup(click.Group):
             # Without standalone mode click returns ctx.exit()'s code instead of exiting.
             code = rv if isinstance(rv, int) else 0
         except click.exceptions.UsageError as exc:
+            if type(exc).__name__ == "NoArgsIsHelpError":  # click >= 8.2: bare `align`
+                click.echo(exc.format_message(), err=True)
+                code = EXIT_USAGE
+                if standalone:
+                    sys.exit(code)
+                return code
             command = exc.ctx.command_path if exc.ctx is not None else "align"
             message = exc.format_message().rstrip(".")
             click.echo(f"align: error: {message} (see: {command} --help)", err=True)
@@ -104,7 +117,7 @@ class LazyGroup(click.Group):
             click.echo("align: interrupted", err=True)
             code = 130
         except click.exceptions.ClickException as exc:
-            click.echo(f"align: error: {exc.format_message()}", err=True)
+            click.echo(f"align: error: {one_line(exc.format_message())}", err=True)
             code = exc.exit_code
         if standalone:
             sys.exit(code)

@@ -145,6 +145,8 @@ class SubtitleDocument:
             text = data.decode("utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(f"{path}: not UTF-8 (invalid byte at offset {exc.start})") from exc
+        if not text.strip():
+            raise InputError(f"{path}: is empty")
         self.newline = "\r\n" if "\r\n" in text else "\n"
         text = text.replace("\r\n", "\n")
         self.final_newline = text.endswith("\n")
@@ -153,9 +155,17 @@ class SubtitleDocument:
             self.lines.pop()
         self.timings = _library_texts(text, fmt, path)
         self.cues = _blocks(self.lines)
-        read = [t for _, _, t in self.timings]
-        if [c.text.strip() for c in self.cues] != [t.strip() for t in read]:
-            raise InputError(f"{path}: the cues could not be located line by line in the file")
+        ours = [c.text.strip() for c in self.cues]
+        theirs = [t.strip() for _, _, t in self.timings]
+        if ours != theirs:
+            k = next(
+                (k for k, (a, b) in enumerate(zip(ours, theirs, strict=False)) if a != b), len(ours)
+            )
+            raise InputError(
+                f"{path}: the cues could not be located line by line in the file, "
+                f"from cue {min(k, max(len(theirs) - 1, 0)) + 1} on",
+                "each cue must end with a blank line before the next one",
+            )
         self.units = [
             Unit(k, f"cue {k + 1}", _parts(" ".join(c.text.split("\n"))))
             for k, c in enumerate(self.cues)

@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from align import languages as langs
-from align.errors import ModelError, OfflineError
+from align.errors import InputError, ModelError, OfflineError
 from align.store.install import _too_big, install_from_path
 from align.store.packages import InstalledPackage
 from align.store.settings import (
@@ -114,6 +114,9 @@ def install_from_index(
     """
     import urllib.parse
 
+    # The codes first: a typo fails here, not after a network wait.
+    if langs.normalize(source) == langs.normalize(target):
+        raise InputError(f"{source} -> {target}: the source and target are the same language")
     root = models_dir(directory)
     timeout = network_timeout()
     limit = max_package_size(max_size)

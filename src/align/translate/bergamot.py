@@ -452,8 +452,15 @@ def _safe_extract(archive: Path, dest: Path) -> None:
     name = archive.name
     try:
         tar = tarfile.open(archive, "r:*")  # noqa: SIM115 (closed by the with below)
-    except (tarfile.TarError, OSError) as exc:
-        raise ArchiveError(f"{name}: not a readable .tar.gz archive ({exc})") from exc
+    except tarfile.TarError as exc:
+        # tarfile's message lists each compression it tried, one per line
+        raise ArchiveError(
+            f"{name}: not a readable .tar.gz archive (not gzip, bzip2, xz or tar)"
+        ) from exc
+    except OSError as exc:
+        raise ArchiveError(
+            f"{name}: not a readable .tar.gz archive ({exc.strerror or exc})"
+        ) from exc
     with tar:
         try:
             members = tar.getmembers()

@@ -156,7 +156,11 @@ def source_for(pairs: Sequence[Pair], source: str) -> str:
 
 
 def plan_chain(
-    pairs: Sequence[Pair], source: str, target: str, pivot: str | None = "auto"
+    pairs: Sequence[Pair],
+    source: str,
+    target: str,
+    pivot: str | None = "auto",
+    engine: str | None = None,
 ) -> list[Pair]:
     """The chain of hops from ``source`` to ``target``.
 
@@ -164,7 +168,8 @@ def plan_chain(
     hops, then the engine preference order. A regional variant with no pair of its
     own plans from its language (:func:`source_for`). ``pivot``: ``"auto"`` allows any
     intermediate language, ``None``/``"none"`` allows only a direct pair, a
-    language code allows only chains through that language.
+    language code allows only chains through that language. ``engine``: the ``--engine``
+    the pairs were limited to, named when no chain is found (None: every installed one).
     """
     tgt = langs.normalize(target)
     src = source_for(pairs, source)
@@ -179,7 +184,7 @@ def plan_chain(
     if direct:
         return [min(direct, key=hop_cost)]
     if pivot in (None, "none"):
-        raise _no_path(pairs, src, tgt, "no direct pair and pivoting is off")
+        raise _no_path(pairs, src, tgt, "no direct pair and pivoting is off", engine)
 
     # Breadth-first search over languages; keep all shortest chains, then rank them.
     best: dict[str, list[list[Pair]]] = {src: [[]]}
@@ -210,7 +215,7 @@ def plan_chain(
         why = "no engine or chain of engines covers it"
         if pivot not in ("auto", None):
             why = f"no chain through {langs.normalize(pivot)} reaches it"
-        raise _no_path(pairs, src, tgt, why)
+        raise _no_path(pairs, src, tgt, why, engine)
     return min(found, key=lambda chain: [hop_cost(p) for p in chain])
 
 
@@ -236,7 +241,9 @@ def reachable_targets(pairs: Sequence[Pair], source: str) -> list[str]:
     return sorted(seen - same, key=lambda code: (hops[code], code))
 
 
-def _no_path(pairs: Sequence[Pair], src: str, tgt: str, why: str) -> NoTranslationPath:
+def _no_path(
+    pairs: Sequence[Pair], src: str, tgt: str, why: str, engine: str | None = None
+) -> NoTranslationPath:
     """What cannot be done, what can (the targets reachable from ``src``, grouped by the
     chain that reaches them: ``es, gl via en (argos → apertium)``), and how to get a model."""
     groups: dict[str, list[str]] = {}
@@ -247,11 +254,18 @@ def _no_path(pairs: Sequence[Pair], src: str, tgt: str, why: str) -> NoTranslati
             code
         )
     reachable = "; ".join(", ".join(codes) + how for how, codes in groups.items())
-    can = (
-        f"from {src} the installed engines reach: {reachable}"
-        if reachable
-        else (f"no installed engine translates from {src}")
-    )
+    if engine is None:
+        can = (
+            f"from {src} the installed engines reach: {reachable}"
+            if reachable
+            else f"no installed engine translates from {src}"
+        )
+    else:  # limited to one engine: say so, others may well cover the pair
+        can = (
+            f"from {src} --engine {engine} reaches: {reachable}"
+            if reachable
+            else f"--engine {engine} translates nothing from {src} (--engine auto uses every one)"
+        )
     return NoTranslationPath(
         f"cannot translate {src} -> {tgt}: {why}; {can}",
         f"offline, a {langs.base(src)}->{langs.base(tgt)} .argosmodel file, as listed in the "
@@ -373,7 +387,10 @@ class Engines:
 
     def plan(self, source: str, target: str, pivot: str | None = "auto") -> list[Pair]:
         """The chain from ``source`` to ``target`` (:func:`plan_chain`)."""
-        return plan_chain(self.pairs(), langs.normalize(source), langs.normalize(target), pivot)
+        named = None if self.choice == "auto" else self.choice
+        return plan_chain(
+            self.pairs(), langs.normalize(source), langs.normalize(target), pivot, named
+        )
 
     def reachable(self, source: str) -> list[str]:
         """Every target reachable from ``source`` (:func:`reachable_targets`)."""
@@ -394,6 +411,7 @@ class Engines:
         ``notes`` (a batch over files in several languages asks for ``--to en --to es``
         and the English files have nothing to become in English); as the only target, it
         is an error."""
+        src = langs.normalize(source)
         out: list[str] = []
         for t in [*targets, *also]:
             codes = self.reachable(source) if t.strip().lower() == ALL_TARGETS else [t]
@@ -403,10 +421,11 @@ class Engines:
                     out.append(code)
         if not out and any(t.strip().lower() == ALL_TARGETS for t in targets):
             raise NoTranslationPath(
-                f"no installed engine translates from {langs.normalize(source)}",
+                f"no installed engine translates from {src}"
+                if self.choice == "auto"
+                else f"--engine {self.choice} translates nothing from {src}",
                 "install a package: align models install FILE.argosmodel",
             )
-        src = langs.normalize(source)
         if src in out:
             if len(out) == 1:
                 raise InputError(
