@@ -200,6 +200,14 @@ def test_run_writes_every_output_and_scores_against_the_reference(
     assert tsv[0].split("\t")[:6] == ["row", "src", "tgt", "ref", "score", "flags"]
     assert len(tsv) == 1 + len(t.rows)
     assert "warning" not in result.stderr
+    # again without the reference: no stale speech.en.ref.beads beside "ref: null"
+    again = CliRunner().invoke(
+        cli,
+        ["run", str(src), "--to", "en", "-o", str(out)],
+        env={"ALIGN_MODELS_DIR": str(MODELS_DIR)},
+    )
+    assert again.exit_code == 0, again.output
+    assert not (out / "speech.en.ref.beads").exists() and (out / "speech.en.beads").exists()
 
 
 def test_second_run_reuses_and_interrupted_run_resumes(

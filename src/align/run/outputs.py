@@ -118,6 +118,8 @@ def write_target_files(
         files["ref_beads"] = f"{stem}.ref.beads"
         with atomic_write(outdir / files["ref_beads"]) as fh:
             write_beads(fh, t.ref_beads)
+    else:  # an earlier run's, with a reference this run does not have: it would mislead
+        (outdir / f"{stem}.ref.beads").unlink(missing_ok=True)
     with atomic_write(outdir / files["tsv"]) as fh:
         render(row_records(source, t), "tsv", fh, ROW_COLUMNS)
     return files
