@@ -78,6 +78,19 @@ def test_by_line_keeps_line_count(tmp_path: Path) -> None:
     assert "3.5" in got[2]
 
 
+def test_tsv_escapes_a_tab_in_a_cell_instead_of_losing_it(tmp_path: Path) -> None:
+    zh_en_model_dir()
+    src = tmp_path / "tab.zh"
+    src.write_text("阿里巴巴\t集团在杭州。\n", encoding="utf-8")
+    args = ["translate", str(src), "--from", "zh", "--to", "en", "--by", "line"]
+    result = CliRunner().invoke(cli, [*args, "--format", "tsv"])
+    assert result.exit_code == 0, result.output
+    header, row = result.stdout.rstrip("\n").split("\n")
+    assert header == "id\tsource\ttranslation"
+    cells = row.split("\t")
+    assert len(cells) == 3 and cells[1] == "阿里巴巴\\t集团在杭州。", cells
+
+
 def test_jsonl_records_and_signature(zh_file: Path) -> None:
     runner = CliRunner()
     result = runner.invoke(

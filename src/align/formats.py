@@ -43,7 +43,9 @@ def _pad(text: str, width: int) -> str:
     return text + " " * (width - display_width(text))
 
 
-def _tsv_cell(value: Any) -> str:
+def tsv_cell(value: Any) -> str:
+    r"""A value as one TSV cell: backslash, tab and newline escaped (``\\``, ``\t``, ``\n``),
+    so a cell never splits a row and reads back exactly."""
     return _cell(value).replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
 
 
@@ -78,7 +80,7 @@ def render(
             if header:
                 out.write("\t".join(cols) + "\n")
                 header = False
-            out.write("\t".join(_tsv_cell(row.get(c)) for c in cols) + "\n")
+            out.write("\t".join(tsv_cell(row.get(c)) for c in cols) + "\n")
         if header and cols:
             out.write("\t".join(cols) + "\n")
         return

@@ -184,8 +184,9 @@ class _Writer:
             record.update(extra or {})
             out.write(json.dumps(record, ensure_ascii=False) + "\n")
         elif fmt == "tsv":
-            clean = [t.replace("\t", " ").replace("\n", " ") for t in (unit.text, translation)]
-            out.write(f"{self.count}\t{clean[0]}\t{clean[1]}\n")
+            from align.formats import tsv_cell
+
+            out.write(f"{self.count}\t{tsv_cell(unit.text)}\t{tsv_cell(translation)}\n")
         elif self.tmx is not None and unit.text.strip():
             props = {}
             if extra:
