@@ -113,6 +113,12 @@ def test_a_bad_glossary_is_one_line_naming_file_and_line_exit_2(
     assert "Traceback" not in result.output
 
 
+def test_an_empty_keep_term_is_refused() -> None:
+    with pytest.raises(InputError, match="--keep needs a term"):
+        load_glossary(None, "zh", ["en"], keep=["Qwen2", " "])
+    assert load_glossary(None, "zh", ["en"], keep=[" Qwen2 "]).keep == ("Qwen2",)
+
+
 def test_a_headerless_glossary_with_several_targets_is_refused(tmp_path: Path) -> None:
     path = tmp_path / "pair.tsv"
     path.write_text("阿里云\tAlibaba Cloud\n", encoding="utf-8")

@@ -349,8 +349,10 @@ def load_glossary(
     """Read a glossary file (or none: only ``keep``) for ``source`` -> ``targets``.
 
     A malformed, empty or unreadable file, or one without the languages asked for,
-    is an :class:`InputError` naming the file and the line."""
-    keep = tuple(k.strip() for k in keep if k.strip())
+    is an :class:`InputError` naming the file and the line; so is an empty ``keep`` term."""
+    if any(not k.strip() for k in keep):
+        raise InputError("--keep needs a term (it was given an empty one)")
+    keep = tuple(k.strip() for k in keep)
     if path is None:
         return Glossary(None, [], keep, ignore_case)
     source = langs.normalize(source)
