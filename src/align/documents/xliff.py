@@ -315,7 +315,7 @@ def _parse(data: bytes, name: str) -> XliffDocument:
     try:
         root = etree.fromstring(data, parser)
     except etree.XMLSyntaxError as exc:
-        raise InputError(f"{name}: not well-formed XML ({exc})") from exc
+        raise InputError(f"{name}: not well-formed XML ({exc.msg or exc})") from exc
     tree = root.getroottree()
     if _local(root) != "xliff":
         raise InputError(f"{name}: not XLIFF (the root element is <{_local(root)}>)")
