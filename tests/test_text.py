@@ -42,6 +42,9 @@ def test_read_text_normalises(tmp_path: Path, data: bytes, expected: str) -> Non
     ("data", "message"),
     [
         (b"GIF89a\x00\x01\x02", "looks like a binary file"),
+        # no NUL, not UTF-8, full of control bytes (compressed data): binary, not Latin-1
+        (bytes(range(1, 256)) * 8, "looks like a binary file"),
+        ("café\n".encode("latin-1") * 50, "not UTF-8 (invalid byte 0xe9 on line 1)"),
         (b"line one\nna\xefve\n", "not UTF-8 (invalid byte 0xef on line 2)"),
         (b"", "is empty"),
         (b" \n\t\n", "is empty"),
