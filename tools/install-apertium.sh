@@ -9,14 +9,20 @@
 # Waits for the dpkg lock when another apt-get is running (up to 10 minutes).
 #
 # Pairs: English <-> Spanish, Catalan, Galician; through Spanish or Catalan:
-# French, Portuguese, Italian, Romanian. Override with APERTIUM_PACKAGES="...".
+# French, Portuguese, Italian, Romanian. And, as bridges into a language the sentence
+# embeddings cover (so `align sentences` can compare like with like): Icelandic,
+# Macedonian and Basque -> English, Belarusian <-> Russian, Afrikaans <-> Dutch
+# (docs/alignment.md; Debian's apertium-rus-ukr is left out: its tagger aborts on
+# ordinary sentences). Override with APERTIUM_PACKAGES="...".
 # Also GNU gettext: the PO tests check align's output with `msgfmt -c` (docs/formats.md).
 set -euo pipefail
 
 DEFAULT_PACKAGES="apertium lttoolbox apertium-lex-tools \
 apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-spa-cat \
 apertium-fr-es apertium-fra-cat apertium-es-pt apertium-por-cat \
-apertium-spa-ita apertium-cat-ita apertium-es-ro gettext"
+apertium-spa-ita apertium-cat-ita apertium-es-ro \
+apertium-isl-eng apertium-mkd-eng apertium-eu-en apertium-bel-rus \
+apertium-afr-nld gettext"
 read -r -a PACKAGES <<<"${APERTIUM_PACKAGES:-$DEFAULT_PACKAGES}"
 
 missing=()
