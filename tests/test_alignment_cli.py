@@ -312,3 +312,75 @@ def test_command_modules_import_no_numpy_or_model() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_a_language_the_embeddings_do_not_cover_is_bridged_into_one_they_do(
+    tmp_path: Path,
+) -> None:
+    """Belarusian-English: no embedding covers be and no engine translates it into English,
+    but Apertium's be->ru does, and Russian is covered: the Belarusian side is read in Russian
+    (tests/data/bridge, written for this project, with its gold)."""
+    from align.alignment import align_texts, read_beads, score_alignments
+    from align.text import read_lines
+    from align.translate.engine import Engines
+    from conftest import ROOT
+
+    if not any(p.source == "be" and p.target == "ru" for p in Engines("apertium").pairs()):
+        pytest.skip("the Apertium be->ru pair is not installed (run: make apertium)")
+    data = ROOT / "tests" / "data" / "bridge"
+    be, en = read_lines(data / "village.be"), read_lines(data / "village.en")
+    gold = [(b.src, b.tgt) for b in read_beads(str(data / "village.gold"), src_len=14, tgt_len=15)]
+    bridged = align_texts(be, en, src_lang="be", tgt_lang="en")
+    assert bridged.signals == ("embedding", "lexical", "length")
+    assert bridged.meta["bridge"]["be"]["into"] == "ru"
+    assert bridged.description.endswith(", be via ru")
+    alone = align_texts(be, en, src_lang="be", tgt_lang="en", engine="argos")  # no Apertium
+    assert alone.signals == ("lexical", "length") and "bridge" not in alone.meta
+    f1 = {
+        name: score_alignments([(gold, [(b.src, b.tgt) for b in r.beads])]).f1_strict
+        for name, r in (("bridge", bridged), ("alone", alone))
+    }
+    # Measured: every bead right through the bridge (the 1-2, 2-1 and 1-2 among them); 10 of
+    # 13 with lengths and links alone.
+    assert f1["bridge"] == 1.0 and f1["alone"] < 0.9, f1
+    result = CliRunner().invoke(
+        cli,
+        ["sentences", str(data / "village.be"), str(data / "village.en"), "--presplit"]
+        + ["--src-lang", "be", "--tgt-lang", "en"],
+    )
+    assert result.exit_code == 0, result.output
+    assert "(auto: embedding+lexical+length, be via ru)" in result.stderr
+
+
+def test_a_bridge_that_fails_falls_back_to_lengths_and_links(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """Debian's Ukrainian-Russian pair aborts on ordinary sentences; a bridge engine that
+    fails must not fail the alignment (here the real be->ru pair, made to fail)."""
+    import align.translate as translate
+    from align.alignment import align_texts
+    from align.errors import EngineError
+    from align.text import read_lines
+    from align.translate.engine import Engines
+    from conftest import ROOT
+
+    if not any(p.source == "be" and p.target == "ru" for p in Engines("apertium").pairs()):
+        pytest.skip("the Apertium be->ru pair is not installed (run: make apertium)")
+    real = translate.get_translator
+
+    def failing(*args: object, **kwargs: object) -> object:
+        t = real(*args, **kwargs)  # type: ignore[arg-type]
+
+        def boom(sentences: object) -> list[str]:
+            raise EngineError("apertium mode bel-rus failed: 14 sentences in, 0 out")
+
+        t.translate = boom  # type: ignore[method-assign]
+        return t
+
+    monkeypatch.setattr(translate, "get_translator", failing)
+    data = ROOT / "tests" / "data" / "bridge"
+    be, en = read_lines(data / "village.be"), read_lines(data / "village.en")
+    result = align_texts(be, en, src_lang="be", tgt_lang="en")
+    assert result.signals == ("lexical", "length")
+    assert "no bridge be -> ru (apertium mode bel-rus failed" in result.description
+    assert len(result.beads) >= 13
