@@ -22,7 +22,7 @@ from align.run.inputs import parse_refs
 from align.run.model import Row, result_from_dict
 from align.run.outputs import output_name
 from align.run.pipeline import run_pipeline
-from align.run.rows import compose_rows, exact_beads
+from align.run.rows import compose_rows, exact_beads, flag_rows
 from align.text import segment_text
 from conftest import CORPORA, MODELS_DIR, zh_en_model_dir
 
@@ -98,6 +98,24 @@ def test_rows_join_both_alignments_in_document_order() -> None:
         ([4], [4], [5]),
     ]
     assert compose_rows(beads, None)[1] == Row([1], [1, 2], None, None, None)
+
+
+def test_low_flags_go_by_score_and_never_to_a_row_as_good_as_the_best() -> None:
+    """A run where a memory gave most rows chrF 100 used to flag the first of them 'low'
+    (ties broken by position)."""
+
+    def rows(scores: list[float]) -> list[Row]:
+        return [Row([k], [k], [k], s, 1.0) for k, s in enumerate(scores)]
+
+    perfect = rows([100.0] * 18 + [40.0, 70.0])
+    flag_rows(perfect, "zh-Hans")
+    assert [k for k, r in enumerate(perfect) if "low" in r.flags] == [18, 19]
+    tied = rows([80.0] * 5 + [30.0] * 5 + [20.0] * 10)  # the 10% cut-off falls among the 20s
+    flag_rows(tied, "zh-Hans")
+    assert [k for k, r in enumerate(tied) if "low" in r.flags] == list(range(10, 20))
+    same = rows([100.0] * 10)
+    flag_rows(same, "zh-Hans")
+    assert not any("low" in r.flags for r in same)
 
 
 @pytest.mark.parametrize(

@@ -164,10 +164,22 @@ def length_deviation(pairs: Sequence[tuple[str, str]]) -> list[float | None]:
 
 
 def _lowest(rows: Sequence[Row], share: float) -> set[int]:
-    """The indices of the lowest-scoring ``share`` of the scored rows (at least one)."""
-    scored = sorted((r.score, n) for n, r in enumerate(rows) if r.score is not None)
-    n_low = max(1, round(share * len(scored))) if scored else 0
-    return {n for _, n in scored[:n_low]}
+    """The indices of the lowest-scoring ``share`` of the scored rows (at least one, unless
+    every row ties the best score).
+
+    By score, not by position among equal scores: every row tied with the cut-off score is
+    in (so the set can be a little larger than the share), except when the cut-off is the
+    best score there is — a row as good as the best (chrF 100 from a memory) is never low."""
+    scores = sorted(r.score for r in rows if r.score is not None)
+    if not scores:
+        return set()
+    cut = scores[max(1, round(share * len(scores))) - 1]
+    top = scores[-1]
+    return {
+        n
+        for n, r in enumerate(rows)
+        if r.score is not None and (r.score < cut or (r.score == cut and cut < top))
+    }
 
 
 def flag_rows(
