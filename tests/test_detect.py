@@ -186,9 +186,13 @@ def test_candidates_restrict_the_answer() -> None:
     assert d.lang == "de" and {lang for lang, _ in d.alternatives} <= {"de", "nl"}
     # The script says Korean, and Korean is not a candidate.
     assert detect_language("오늘은 날씨가 정말 좋네요.", candidates=["en", "de"]).lang == UND
-    # Only one Chinese script allowed: Han text is Chinese in that script.
-    assert detect_language("這個問題很難回答", candidates=["en", "zh"]).lang == "zh-Hans"
+    # A bare "zh" is Chinese in either script; a script code allows only that script.
+    assert detect_language("這個問題很難回答", candidates=["en", "zh"]).lang == "zh-Hant"
+    assert detect_language("这个问题很难回答", candidates=["en", "zh"]).lang == "zh-Hans"
+    assert detect_language("這個問題很難回答", candidates=["zh-Hans"]).lang == "zh-Hans"
     assert detect_language("這個問題很難回答", candidates=["zh-Hant"]).lang == "zh-Hant"
+    # A line with no letters once its URL is out is und, with candidates or without.
+    assert detect_language("https://example.com/a/b", candidates=["en", "zh"]).lang == UND
 
 
 def test_bad_candidates_are_language_errors() -> None:

@@ -690,11 +690,11 @@ def _score(
     cols = [c for c in prof.columns.get(script, []) if allowed is None or prof.langs[c] in allowed]
     if not cols:
         return []
+    rows = _ngram_rows(text, prof)
+    if not rows:  # no letters left (a URL-only line): nothing to read, whatever is allowed
+        return []
     if len(cols) == 1:
         return [(prof.langs[cols[0]], 1.0)]
-    rows = _ngram_rows(text, prof)
-    if not rows:
-        return []
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
     scores = loglik / TEMPERATURE
     scores -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
@@ -721,7 +721,11 @@ def _allowed(candidates: Sequence[str] | None) -> frozenset[str] | None:
     codes = [c for c in candidates if c.strip()]
     if not codes:
         raise LanguageError("no candidate languages given", "e.g. --langs en,fr,zh")
-    return frozenset(languages.normalize(c) for c in codes)
+    out = {languages.normalize(c) for c in codes}
+    # A bare "zh" is Chinese in either script; only zh-Hans / zh-Hant (zh-CN, zh-TW) pick one.
+    if any(c.strip().lower() in ("zh", "zho") for c in codes):
+        out |= {"zh-Hans", "zh-Hant"}
+    return frozenset(out)
 
 
 def _only_script(text: str, script: str) -> str:
