@@ -36,6 +36,24 @@ def test_document_table(tmp_path: Path) -> None:
     assert lines[2].split() == [str(path), "en", "0.739", "en:0.739", "zh-Hans:0.261", "23"]
 
 
+def test_document_shares_count_each_language_of_a_paragraph(tmp_path: Path) -> None:
+    """Three lines in three languages with no blank line between them: the shares used to
+    come from the paragraph, i.e. en 1.0."""
+    path = tmp_path / "three.txt"
+    path.write_text(
+        "The committee will publish its final report on the new railway next spring.\n"
+        "Le comité publiera son rapport final sur la nouvelle ligne ferroviaire au printemps"
+        " prochain.\nDer Ausschuss wird seinen Abschlussbericht im nächsten Frühjahr"
+        " veröffentlichen.\n",
+        encoding="utf-8",
+    )
+    result = CliRunner().invoke(cli, ["detect", str(path), "--format", "json", "-q"])
+    assert result.exit_code == 0, result.output
+    [row] = json.loads(result.stdout)
+    assert set(row["shares"]) == {"en", "fr", "de"}, row
+    assert all(0.25 < share < 0.4 for share in row["shares"].values()), row
+
+
 def test_one_row_per_document(tmp_path: Path) -> None:
     (tmp_path / "a.txt").write_text("Das ist ein kleiner Text auf Deutsch.\n", encoding="utf-8")
     (tmp_path / "b.txt").write_text("這是一段繁體中文的文字。\n", encoding="utf-8")

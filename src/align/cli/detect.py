@@ -79,8 +79,10 @@ def detect(
 
     def rows() -> Iterator[dict[str, Any]]:
         for path, text in texts:
+            # A document's shares are summed over its sentences: a paragraph of three lines
+            # in three languages is three languages, not the first one.
             segs = detect_segments(
-                text, by="paragraph" if by == "document" else by, top=top, candidates=candidates
+                text, by="sentence" if by == "document" else by, top=top, candidates=candidates
             )
             if by == "document":
                 doc = summarize(segs)
