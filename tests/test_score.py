@@ -220,7 +220,17 @@ def test_save_then_baseline_gate(wmt: dict[str, Path], tmp_path: Path) -> None:
         "--baseline", saved, "--max-drop", "chrf=1.0",
     )  # fmt: skip
     assert (code, err) == (0, "")
-    assert "chrf Δ" in out.splitlines()[0] and "+0.00" in out
+    # every metric's delta, not only the gated one's
+    assert all(f"{m} Δ" in out.splitlines()[0] for m in ("bleu", "chrf", "ter")), out
+    assert "+0.00" in out
+    code, out, err = run(
+        "--ref", wmt["ref.en"], "--hyp", f"prod={wmt['hyp.ONLINE-B.en']}",
+        "--baseline", saved, "--format", "json",
+    )  # fmt: skip
+    assert code == 0
+    assert json.loads(out)["baseline"] == {
+        "path": str(saved), "delta": {"prod": {"bleu": 0.0, "chrf": 0.0, "ter": 0.0}}
+    }  # fmt: skip
     # a worse system under the same name: fails, saying by how much
     ref = lines(wmt["ref.en"])
     old = CHRF().corpus_score(lines(wmt["hyp.ONLINE-B.en"]), [ref]).score

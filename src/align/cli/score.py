@@ -311,6 +311,21 @@ def score(
         deltas = {(c.system, c.metric): c.score - (c.baseline or 0.0) for c in compared}
         if drops:
             checks += compared
+            # The metrics not gated still get their delta, where the baseline has them.
+            for key in result.metric_keys:
+                if key in drops:
+                    continue
+                try:
+                    more = scoring.compare_baseline(
+                        result,
+                        base,
+                        {key: float("inf")},
+                        allow_different_refs=allow_different_refs,
+                        name=baseline,
+                    )
+                except InputError:
+                    continue
+                deltas.update({(c.system, c.metric): c.score - (c.baseline or 0.0) for c in more})
     if save:
         try:
             scoring.save_result(result, save)
@@ -321,7 +336,7 @@ def score(
         if sentence_level:
             _write_segments(result, out, fmt, worst)
         else:
-            _write_corpus(result, out, fmt, deltas, checks)
+            _write_corpus(result, out, fmt, deltas, checks, baseline if deltas else None)
     failed = [c for c in checks if not c.passed]
     if failed:
         raise GateFailed(scoring.gate_message(result, failed))
@@ -369,11 +384,17 @@ def _write_corpus(
     fmt: str,
     deltas: dict[tuple[str, str], float],
     checks: Sequence[GateCheck] = (),
+    baseline: str | None = None,
 ) -> None:
     from align.formats import render, write_json, write_jsonl
 
     if fmt == "json":
         doc = result.to_dict()
+        if baseline is not None:
+            changes: dict[str, dict[str, float]] = {}
+            for (system, metric), delta in deltas.items():
+                changes.setdefault(system, {})[metric] = round(delta, 4)
+            doc["baseline"] = {"path": baseline, "delta": changes}
         if checks:
             doc["gates"] = {"passed": all(c.passed for c in checks)}
             doc["gates"]["checks"] = [c.to_dict() for c in checks]
