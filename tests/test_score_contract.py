@@ -316,3 +316,28 @@ def test_an_unwritable_output_is_one_line_and_leaves_nothing(
     assert err.startswith(f"align: error: {target}: ") and err.count("\n") == 1
     assert any(reason in err.lower() for reason in reasons)
     assert listing == ["keep.txt"]
+
+
+def test_parallel_scoring_ends_its_workers_without_a_traceback(tmp_path: Path) -> None:
+    """The pool's workers were forked with the CLI's SIGTERM handler, so the pool's
+    terminate() at the end printed 'KeyboardInterrupt' tracebacks on most successful runs
+    (two references, two systems, -j 2). Through the real entry point, where the handler
+    is installed."""
+    import sys
+
+    ref, a, b = (
+        _lines("ref.en")[:400],
+        _lines("hyp.ANVITA.en")[:400],
+        _lines("hyp.ONLINE-B.en")[:400],
+    )
+    r, ha, hb = (
+        _write(tmp_path / "r.en", ref),
+        _write(tmp_path / "a.en", a),
+        _write(tmp_path / "b.en", b),
+    )
+    args = [sys.executable, "-m", "align", "score", "--ref", r, "--ref", r, "--hyp", ha]
+    for _ in range(3):
+        done = subprocess.run(
+            [*map(str, args), "--hyp", str(hb), "-q", "-j", "2"], capture_output=True, text=True
+        )
+        assert (done.returncode, done.stderr) == (0, ""), done.stderr[-2000:]

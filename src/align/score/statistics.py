@@ -184,9 +184,11 @@ def segment_statistics(
 
         methods = mp.get_all_start_methods()
         ctx = mp.get_context("fork" if "fork" in methods else "spawn")
-        with ctx.Pool(processes=min(jobs, len(tasks))) as pool:
+        with ctx.Pool(processes=min(jobs, len(tasks)), initializer=_quiet_worker) as pool:
             for n, stats in pool.imap_unordered(_indexed_extract, list(enumerate(tasks))):
                 done(chunks[n], stats)
+            pool.close()  # finished: let the workers exit, rather than terminate() them
+            pool.join()
     else:
         for chunk, task in zip(chunks, tasks, strict=True):
             done(chunk, _extract(task))
@@ -195,6 +197,16 @@ def segment_statistics(
         name: {key: [results[g][p] for g, p in where] for key, where in per_metric.items()}
         for name, per_metric in layout.items()
     }
+
+
+def _quiet_worker() -> None:
+    """A pool worker leaves signals to the parent: forked from the CLI it would inherit
+    its SIGTERM handler (which raises KeyboardInterrupt) and print a traceback when the
+    pool ends; SIGINT (Ctrl-C reaches the whole process group) is the parent's to act on."""
+    import signal
+
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
 
 
 def _indexed_extract(
