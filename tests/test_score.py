@@ -320,7 +320,11 @@ def test_duplicate_system_names_and_naming() -> None:
     assert scoring.system_names(["d/hyp.A.en", "d/hyp.B-2.en"]) == ["A", "B-2"]
     assert scoring.system_names(["d/out.txt"]) == ["out.txt"]
     assert scoring.system_names(["-"]) == ["stdin"]
-    assert scoring.system_names(["a/x.en", "b/x.en"]) == ["x.en", "x.en"]
+    # one name in two folders: the folders tell them apart (it was a duplicate, exit 2)
+    assert scoring.system_names(["runs/a/x.en", "runs/b/x.en"]) == ["a/x.en", "b/x.en"]
+    # every name keeps a part: hyp.A.v2.en beside hyp.A.en was "v2.en" beside "en"
+    assert scoring.system_names(["hyp.A.en", "hyp.A.v2.en"]) == ["A", "A.v2"]
+    assert scoring.system_names(["hyp.A.v2.en", "hyp.B.en"]) == ["A.v2", "B"]
     assert scoring.parse_hyp_spec("base=runs/a.en") == ("base", "runs/a.en")
     assert scoring.parse_hyp_spec("runs/a.en") == (None, "runs/a.en")
 
@@ -488,3 +492,22 @@ def test_json_reports_the_gates(wmt: dict[str, Path]) -> None:
         {"system": "hyp.ANVITA.en", "metric": "ter", "kind": "fail-under",
          "score": TER().corpus_score(hyp, [ref]).score, "limit": 100.0, "passed": True},
     ]  # fmt: skip
+
+
+def test_tsv_of_a_paired_test_keeps_system_names_and_says_the_baseline(
+    wmt: dict[str, Path],
+) -> None:
+    """The baseline used to be marked inside the name cell ("ANVITA (baseline)"), which a
+    script reading the tsv would take for a system's name; people still see the mark."""
+    args = [
+        "--ref", wmt["ref.en"], "--hyp", f"ANVITA={wmt['hyp.ANVITA.en']}",
+        "--hyp", f"ONLINE-B={wmt['hyp.ONLINE-B.en']}", "--paired-bs", "--paired-n", "100",
+        "--metrics", "chrf",
+    ]  # fmt: skip
+    code, out, _ = run(*args, "--format", "tsv")
+    assert code == 0
+    head, *rows = [line.split("\t") for line in out.splitlines()]
+    cells = [dict(zip(head, row, strict=True)) for row in rows]
+    assert {c["system"]: c["baseline"] for c in cells} == {"ANVITA": "yes", "ONLINE-B": "no"}
+    code, out, _ = run(*args)
+    assert code == 0 and "ANVITA (baseline)" in out

@@ -346,12 +346,22 @@ def _fmt_score(value: float | None, digits: int = 2) -> str:
     return "" if value is None else f"{value:.{digits}f}"
 
 
-def corpus_rows(result: ScoreResult, deltas: dict[tuple[str, str], float]) -> list[dict[str, Any]]:
-    """One display row per system, ranked: rounded scores, p-values, intervals, deltas."""
+def corpus_rows(
+    result: ScoreResult, deltas: dict[tuple[str, str], float], machine: bool = False
+) -> list[dict[str, Any]]:
+    """One display row per system, ranked: rounded scores, p-values, intervals, deltas.
+
+    For people the baseline of a paired test is marked in its name; for machines
+    (``machine``: tsv) the name stays the system's and a ``baseline`` column says it."""
     rows = []
     est = result.estimate
     for s in result.systems:
-        row: dict[str, Any] = {"rank": s.rank, "system": s.name + (" (baseline)" * s.baseline)}
+        row: dict[str, Any] = {"rank": s.rank, "system": s.name}
+        if result.test is not None:
+            if machine:
+                row["baseline"] = "yes" if s.baseline else "no"
+            elif s.baseline:
+                row["system"] += " (baseline)"
         for key in result.metric_keys:
             m = s.scores[key]
             row[key] = _fmt_score(m.score)
@@ -400,7 +410,7 @@ def _write_corpus(
             doc["gates"]["checks"] = [c.to_dict() for c in checks]
         write_json(doc, out)
         return
-    rows = corpus_rows(result, deltas)
+    rows = corpus_rows(result, deltas, machine=fmt == "tsv")
     if fmt == "jsonl":
         for s in result.systems:
             write_jsonl(s.to_dict(), out)

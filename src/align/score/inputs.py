@@ -40,21 +40,37 @@ def parse_hyp_spec(spec: str) -> tuple[str | None, str]:
 
 
 def system_names(paths: Sequence[str]) -> list[str]:
-    """Names for systems from their file names: the parts that differ (``hyp.X.en`` -> ``X``)."""
+    """Names for systems from their file names: the parts that differ (``hyp.X.en`` -> ``X``).
+
+    The common trailing parts go first (the language), then the common leading ones, and
+    every name keeps at least one part: ``hyp.A.en`` and ``hyp.A.v2.en`` are ``A`` and
+    ``A.v2``. Files of one name in different folders (``a/hyp.en``, ``b/hyp.en``) are named
+    by as many of their folders as tell them apart (``a/hyp.en``, ``b/hyp.en``).
+    """
     bases = ["stdin" if p == "-" else Path(p).name for p in paths]
     if len(bases) < 2:
         return bases
+    if len(set(bases)) < len(bases):
+        return _by_folders(paths, bases)
     parts = [b.split(".") for b in bases]
-    lead = 0
-    while all(len(p) > lead + 1 for p in parts) and len({p[lead] for p in parts}) == 1:
-        lead += 1
     trail = 0
-    while (
-        all(len(p) > lead + trail + 1 for p in parts) and len({p[-1 - trail] for p in parts}) == 1
-    ):
+    while all(len(p) > trail + 1 for p in parts) and len({p[-1 - trail] for p in parts}) == 1:
         trail += 1
+    lead = 0
+    while all(len(p) > lead + trail + 1 for p in parts) and len({p[lead] for p in parts}) == 1:
+        lead += 1
     names = [".".join(p[lead : len(p) - trail]) for p in parts]
     return names if len(set(names)) == len(names) and all(names) else bases
+
+
+def _by_folders(paths: Sequence[str], bases: list[str]) -> list[str]:
+    """Same file names: each named by its shortest trailing path that no other one shares."""
+    split = [Path(os.path.abspath(p)).parts if p != "-" else ("stdin",) for p in paths]
+    for depth in range(2, max(len(s) for s in split) + 1):
+        names = ["/".join(s[-depth:]) for s in split]
+        if len(set(names)) == len(names):
+            return names
+    return bases
 
 
 def _read_stream(path: str) -> list[str]:
