@@ -584,7 +584,8 @@ def _frequent_word_columns(langs: Sequence[str], normalize: dict[int, str]) -> d
     out: dict[str, list[int]] = {}
     for col, lang in enumerate(langs):
         for word in sorted(FREQUENT_WORDS.get(lang, ())):
-            out.setdefault(word.translate(normalize).lower(), []).append(col)
+            # A word listed with a capital (English "I") is matched only as written.
+            out.setdefault(word.translate(normalize), []).append(col)
     return out
 
 
@@ -594,8 +595,14 @@ def detectable_languages() -> tuple[str, ...]:
     return tuple(sorted(found))
 
 
-def _word_rows(word: str, prof: _Profiles) -> tuple[int, ...]:
-    """Rows of the profile n-grams of one word, padded with spaces as langdetect reads it."""
+def _word_rows(word: str, prof: _Profiles, initial: bool = True) -> tuple[int, ...]:
+    """Rows of the profile n-grams of one word, padded with spaces as langdetect reads it,
+    and of the frequent-word lists that hold it.
+
+    A list word in lower case matches the word in any case (a capital starts a sentence or
+    a title), except a one-letter word with a capital that does not start the unit: the
+    English pronoun *I* is not the Welsh, Croatian, Catalan or Polish *i* ("and", "to").
+    """
     rows = prof.word_cache.get(word)
     if rows is None:
         padded = f" {word} "
@@ -607,12 +614,17 @@ def _word_rows(word: str, prof: _Profiles) -> tuple[int, ...]:
                 row = index.get(gram) if gram != " " else None
                 if row is not None:
                     found.append(row)
-        word_row = prof.word_rows.get(word.lower())
-        if word_row is not None:
-            found.append(word_row)
+        for key in {word.lower(), word}:
+            word_row = prof.word_rows.get(key)
+            if word_row is not None:
+                found.append(word_row)
         rows = tuple(found)
         if len(prof.word_cache) < _WORD_CACHE:
             prof.word_cache[word] = rows
+    if not initial and len(word) == 1 and word.isupper():
+        lower = prof.word_rows.get(word.lower())
+        if lower is not None:
+            rows = tuple(r for r in rows if r != lower)
     return rows
 
 
@@ -624,13 +636,13 @@ def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
     shouting = caps * 2 > letters  # an all-caps text: read it in lower case
     rows: list[int] = []
     skipped: list[str] = []
-    for word in words:
+    for i, word in enumerate(words):
         if shouting:
             word = word.lower()
         elif any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word)):
             skipped.append(word)  # acronyms and names in capitals say little about the language
             continue
-        rows.extend(_word_rows(word, prof))
+        rows.extend(_word_rows(word, prof, initial=i == 0))
     if not rows:  # nothing but such words (SuperLIGA, TikTOK): little is better than und
         for word in skipped:
             rows.extend(_word_rows(word.lower(), prof))

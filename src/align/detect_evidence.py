@@ -46,7 +46,7 @@ _WORDS: dict[str, str] = {
     "bis mehr durch man sind wir ich war kann dass oder",
     "en": "the of and to in a is that for it as was with on be by he at are this from or "
     "have an they which not but has his her we you after will their been were more can who "
-    "new its she says said over how what",
+    "new its she says said over how what I",
     "es": "de la que el en y a los del se las por un para con no una su al es lo como más "
     "pero sus le ya o fue este ha sí porque esta son entre cuando muy sin sobre también me "
     "hasta hay donde tras qué cómo",
