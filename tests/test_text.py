@@ -208,3 +208,51 @@ def test_split_long_hard_cut_and_short_text_whole() -> None:
     pieces = split_long("x" * 2500)
     assert pieces == ["x" * 1000, "x" * 1000, "x" * 500]
     assert split_long("字" * 1000) == ["字" * 400, "字" * 400, "字" * 200]
+
+
+def test_initials_and_titles_end_no_sentence() -> None:
+    """sentencex cuts after a lone capital in French, Italian and Czech (not in English)."""
+    assert split_sentences("Le président M. Macron a parlé. Puis il est parti.", "fr") == [
+        "Le président M. Macron a parlé.",
+        "Puis il est parti.",
+    ]
+    assert split_sentences("M. et Mme Dupont sont là. Ils dînent.", "fr") == [
+        "M. et Mme Dupont sont là.",
+        "Ils dînent.",
+    ]
+    assert split_sentences("Il signor G. Rossi è qui. Bene.", "it") == [
+        "Il signor G. Rossi è qui.",
+        "Bene.",
+    ]
+    assert split_sentences("A. Puškin napsal básně. Dobře.", "cs") == [
+        "A. Puškin napsal básně.",
+        "Dobře.",
+    ]
+
+
+def test_a_piece_in_lower_case_continues_the_sentence_and_keeps_its_spacing() -> None:
+    # Spanish "vm." (vuestra merced) is not in sentencex's abbreviations (Candide: 86 cuts)
+    text = "Siéntese vm.  en la silla, le dixo. Luego se fue. ¿Quiere vm. vino? Sí."
+    assert split_sentences(text, "es") == [
+        "Siéntese vm.  en la silla, le dixo.",
+        "Luego se fue.",
+        "¿Quiere vm. vino?",
+        "Sí.",
+    ]
+    assert split_sentences("'Is it?' said Alice. 'Yes.'", "en") == [
+        "'Is it?' said Alice.",
+        "'Yes.'",
+    ]
+
+
+def test_a_text_in_lower_case_throughout_keeps_its_sentences() -> None:
+    """The seed speech's English is in lower case: no capital marks its sentences, so a piece
+    in lower case there is a sentence of its own (as sentencex cut it)."""
+    text = "He said the cloud grew. in the future, all will change. robots will come."
+    assert split_sentences(text, "en") == [
+        "He said the cloud grew.",
+        "in the future, all will change.",
+        "robots will come.",
+    ]
+    # full-width end punctuation ends a sentence whatever follows
+    assert split_sentences("他用了iPhone。iPhone很好。", "zh") == ["他用了iPhone。", "iPhone很好。"]
