@@ -256,3 +256,35 @@ def test_a_text_in_lower_case_throughout_keeps_its_sentences() -> None:
     ]
     # full-width end punctuation ends a sentence whatever follows
     assert split_sentences("他用了iPhone。iPhone很好。", "zh") == ["他用了iPhone。", "iPhone很好。"]
+
+
+def test_sentences_inside_quotation_marks_are_cut() -> None:
+    """sentencex never cuts inside quotes: a paragraph of dialogue was one sentence (MAC
+    English boundary F1 0.891 -> 0.980 with the marks masked). Opening marks go with the
+    sentence they open; brackets stay whole."""
+    text = "'I wonder if I shall fall! How funny it will seem,' said Alice. 'Yes.' She sat."
+    assert split_sentences(text, "en") == [
+        "'I wonder if I shall fall!",
+        "How funny it will seem,' said Alice.",
+        "'Yes.'",
+        "She sat.",
+    ]
+    assert split_sentences("«Il est parti. Elle est restée.» Puis il vint.", "fr") == [
+        "«Il est parti.",
+        "Elle est restée.»",
+        "Puis il vint.",
+    ]
+    assert split_sentences('He said "Dr. Jones left. He is gone." Fine.', "en") == [
+        'He said "Dr. Jones left.',
+        'He is gone."',
+        "Fine.",
+    ]
+    assert split_sentences("我们走吧。“走吧。你呢？”他说。", "zh") == [
+        "我们走吧。",
+        "“走吧。",
+        "你呢？”",
+        "他说。",
+    ]
+    assert split_sentences("(He left. She stayed.) Then more.", "en") == [
+        "(He left. She stayed.) Then more."
+    ]
