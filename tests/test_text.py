@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -288,3 +289,50 @@ def test_sentences_inside_quotation_marks_are_cut() -> None:
     assert split_sentences("(He left. She stayed.) Then more.", "en") == [
         "(He left. She stayed.) Then more."
     ]
+
+
+@pytest.mark.parametrize(
+    ("folder", "side", "lang"),
+    [
+        ("mac-test", "TGT", "en"),  # dialogue in quotation marks (12 chapters)
+        ("transread/Candide_en-es", "TGT", "es"),  # "vm." (vuestra merced)
+        ("mac-test", "SRC", "zh"),  # full-width stops inside quotes
+    ],
+)
+def test_split_sentences_finds_more_gold_ends_than_sentencex(
+    folder: str, side: str, lang: str
+) -> None:
+    """On hand-aligned gold sentences (../shared), re-joined into paragraphs of five and
+    split again: boundary F1 of our splitter above sentencex's alone (what
+    bench/bench_sentences.py measures on every dev set)."""
+    from sentencex import segment
+
+    from conftest import shared_path
+
+    root = shared_path("data", "alignment-dev", folder)
+    files = [root / side] if (root / side).is_file() else sorted(root.glob(f"*/{side}"))
+    documents = [
+        [line.strip() for line in f.read_text(encoding="utf-8").splitlines() if line.strip()]
+        for f in files
+    ]
+
+    def ends(sentences: list[str]) -> set[int]:
+        out, at = set(), 0
+        for s in sentences:
+            at += sum(not ch.isspace() for ch in s)
+            out.add(at)
+        return out - {at}
+
+    def f1(split: Callable[[str], list[str]]) -> float:
+        hit = got_n = want_n = 0
+        for gold in documents:
+            for start in range(0, len(gold), 5):
+                chunk = gold[start : start + 5]
+                want, got = ends(chunk), ends(split(("" if lang == "zh" else " ").join(chunk)))
+                hit, got_n, want_n = hit + len(want & got), got_n + len(got), want_n + len(want)
+        p, r = hit / max(got_n, 1), hit / max(want_n, 1)
+        return 2 * p * r / max(p + r, 1e-9)
+
+    ours = f1(lambda text: split_sentences(text, lang))
+    theirs = f1(lambda text: [s.strip() for s in segment(lang, text) if s.strip()])
+    assert ours > theirs + 0.03, (ours, theirs)
