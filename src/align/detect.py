@@ -614,7 +614,7 @@ def _word_rows(word: str, prof: _Profiles, initial: bool = True) -> tuple[int, .
                 row = index.get(gram) if gram != " " else None
                 if row is not None:
                     found.append(row)
-        for key in {word.lower(), word}:
+        for key in dict.fromkeys((word.lower(), word)):  # in this order, each once
             word_row = prof.word_rows.get(key)
             if word_row is not None:
                 found.append(word_row)
