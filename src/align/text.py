@@ -16,7 +16,7 @@ import tempfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import IO, Any
+from typing import IO
 
 from align.errors import InputError, OutputError
 
@@ -213,7 +213,10 @@ def squash_spaces(text: str) -> str:
     return _BREAKING_SPACE.sub(" ", text).strip(" ")
 
 
-_CJK_END = re.compile(r"(?<=[。！？；])(?![」』”’）》】\"'])")
+# Full-width end punctuation, and the closing marks that may follow it in the same sentence.
+_CJK_STOPS = "。！？；"
+_CJK_CLOSERS = "」』”’）》】\"'"
+_CJK_END = re.compile(f"(?<=[{_CJK_STOPS}])(?![{re.escape(_CJK_CLOSERS)}])")
 
 
 def split_sentences(text: str, lang: str | None = None) -> list[str]:
@@ -225,10 +228,8 @@ def split_sentences(text: str, lang: str | None = None) -> list[str]:
     cut too (:func:`_segment`), and :func:`_runs_on` joins back the cuts that end
     no sentence.
     """
-    from sentencex import segment
-
     base = (lang or "en").split("-")[0].lower()
-    pieces = [p for sent in _segment(segment, base, text) for p in _CJK_END.split(sent)]
+    pieces = [p for sent in _segment(base, text) for p in _CJK_END.split(sent)]
     starts = [_first_cased(p) for p in pieces if p.strip()][1:]
     upper, lower = sum(c.isupper() for c in starts), sum(c.islower() for c in starts)
     cased = upper >= max(lower, 1)  # a text in lower case throughout has no capital to miss
@@ -245,7 +246,7 @@ _QUOTE_MARKS = str.maketrans({ch: " " for ch in "\"'«»“”‘’„‚‹›
 _OPENERS = "\"'«“‘„‚‹「『(["
 
 
-def _segment(segment: Any, lang: str, text: str) -> list[str]:
+def _segment(lang: str, text: str) -> list[str]:
     """sentencex's cuts, made with the quotation marks masked, mapped back onto ``text``.
 
     sentencex never cuts inside quotation marks, so a paragraph of dialogue in one pair of
@@ -254,6 +255,8 @@ def _segment(segment: Any, lang: str, text: str) -> list[str]:
     piece moves on to the next one. Brackets stay protected: in bibliographies a bracket
     holds abbreviations and numbers with full stops, seldom whole sentences (Text+Berg de
     −0.005 boundary F1 when brackets were masked too)."""
+    from sentencex import segment
+
     masked = text.translate(_QUOTE_MARKS)
     pieces, at = [], 0
     for piece in segment(lang, masked):
@@ -267,7 +270,7 @@ def _segment(segment: Any, lang: str, text: str) -> list[str]:
         while (
             cut > 0
             and body[cut - 1] in _OPENERS
-            and (cut == 1 or body[cut - 2].isspace() or body[cut - 2] in "。！？；")
+            and (cut == 1 or body[cut - 2].isspace() or body[cut - 2] in _CJK_STOPS)
         ):
             cut -= 1
             while cut > 0 and body[cut - 1].isspace():
@@ -300,7 +303,7 @@ def _runs_on(before: str, piece: str, cased: bool = True) -> bool:
 
     Measured with ``bench/bench_sentences.py`` on the gold sentences of every alignment
     development set (docs/alignment.md)."""
-    if before.rstrip("」』”’）》】\"'")[-1:] in ("。", "！", "？", "；"):
+    if before.rstrip(_CJK_CLOSERS).endswith(tuple(_CJK_STOPS)):
         return False  # full-width end punctuation always ends a sentence
     if cased and _first_cased(piece).islower():
         return True
