@@ -30,6 +30,9 @@ from align.text import (
         (b"old\rmac\r", "old\nmac\n"),
         ("donn\u00e9es\n".encode("utf-16"), "donn\u00e9es\n"),
         ("日本語\n".encode(), "日本語\n"),
+        # a lone CR in a file of LF lines (found by the fuzz test: streamed as "\r0")
+        (b"\n\r0", "\n\n0"),
+        (b"a\r\r\nb", "a\n\nb"),
     ],
 )
 def test_read_text_normalises(tmp_path: Path, data: bytes, expected: str) -> None:

@@ -142,14 +142,14 @@ def iter_lines(path: str | os.PathLike[str]) -> Iterator[str]:
             pending = lines.pop()
             for raw in lines:
                 number += 1
-                line = _decode_line(raw, name, number)
-                seen_text = seen_text or bool(line.strip())
-                yield line
+                for line in _decode_line(raw, name, number):
+                    seen_text = seen_text or bool(line.strip())
+                    yield line
         if pending:
             number += 1
-            line = _decode_line(pending, name, number)
-            seen_text = seen_text or bool(line.strip())
-            yield line
+            for line in _decode_line(pending, name, number):
+                seen_text = seen_text or bool(line.strip())
+                yield line
     finally:
         if fh is not sys.stdin.buffer:
             fh.close()
@@ -166,13 +166,16 @@ def _chunks(head: bytes, fh: IO[bytes]) -> Iterator[bytes]:
         yield chunk
 
 
-def _decode_line(raw: bytes, name: str, number: int) -> str:
+def _decode_line(raw: bytes, name: str, number: int) -> list[str]:
+    """One LF-ended line of bytes as text lines: its CRLF's CR dropped, and a lone CR left
+    inside it a line end too, as :func:`read_text` reads it (``\r\n``, then ``\r``)."""
     if b"\x00" in raw:
         raise InputError(f"{name}: looks like a binary file, not text (NUL byte on line {number})")
     try:
-        return raw.decode("utf-8").rstrip("\r")
+        text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
         raise _not_utf8(raw, name, exc, number) from exc
+    return text.removesuffix("\r").split("\r")
 
 
 def iter_paragraphs(lines: Iterator[str]) -> Iterator[str]:
