@@ -7,9 +7,9 @@ consecutive sentences (a space between sentences; nothing between Chinese ones),
 again, and the predicted sentence ends inside each paragraph are compared with the gold ones
 (character offsets, spaces ignored): precision, recall and F1 of the boundaries, per set and
 side. (One paragraph per document would let one unclosed quotation mark, which sentencex
-reads as quoted speech where it does not split, silence a whole book.) Side by side in the same run: sentencex alone (`sentencex.segment`, the library the
-splitter stands on) and `split_sentences` (sentencex, then full-width CJK end punctuation as a
-sentence end, then a lone capital with a full stop — an initial, "M. Dupont" — as no end).
+reads as quoted speech where it does not cut, silence a whole book.) Side by side in the same
+run: sentencex alone (`sentencex.segment`, the library the splitter stands on) and
+`split_sentences` (its rules on top: docs/alignment.md, "Sentence splitting").
 
 The gold segments headings and verse lines of their own (`LIVRE I`, no full stop), which no
 splitter can find in running text: recall is below 1 for both columns alike; compare the

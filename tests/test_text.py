@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import io
 import json
-from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -306,11 +305,16 @@ def test_split_sentences_finds_more_gold_ends_than_sentencex(
     folder: str, side: str, lang: str
 ) -> None:
     """On hand-aligned gold sentences (../shared), re-joined into paragraphs of five and
-    split again: boundary F1 of our splitter above sentencex's alone (what
-    bench/bench_sentences.py measures on every dev set)."""
+    split again: boundary F1 of our splitter above sentencex's alone, scored by
+    bench/bench_sentences.py's own ``score`` (which measures every dev set)."""
+    import sys
+
     from sentencex import segment
 
     from conftest import shared_path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from bench_sentences import score
 
     root = shared_path("data", "alignment-dev", folder)
     files = [root / side] if (root / side).is_file() else sorted(root.glob(f"*/{side}"))
@@ -319,23 +323,9 @@ def test_split_sentences_finds_more_gold_ends_than_sentencex(
         for f in files
     ]
 
-    def ends(sentences: list[str]) -> set[int]:
-        out, at = set(), 0
-        for s in sentences:
-            at += sum(not ch.isspace() for ch in s)
-            out.add(at)
-        return out - {at}
+    def library(text: str, code: str) -> list[str]:
+        return [s.strip() for s in segment(code, text) if s.strip()]
 
-    def f1(split: Callable[[str], list[str]]) -> float:
-        hit = got_n = want_n = 0
-        for gold in documents:
-            for start in range(0, len(gold), 5):
-                chunk = gold[start : start + 5]
-                want, got = ends(chunk), ends(split(("" if lang == "zh" else " ").join(chunk)))
-                hit, got_n, want_n = hit + len(want & got), got_n + len(got), want_n + len(want)
-        p, r = hit / max(got_n, 1), hit / max(want_n, 1)
-        return 2 * p * r / max(p + r, 1e-9)
-
-    ours = f1(lambda text: split_sentences(text, lang))
-    theirs = f1(lambda text: [s.strip() for s in segment(lang, text) if s.strip()])
+    ours = score(split_sentences, lang, documents)["f1"]
+    theirs = score(library, lang, documents)["f1"]
     assert ours > theirs + 0.03, (ours, theirs)
