@@ -289,7 +289,7 @@ def _first_cased(piece: str) -> str:
     return next((ch for ch in piece if ch.isalnum()), "")
 
 
-def _runs_on(before: str, piece: str, cased: bool = True) -> bool:
+def _runs_on(before: str, piece: str, cased: bool) -> bool:
     """Whether sentencex's cut between ``before`` and ``piece`` is no sentence end.
 
     - ``piece`` starts (after quotation marks, brackets, dashes) with a lower-case letter, in
