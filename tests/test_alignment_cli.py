@@ -95,6 +95,28 @@ def test_sentences_segments_running_text_itself(tmp_path: Path) -> None:
     assert result.stderr == ""
 
 
+def test_paragraphs_are_read_from_blank_lines_and_kept_together(tmp_path: Path) -> None:
+    """Running text: paragraphs at blank lines; presplit: a blank line is a boundary on both
+    of its sides. The alignment says it used them, and no bead crosses one."""
+    from align.alignment.io import read_side
+
+    en, de = tmp_path / "en.txt", tmp_path / "de.txt"
+    en.write_text(" ".join(EN[:4]) + "\n\n" + " ".join(EN[4:]) + "\n", encoding="utf-8")
+    de.write_text(" ".join(DE[:4]) + "\n\n" + " ".join(DE[4:]) + "\n", encoding="utf-8")
+    assert read_side(str(en), lang="en").paragraphs == [0, 4]
+    lines = tmp_path / "lines.en"
+    lines.write_text("One.\nTwo.\n\nThree.\n", encoding="utf-8")
+    side = read_side(str(lines), lang="en", presplit=True)
+    assert side.sentences == ["One.", "Two.", "", "Three."]
+    assert side.paragraphs == [0, 2, 3]
+    result = _run("sentences", str(en), str(de), "--src-lang", "en", "--tgt-lang", "de")
+    assert result.exit_code == 0, result.output
+    assert "paragraphs" in result.stderr  # the method's description lists its signals
+    for bead in _beads(result.stdout):
+        src, tgt = (json.loads(side) for side in bead.split(":"))
+        assert not (src and min(src) < 4 <= max(src)) and not (tgt and min(tgt) < 4 <= max(tgt))
+
+
 def test_output_formats_and_atomic_file(pair: tuple[Path, Path], tmp_path: Path) -> None:
     en, de = pair
     common = ["sentences", str(en), str(de), "--presplit", "--method", "embedding", "-q"]

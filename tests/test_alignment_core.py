@@ -298,6 +298,42 @@ def test_a_bead_that_leaves_a_bracket_open_pays_on_that_side() -> None:
     assert term.scores((1, 0), np.array([1]), np.array([0])).tolist() == [-1.0]
 
 
+def test_a_bead_that_takes_sentences_from_two_paragraphs_pays_per_boundary() -> None:
+    from align.alignment.costs import ParagraphTerm
+
+    # Source paragraphs [0, 1] [2] [3, 4]; target [0, 1, 2] [3] (0 and the ends are ignored).
+    term = ParagraphTerm([0, 2, 3, 5], [3], 5, 4)
+    assert len(term) == 1
+    # 2-2 beads ending at (2, 2), (3, 3), (4, 4): source 0-1 inside a paragraph; 1-2 and
+    # 2-3 each cross one source boundary; target 1-2 is inside, 2-3 crosses its boundary.
+    two_two = term.scores((2, 2), np.array([2, 3, 4]), np.array([2, 3, 4]))
+    assert two_two.tolist() == [0.0, -1.0, -2.0]
+    # Source 2-4 cross the boundary at 3 (the one at 2 is where the bead starts).
+    assert term.scores((3, 1), np.array([5]), np.array([4])).tolist() == [-1.0]
+    assert term.scores((1, 1), np.array([3]), np.array([3])).tolist() == [0.0]  # 1-1 never
+    assert term.scores((1, 0), np.array([3]), np.array([2])).tolist() == [0.0]
+
+
+def test_paragraphs_keep_a_merge_inside_its_paragraph() -> None:
+    """The short last sentence of a paragraph, which the translation joined to the sentence
+    before it: lengths alone give it to the next paragraph's bead; with the paragraphs it
+    stays in its own."""
+    from align.alignment import align_texts
+
+    src = ["A long first sentence about the harbour and its boats.", "Yes.",
+           "The second paragraph speaks of the town above the harbour."]  # fmt: skip
+    tgt = ["Une longue phrase sur le port et ses bateaux, oui.",
+           "Le second paragraphe parle de la ville au-dessus du port."]  # fmt: skip
+    plain = align_texts(src, tgt, src_lang="en", tgt_lang="fr", method="length")
+    assert [(b.src, b.tgt) for b in plain.beads] == [((0,), (0,)), ((1, 2), (1,))]
+    kept = align_texts(
+        src, tgt, src_lang="en", tgt_lang="fr", method="length", paragraphs=([0, 2], [0, 1])
+    )
+    assert [(b.src, b.tgt) for b in kept.beads] == [((0, 1), (0,)), ((2,), (1,))]
+    assert "paragraphs" in kept.signals and "paragraphs" not in plain.signals
+    assert kept.meta["paragraph_boundaries"] == 1
+
+
 def test_window_lookup_with_repeated_starts_is_not_taken_for_the_cached_range() -> None:
     """Cells of one row share a source window: starts like [0, 0, 2] have as many entries as
     the cached range [0, 3) but are not it (the shortcut once returned rows 0, 1, 2)."""

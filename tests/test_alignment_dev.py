@@ -168,3 +168,25 @@ def test_a_skip_costs_more_where_the_anchor_gaps_show_few_skips() -> None:
     skips = sum(1 for b in mac.beads if not b.src or not b.tgt)
     assert skips <= 2  # measured 1 (4 with a skip at its ungated cost)
     assert _f1(gold, mac) >= 0.78  # measured 0.788 (0.774 with a skip at its ungated cost)
+
+
+def test_paragraphs_both_texts_share_raise_strict_f1_on_real_gold() -> None:
+    """Text+Berg dev with paragraphs made from its gold (one ends after a gold bead with
+    probability 1/5, as bench/probe_paragraphs.py does; the dev files have none): no
+    predicted bead takes sentences from two paragraphs, and strict F1 rises."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from probe_paragraphs import make_paragraphs
+
+    data = shared_path("data", "textberg-dev")
+    de, fr = read_lines(data / "dev.de"), read_lines(data / "dev.fr")
+    gold = [(b.src, b.tgt) for b in read_beads(str(data / "dev.defr"))]
+    paras = make_paragraphs(gold, len(de), len(fr), 5.0, "agree", seed=0)
+    assert len(paras[0]) > 50  # 76 source, 79 target boundaries
+    plain = align_texts(de, fr, src_lang="de", tgt_lang="fr", method="embedding")
+    kept = align_texts(de, fr, src_lang="de", tgt_lang="fr", method="embedding", paragraphs=paras)
+    src_starts, tgt_starts = set(paras[0]), set(paras[1])
+    for b in kept.beads:
+        assert not src_starts & set(b.src[1:]) and not tgt_starts & set(b.tgt[1:]), b
+    assert _f1(gold, kept) > _f1(gold, plain)  # measured 0.939 -> 0.949

@@ -36,6 +36,7 @@ from align.alignment.costs import (
     Calibration,
     LengthTerm,
     LexicalTerm,
+    ParagraphTerm,
     SimilarityTerm,
 )
 from align.alignment.dp import (
@@ -89,6 +90,12 @@ ONE_SIDED_GAPS = 0.75
 GATED_SKIP = 0.2
 LEXICAL_WEIGHT = 0.6  # per number or name shared by two sentences of a bead (LexicalTerm)
 BRACKET_WEIGHT = 0.1  # per side of a bead that leaves a bracket open (BracketTerm)
+# Per paragraph boundary a bead's sentences cross on one side (ParagraphTerm): with the
+# similarity terms, and on the Gale-Church scale when lengths (and links) are all there is
+# (bench/probe_paragraphs.py: 0.5 as good as 1 where paragraphs agree and half the loss
+# where a boundary falls inside a true bead; on the length scale 5 and 10 give the same).
+PARAGRAPH_WEIGHT = 0.5
+PARAGRAPH_LENGTH_WEIGHT = 5.0
 # Where random pairs and best matches sit (cosine after the margin) for de-fr and zh-en
 # alike; short texts are calibrated towards these.
 TYPICAL = Calibration(0.0, 0.56)
@@ -136,6 +143,7 @@ def align_texts(
     translator: Translator | None = None,
     on_stage: Callable[[str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    paragraphs: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> Alignment:
     """Align two lists of sentences; every sentence ends up in exactly one bead.
 
@@ -147,6 +155,9 @@ def align_texts(
     ``on_stage`` hears "translating FRM -> INTO" (only when a side is translated),
     "embedding", "aligning"; ``on_progress`` the number of sentences translated since
     the last call.
+    ``paragraphs``: where each side's paragraphs begin (sentence indices, as
+    :func:`align.alignment.io.read_side` gives them); a bead that takes sentences from
+    two paragraphs of one side is penalised (:class:`ParagraphTerm`).
     Raises :class:`InputError` for an empty side, :class:`LanguageError` when
     the chosen method does not cover the languages, :class:`NoTranslationPath`
     when ``translation`` is asked for and no model covers the pair.
@@ -167,6 +178,7 @@ def align_texts(
             translator=translator,
             on_stage=on_stage,
             on_progress=on_progress,
+            paragraphs=paragraphs,
         )
 
 
@@ -184,6 +196,7 @@ def _align(
     translator: Translator | None,
     on_stage: Callable[[str], None] | None,
     on_progress: Callable[[int], None] | None,
+    paragraphs: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> Alignment:
     if method not in METHODS:
         raise InputError(f"unknown alignment method {method!r}", f"use one of {', '.join(METHODS)}")
@@ -280,6 +293,7 @@ def _align(
             meta["lexical_links"] = len(lexical)
             scorer.additive = [(lexical, LENGTH_LEXICAL_WEIGHT)]
             signals = ("lexical", "length")
+        para_weight = PARAGRAPH_LENGTH_WEIGHT
     else:
         weights = _term_weights(terms)
         anchors = _anchors(terms, n, m, weights)
@@ -314,6 +328,13 @@ def _align(
             (BracketTerm(src_sents, tgt_sents), BRACKET_WEIGHT),
         ]
         signals = tuple(t.name for t in terms) + ("lexical", "length")
+        para_weight = PARAGRAPH_WEIGHT
+    if paragraphs is not None and para_weight:
+        shared = ParagraphTerm(paragraphs[0], paragraphs[1], n, m)
+        if len(shared):
+            meta["paragraph_boundaries"] = len(shared)
+            scorer.additive = [*scorer.additive, (shared, para_weight)]
+            signals = (*signals, "paragraphs")
     meta["band_cells"] = band.area
     beads = rescore(run_dp(band, shapes, scorer), scorer)
     return Alignment(beads, src_code, tgt_code, method, signals, meta)

@@ -86,6 +86,7 @@ def compare_texts(
     top: int = 10,
     on_stage: Callable[[str], None] | None = None,
     on_progress: Callable[[int], None] | None = None,
+    paragraphs: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> Comparison:
     """Align the two versions and report coverage, similarity and the doubtful places.
 
@@ -103,6 +104,7 @@ def compare_texts(
         models_dir=models_dir,
         on_stage=on_stage,
         on_progress=on_progress,
+        paragraphs=paragraphs,
     )
     src_len = _char_lengths(src_sents, result.src_lang)
     tgt_len = _char_lengths(tgt_sents, result.tgt_lang)

@@ -507,3 +507,46 @@ def _bracket_balance(sentences: Sequence[str]) -> np.ndarray:
         [sum(s.count(ch) for ch in _OPEN) - sum(s.count(ch) for ch in _CLOSE) for s in sentences],
         dtype=np.float64,
     )
+
+
+class ParagraphTerm:
+    """-1 for each paragraph boundary a bead's sentences cross on either side.
+
+    Translators merge and split sentences inside a paragraph, rarely across one, so a
+    bead whose sentences come from two paragraphs of one side is almost always a wrong
+    merge. Each side is judged on its own boundaries: a boundary the other side lacks (a
+    paragraph the translator merged or split) still holds on its own side and asks
+    nothing of the other, while boundaries both sides share make every bead end at them,
+    which is what a paragraph anchor is. ``src_starts`` / ``tgt_starts``: the sentence
+    indices where a paragraph begins (0 and the length of the side are ignored)."""
+
+    name = "paragraphs"
+
+    def __init__(self, src_starts: Sequence[int], tgt_starts: Sequence[int], n: int, m: int):
+        self.src_count, self.src_cum = _boundary_counts(src_starts, n)
+        self.tgt_count, self.tgt_cum = _boundary_counts(tgt_starts, m)
+
+    def __len__(self) -> int:
+        """Internal boundaries on the side that has fewer."""
+        return min(self.src_count, self.tgt_count)
+
+    def scores(self, shape: Shape, ii: np.ndarray, jj: np.ndarray) -> np.ndarray:
+        import numpy as np
+
+        a, b = shape
+        out = np.zeros(ii.shape, dtype=np.float64)
+        if a > 1:  # boundaries strictly inside the bead's source sentences
+            out -= self.src_cum[ii - 1] - self.src_cum[ii - a]
+        if b > 1:
+            out -= self.tgt_cum[jj - 1] - self.tgt_cum[jj - b]
+        return out
+
+
+def _boundary_counts(starts: Sequence[int], n: int) -> tuple[int, np.ndarray]:
+    """How many internal boundaries, and cum[k] = how many are at positions 1..k."""
+    import numpy as np
+
+    at = np.zeros(n + 1, dtype=np.float64)
+    inside = sorted({k for k in starts if 0 < k < n})
+    at[inside] = 1.0
+    return len(inside), np.cumsum(at)

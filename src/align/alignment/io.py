@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from typing import IO, Any
+from typing import IO, Any, NamedTuple
 
 from align import languages as langs
 from align.alignment.beads import Bead, write_beads
@@ -66,16 +66,32 @@ def write_alignment(
         raise ValueError(f"unknown beads format {fmt!r}")
 
 
+class Side(NamedTuple):
+    """One side of a pair as read from its file."""
+
+    sentences: list[str]
+    lang: str
+    paragraphs: list[int]  # the sentence indices where a paragraph begins (0 first)
+
+
 def read_sentences(
     path: str, *, lang: str | None = None, presplit: bool = False
 ) -> tuple[list[str], str]:
-    """Read one side: its sentences and its language (detected when ``lang`` is None).
+    """Read one side: its sentences and its language (:func:`read_side` without the
+    paragraphs)."""
+    side = read_side(path, lang=lang, presplit=presplit)
+    return side.sentences, side.lang
+
+
+def read_side(path: str, *, lang: str | None = None, presplit: bool = False) -> Side:
+    """Read one side: its sentences, its language (detected when ``lang`` is None) and
+    where its paragraphs begin.
 
     ``presplit``: one sentence per line, used as is (blank lines too, so that
-    indices match line numbers); otherwise the text is cut into paragraphs and
-    sentences with the project's segmenter. Raises :class:`InputError` for a
-    missing, binary, non-UTF-8 or empty file, or a language that cannot be
-    detected.
+    indices match line numbers; a blank line is a paragraph boundary on both of its
+    sides); otherwise the text is cut into paragraphs (at blank lines) and sentences
+    with the project's segmenter. Raises :class:`InputError` for a missing, binary,
+    non-UTF-8 or empty file, or a language that cannot be detected.
     """
     from align.errors import InputError
     from align.text import read_text, segment_text
@@ -97,8 +113,12 @@ def read_sentences(
         sentences = text.split("\n")
         if sentences and sentences[-1] == "":
             sentences.pop()
+        blank = [k for k, s in enumerate(sentences) if not s.strip()]
+        starts = sorted({0, *blank, *(k + 1 for k in blank)} - {len(sentences)})
     else:
-        sentences = [seg.text for seg in segment_text(text, lang)]
+        segments = segment_text(text, lang)
+        sentences = [seg.text for seg in segments]
+        starts = [k for k, seg in enumerate(segments) if k == 0 or seg.para != segments[k - 1].para]
     if not sentences:
         raise InputError(f"{path}: has no sentences")
-    return sentences, lang
+    return Side(sentences, lang, starts)

@@ -71,12 +71,12 @@ def compare(
     """
 
     from align.alignment.compare import compare_texts
-    from align.alignment.io import read_sentences
+    from align.alignment.io import read_side
     from align.errors import GateFailed
     from align.formats import render, write_json
 
-    src_sents, src_code = read_sentences(a, lang=src_lang, presplit=presplit)
-    tgt_sents, tgt_code = read_sentences(b, lang=tgt_lang, presplit=presplit)
+    src_sents, src_code, src_paras = read_side(a, lang=src_lang, presplit=presplit)
+    tgt_sents, tgt_code, tgt_paras = read_side(b, lang=tgt_lang, presplit=presplit)
     result = with_progress(
         compare_texts,
         src_sents,
@@ -88,6 +88,7 @@ def compare(
         max_merge=max_merge,
         models_dir=models_dir,
         top=top,
+        paragraphs=(src_paras, tgt_paras),
     )
     summary = result.summary()
     doubts = [d.as_row() for d in result.doubts]

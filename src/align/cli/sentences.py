@@ -170,12 +170,12 @@ def sentences(
     if executor != "local":
         raise InputError("--executor ray aligns many pairs", "use it with --pairs PAIRS.tsv")
     from align.alignment import align_texts
-    from align.alignment.io import read_sentences, write_alignment
+    from align.alignment.io import read_side, write_alignment
     from align.outputs import check_output_file, open_output
 
     check_output_file(output, inputs=[src, tgt])
-    src_sents, src_code = read_sentences(src, lang=src_lang, presplit=presplit)
-    tgt_sents, tgt_code = read_sentences(tgt, lang=tgt_lang, presplit=presplit)
+    src_sents, src_code, src_paras = read_side(src, lang=src_lang, presplit=presplit)
+    tgt_sents, tgt_code, tgt_paras = read_side(tgt, lang=tgt_lang, presplit=presplit)
     result = with_progress(
         align_texts,
         src_sents,
@@ -186,6 +186,7 @@ def sentences(
         method=method,
         max_merge=max_merge,
         models_dir=models_dir,
+        paragraphs=(src_paras, tgt_paras),
     )
     props = {"method": result.description, **_translation_prop(result.meta)}
     with open_output(output, inputs=[src, tgt]) as out:

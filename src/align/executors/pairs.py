@@ -57,6 +57,9 @@ class PairJob:
     max_merge: int
     models_dir: str | None
     engine: str = "auto"
+    # Where each side's paragraphs begin (sentence indices): kept together by the aligner.
+    src_paragraphs: tuple[int, ...] = ()
+    tgt_paragraphs: tuple[int, ...] = ()
 
     @property
     def key(self) -> str:
@@ -65,6 +68,7 @@ class PairJob:
         digest.update(json.dumps([*head, self.engine]).encode())
         for side in (self.src, self.tgt):
             digest.update(b"\x01" + "\x00".join(side).encode())
+        digest.update(json.dumps([self.src_paragraphs, self.tgt_paragraphs]).encode())
         return digest.hexdigest()
 
 
@@ -99,6 +103,7 @@ def align_pair(job: PairJob) -> PairResult:
         max_merge=job.max_merge,
         models_dir=job.models_dir,
         engine=job.engine,
+        paragraphs=(job.src_paragraphs, job.tgt_paragraphs),
     )
     props = {"method": result.description}
     info = result.meta.get("translation")
@@ -167,7 +172,7 @@ def align_pairs(
     on_pair: Callable[[PairResult], None] | None = None,
 ) -> PairsReport:
     """Align every pair of ``pairs_path`` into ``output`` (a directory), one task per pair."""
-    from align.alignment.io import read_sentences
+    from align.alignment.io import read_side
     from align.executors.corpus import make_executor
     from align.outputs import check_output_dir, check_outputs_distinct
 
@@ -184,8 +189,8 @@ def align_pairs(
     )
     jobs = []
     for name, (src, tgt, src_lang, tgt_lang) in zip(names, pairs, strict=True):
-        src_sents, src_code = read_sentences(src, lang=src_lang, presplit=presplit)
-        tgt_sents, tgt_code = read_sentences(tgt, lang=tgt_lang, presplit=presplit)
+        src_sents, src_code, src_paras = read_side(src, lang=src_lang, presplit=presplit)
+        tgt_sents, tgt_code, tgt_paras = read_side(tgt, lang=tgt_lang, presplit=presplit)
         jobs.append(
             PairJob(
                 name,
@@ -199,6 +204,8 @@ def align_pairs(
                 method,
                 max_merge,
                 models_dir,
+                src_paragraphs=tuple(src_paras),
+                tgt_paragraphs=tuple(tgt_paras),
             )
         )
     report = PairsReport(executor=executor, pairs=len(jobs))
