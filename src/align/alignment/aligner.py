@@ -330,10 +330,12 @@ def _align(
         signals = tuple(t.name for t in terms) + ("lexical", "length")
         para_weight = PARAGRAPH_WEIGHT
     if paragraphs is not None and para_weight:
-        shared = ParagraphTerm(paragraphs[0], paragraphs[1], n, m)
-        if len(shared):
-            meta["paragraph_boundaries"] = len(shared)
-            scorer.additive = [*scorer.additive, (shared, para_weight)]
+        # Only where both texts have paragraphs: a text that is one block says nothing about
+        # how the other's paragraphs were translated.
+        kept = ParagraphTerm(paragraphs[0], paragraphs[1], n, m)
+        if len(kept):
+            meta["paragraph_boundaries"] = len(kept)
+            scorer.additive = [*scorer.additive, (kept, para_weight)]
             signals = (*signals, "paragraphs")
     meta["band_cells"] = band.area
     beads = rescore(run_dp(band, shapes, scorer), scorer)

@@ -522,7 +522,9 @@ class ParagraphTerm:
 
     name = "paragraphs"
 
-    def __init__(self, src_starts: Sequence[int], tgt_starts: Sequence[int], n: int, m: int):
+    def __init__(
+        self, src_starts: Sequence[int], tgt_starts: Sequence[int], n: int, m: int
+    ) -> None:
         self.src_count, self.src_cum = _boundary_counts(src_starts, n)
         self.tgt_count, self.tgt_cum = _boundary_counts(tgt_starts, m)
 
