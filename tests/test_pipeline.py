@@ -214,6 +214,11 @@ def test_run_writes_every_output_and_scores_against_the_reference(
     assert [u["en"] for u in units] == t.translations
     beads = (out / "speech.en.ref.beads").read_text(encoding="utf-8").splitlines()
     assert beads == [format_bead(b) for b in t.ref_beads or []]
+    # translation and reference aligned with their paragraphs (the speech's five) together
+    assert t.align_method.endswith("+paragraphs")
+    paras = [run.source.paragraphs[k] for k, text in enumerate(t.translations) if text.strip()]
+    for b in t.ref_beads or []:
+        assert len({paras[i] for i in b.src}) <= 1, b
     tsv = (out / "speech.en.tsv").read_text(encoding="utf-8").splitlines()
     assert tsv[0].split("\t")[:6] == ["row", "src", "tgt", "ref", "score", "flags"]
     assert len(tsv) == 1 + len(t.rows)

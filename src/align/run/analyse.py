@@ -38,7 +38,7 @@ def join_texts(texts: Sequence[str], lang: str) -> str:
 
 # Part of the checkpoint key of a target's analysis (pipeline): a change in how a translation
 # is analysed must not reuse analyses made the old way.
-ANALYSIS = "translation-keeps-source-segmentation; omission-flag|estimate:v1"
+ANALYSIS = "translation-keeps-source-segmentation; omission-flag|estimate:v1; paragraphs"
 
 
 def translated_sentences(translations: Sequence[str]) -> list[list[str]]:
@@ -53,6 +53,7 @@ def analyse_target(
     translations: Sequence[str],
     *,
     reference: Sequence[str] | None = None,
+    reference_paragraphs: Sequence[int] | None = None,
     reference_path: str | None = None,
     signature: str = "",
     engine: str = "",
@@ -65,7 +66,9 @@ def analyse_target(
 
     With ``reference`` (its sentences), the translation is aligned to it and
     scored with sacrebleu over the aligned rows; without, each pair gets the
-    reference-free estimate. ``pivots``: the languages a chain went through (their words
+    reference-free estimate. ``reference_paragraphs``: where the reference's paragraphs
+    begin (sentence indices); with them, the translation (which keeps the source's
+    paragraphs) and the reference are aligned with their paragraphs kept together. ``pivots``: the languages a chain went through (their words
     left in the translation count as untranslated).
     """
     if len(translations) != len(source.sentences):
@@ -96,7 +99,14 @@ def analyse_target(
     ref_beads: list[Bead] | None = None
     method = "exact (translated sentence by sentence)"
     if reference is not None:
-        ref_beads, used = align_sentences(sentences, list(reference), tgt, tgt, align_method)
+        paragraphs = None
+        if reference_paragraphs is not None:
+            paras = [source.paragraphs[k] for k, piece in enumerate(pieces) for _ in piece]
+            starts = [i for i, p in enumerate(paras) if i == 0 or p != paras[i - 1]]
+            paragraphs = (starts, list(reference_paragraphs))
+        ref_beads, used = align_sentences(
+            sentences, list(reference), tgt, tgt, align_method, paragraphs=paragraphs
+        )
         method += f"; translation-reference: {used}"
     rows = compose_rows(beads, ref_beads)
     times["align"] = round(time.perf_counter() - t0, 3)
@@ -163,7 +173,12 @@ def reason_flags(reasons: Sequence[str]) -> list[str]:
 
 
 def align_sentences(
-    src: list[str], tgt: list[str], src_lang: str, tgt_lang: str, method: str = "auto"
+    src: list[str],
+    tgt: list[str],
+    src_lang: str,
+    tgt_lang: str,
+    method: str = "auto",
+    paragraphs: tuple[Sequence[int], Sequence[int]] | None = None,
 ) -> tuple[list[Bead], str]:
     """Align two sentence lists with the alignment room; beads with their scores, and the method.
 
@@ -176,7 +191,9 @@ def align_sentences(
 
     if method == "auto" and langs.normalize(src_lang) == langs.normalize(tgt_lang):
         method = "embedding" if embedding_supported(src_lang) else "length"
-    result = align_texts(src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, method=method)
+    result = align_texts(
+        src, tgt, src_lang=src_lang, tgt_lang=tgt_lang, method=method, paragraphs=paragraphs
+    )
     beads = [
         Bead(b.src, b.tgt, None if b.score is None else round(float(b.score), 4))
         for b in result.beads

@@ -180,10 +180,16 @@ def run_pipeline(
             glossary=terms,
         )
         reference = None
+        ref_paragraphs = None
         if code in ref_texts:
-            reference = [s.text for s in segment_units(ref_texts[code], code, by)]
+            ref_units = segment_units(ref_texts[code], code, by)
+            reference = [s.text for s in ref_units]
             if not reference:
                 raise InputError(f"{ref_paths[code]}: no sentences found")
+            if by != "line":  # each line whole is a unit of its own, not a paragraph
+                ref_paragraphs = [
+                    k for k, s in enumerate(ref_units) if k == 0 or s.para != ref_units[k - 1].para
+                ]
         key = checkpoint_key(
             SCHEMA,
             __version__,
@@ -193,6 +199,8 @@ def run_pipeline(
             translator.signature,
             reference,
             align_method,
+            # The paragraphs the translation-reference alignment keeps together.
+            [src.paragraphs, ref_paragraphs] if ref_paragraphs is not None else None,
             *([memories.key()] if memories is not None else []),
         )
         result = load_checkpoint(checkpoint_path(out, code), key)
@@ -217,6 +225,7 @@ def run_pipeline(
                 code,
                 translations,
                 reference=reference,
+                reference_paragraphs=ref_paragraphs,
                 reference_path=ref_paths.get(code),
                 signature=translator.signature,
                 engine=chain_engines(chain),
