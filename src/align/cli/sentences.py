@@ -58,7 +58,8 @@ def language_options(f: click.decorators.FC) -> click.decorators.FC:
             click.option(
                 "--presplit",
                 is_flag=True,
-                help="Inputs hold one sentence per line; use the lines as they are.",
+                help="Inputs hold one sentence per line; use the lines as they are "
+                "(a blank line still ends a paragraph).",
             ),
             click.option(
                 "--method",
@@ -141,9 +142,11 @@ def sentences(
     align sentences a.txt b.txt --format tmx -o memory.tmx
     align sentences --pairs pairs.tsv -o aligned/ --executor ray
 
-    Indices are 0-based; [] on one side marks an insertion or deletion. The
-    signals used (embedding, translation, overlap, lexical, length) are reported on stderr and
-    in the TMX header. Exit codes: 0 done, 2 bad input or options, 1 failure.
+    Indices are 0-based; [] on one side marks an insertion or deletion. Paragraphs
+    (blank lines) are kept together: a bead takes sentences from two paragraphs of a
+    side only when nothing else fits. The signals used (embedding, translation,
+    overlap, lexical, length, paragraphs) are reported on stderr and in the TMX
+    header. Exit codes: 0 done, 2 bad input or options, 1 failure.
     """
     from align.errors import InputError
 
