@@ -68,8 +68,9 @@ def analyse_target(
     scored with sacrebleu over the aligned rows; without, each pair gets the
     reference-free estimate. ``reference_paragraphs``: where the reference's paragraphs
     begin (sentence indices); with them, the translation (which keeps the source's
-    paragraphs) and the reference are aligned with their paragraphs kept together. ``pivots``: the languages a chain went through (their words
-    left in the translation count as untranslated).
+    paragraphs) and the reference are aligned with their paragraphs kept together.
+    ``pivots``: the languages a chain went through (their words left in the translation
+    count as untranslated).
     """
     if len(translations) != len(source.sentences):
         raise AlignError(
