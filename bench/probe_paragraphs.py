@@ -10,7 +10,8 @@ as real translations do, with probability q per boundary:
   random:q    a boundary is added on one side at any sentence boundary, inside a gold bead
               too: the one case the term must pay for (a sentence merged or split across
               paragraphs), so this column is the term's cost where its premise fails.
-Strict F1 per set, without paragraphs and in each column, in one run.
+Strict F1 per set, without paragraphs and in each column, in one run. Not part of
+``make bench`` (it measures no speed; ten minutes with the caches warm).
 
 Usage: python bench/probe_paragraphs.py [--sets textberg,transread,mac,parice,wmt]
            [--method auto] [--engine auto] [--noise agree,merged:0.5,split:0.5,random:0.25]
