@@ -117,6 +117,21 @@ def test_paragraphs_are_read_from_blank_lines_and_kept_together(tmp_path: Path) 
         assert not (src and min(src) < 4 <= max(src)) and not (tgt and min(tgt) < 4 <= max(tgt))
 
 
+def test_a_sentence_per_paragraph_layout_is_not_taken_for_paragraphs(tmp_path: Path) -> None:
+    """Double-spaced presplit files: every line its own paragraph, so every merge of two
+    sentences (the 2-1 and 1-2 beads of GOLD) would cross one; the layout is recognised and
+    the alignment is the one without paragraphs."""
+    en, de = tmp_path / "en.txt", tmp_path / "de.txt"
+    en.write_text("\n\n".join(EN) + "\n", encoding="utf-8")
+    de.write_text("\n\n".join(DE) + "\n", encoding="utf-8")
+    args = ["--src-lang", "en", "--tgt-lang", "de", "--presplit"]
+    result = _run("sentences", str(en), str(de), *args)
+    assert result.exit_code == 0, result.output
+    assert "paragraphs" not in result.stderr
+    merged = [b for b in _beads(result.stdout) if b.startswith("[2, 3, 4]:") or ":[4, 5, 6]" in b]
+    assert merged == ["[2, 3, 4]:[2]", "[6]:[4, 5, 6]"]  # GOLD's 2-1 and 1-2, the blank inside
+
+
 def test_output_formats_and_atomic_file(pair: tuple[Path, Path], tmp_path: Path) -> None:
     en, de = pair
     common = ["sentences", str(en), str(de), "--presplit", "--method", "embedding", "-q"]
