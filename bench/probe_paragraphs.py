@@ -9,7 +9,10 @@ as real translations do, with probability q per boundary:
   split:q     a boundary is added on one side at another gold bead's end (a paragraph split);
   random:q    a boundary is added on one side at any sentence boundary, inside a gold bead
               too: the one case the term must pay for (a sentence merged or split across
-              paragraphs), so this column is the term's cost where its premise fails.
+              paragraphs), so this column is the term's cost where its premise fails;
+  layout      every sentence its own paragraph on both sides (double-spaced lines), and
+  layout-src  on the source side only: the aligner must recognise the layout and use no
+              boundaries there (PARAGRAPH_MAX_SHARE), so these equal the *none* column.
 Strict F1 per set, without paragraphs and in each column, in one run. Not part of
 ``make bench`` (it measures no speed; ten minutes with the caches warm).
 
@@ -38,6 +41,8 @@ def make_paragraphs(
     gold: Beads, n: int, m: int, k: float, noise: str, seed: int
 ) -> tuple[list[int], list[int]]:
     """Paragraph starts of both sides at gold bead ends, then perturbed by ``noise``."""
+    if noise in ("layout", "layout-src"):
+        return list(range(n)), (list(range(m)) if noise == "layout" else [0, m // 2])
     rng = random.Random(seed)
     kind, _, q_text = noise.partition(":")
     q = float(q_text or 0)
@@ -94,7 +99,7 @@ def main() -> int:
         pairs: dict[str, list[tuple[Beads, Beads]]] = {c: [] for c in cols}
         for d, (_doc, src, tgt, gold, sl, tl) in enumerate(docs):
             for col in cols:
-                for draw in range(1 if col == "none" else args.draws):
+                for draw in range(1 if col in ("none", "layout", "layout-src") else args.draws):
                     paras = None
                     if col != "none":
                         seed = 1000 * draw + d
