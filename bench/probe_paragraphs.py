@@ -10,6 +10,9 @@ as real translations do, with probability q per boundary:
   random:q    a boundary is added on one side at any sentence boundary, inside a gold bead
               too: the one case the term must pay for (a sentence merged or split across
               paragraphs), so this column is the term's cost where its premise fails;
+  independent:q  boundaries that have nothing to do with the translation: each sentence
+              boundary of each side is one with probability q, gold ignored (blank lines
+              that are not paragraphs);
   layout      every sentence its own paragraph on both sides (double-spaced lines), and
   layout-src  on the source side only: the aligner must recognise the layout and use no
               boundaries there (PARAGRAPH_MAX_SHARE), so these equal the *none* column.
@@ -46,6 +49,10 @@ def make_paragraphs(
     rng = random.Random(seed)
     kind, _, q_text = noise.partition(":")
     q = float(q_text or 0)
+    if kind == "independent":
+        return [k for k in range(1, n) if rng.random() < q], [
+            k for k in range(1, m) if rng.random() < q
+        ]
     ends: list[tuple[int, int]] = []
     i = j = 0
     for s, t in gold[:-1]:
@@ -91,12 +98,20 @@ def main() -> int:
     )
     print("| set | docs | " + " | ".join(cols) + " |")
     print("|---|---:|" + "---:|" * len(cols))
+    agreements = [
+        "",
+        "paragraph agreement along the anchors (lowest-highest document):",
+        "",
+        "| set | " + " | ".join(cols) + " |",
+        "|---|" + "---|" * len(cols),
+    ]
     for name in args.sets.split(","):
         docs = bench_align.load_set(name, 300, [0, 600, 1200], 1)  # the bench's slices
         if isinstance(docs, str):
             print(f"skipped {name}: {docs}", file=sys.stderr)
             continue
         pairs: dict[str, list[tuple[Beads, Beads]]] = {c: [] for c in cols}
+        agreement: dict[str, list[float]] = {c: [] for c in cols}
         for d, (_doc, src, tgt, gold, sl, tl) in enumerate(docs):
             for col in cols:
                 for draw in range(1 if col in ("none", "layout", "layout-src") else args.draws):
@@ -109,8 +124,13 @@ def main() -> int:
                         models_dir=bench_align.MODELS, engine=args.engine, paragraphs=paras,
                     )  # fmt: skip
                     pairs[col].append((gold, [(b.src, b.tgt) for b in result.beads]))
+                    if "paragraph_agreement" in result.meta:
+                        agreement[col].append(result.meta["paragraph_agreement"])
         f1 = [score_alignments(pairs[c]).f1_strict for c in cols]
         print(f"| {name} | {len(docs)} | " + " | ".join(f"{x:.4f}" for x in f1) + " |")
+        spans = [f"{min(a):.2f}-{max(a):.2f}" if a else "-" for a in (agreement[c] for c in cols)]
+        agreements.append(f"| {name} | " + " | ".join(spans) + " |")
+    print("\n".join(agreements))
     return 0
 
 

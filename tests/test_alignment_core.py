@@ -317,19 +317,20 @@ def test_a_bead_that_takes_sentences_from_two_paragraphs_pays_per_boundary() -> 
 def test_paragraphs_keep_a_merge_inside_its_paragraph() -> None:
     """The short last sentence of a paragraph, which the translation joined to the sentence
     before it: lengths alone give it to the next paragraph's bead; with the paragraphs it
-    stays in its own."""
+    stays in its own. (Hence the last sentences: a side whose every sentence is its own
+    paragraph is taken for a sentence-per-paragraph layout and gives no boundaries.)"""
     from align.alignment import align_texts
 
     src = ["A long first sentence about the harbour and its boats.", "Yes.",
-           "The second paragraph speaks of the town above the harbour."]  # fmt: skip
+           "The second paragraph speaks of the town above the harbour.", "It ends here."]  # fmt: skip
     tgt = ["Une longue phrase sur le port et ses bateaux, oui.",
-           "Le second paragraphe parle de la ville au-dessus du port."]  # fmt: skip
+           "Le second paragraphe parle de la ville au-dessus du port.", "Il finit ici."]  # fmt: skip
     plain = align_texts(src, tgt, src_lang="en", tgt_lang="fr", method="length")
-    assert [(b.src, b.tgt) for b in plain.beads] == [((0,), (0,)), ((1, 2), (1,))]
+    assert [(b.src, b.tgt) for b in plain.beads][:2] == [((0,), (0,)), ((1, 2), (1,))]
     kept = align_texts(
         src, tgt, src_lang="en", tgt_lang="fr", method="length", paragraphs=([0, 2], [0, 1])
     )
-    assert [(b.src, b.tgt) for b in kept.beads] == [((0, 1), (0,)), ((2,), (1,))]
+    assert [(b.src, b.tgt) for b in kept.beads] == [((0, 1), (0,)), ((2,), (1,)), ((3,), (2,))]
     assert "paragraphs" in kept.signals and "paragraphs" not in plain.signals
     assert kept.meta["paragraph_boundaries"] == 1
 

@@ -101,6 +101,13 @@ PARAGRAPH_LENGTH_WEIGHT = 5.0
 # translator's merge of two sentences crosses a "paragraph", so its boundaries are not used
 # (every sentence its own paragraph on both sides: Text+Berg 0.939 -> 0.706 with the term).
 PARAGRAPH_MAX_SHARE = 0.75
+# ... and none are used when the two texts' paragraphs are seen not to correspond: of the gaps
+# between consecutive 1-1 anchors with a boundary on either side, fewer than this share have
+# one on both (paragraphs a translator merged in half the cases sit near 0.5, blank lines
+# placed without regard to the translation near 0.2; bench/probe_paragraphs.py), counted
+# where at least PARAGRAPH_MIN_GAPS such gaps say so. Without anchors (lengths alone) no check.
+PARAGRAPH_MIN_AGREEMENT = 0.4
+PARAGRAPH_MIN_GAPS = 5
 # Where random pairs and best matches sit (cosine after the margin) for de-fr and zh-en
 # alike; short texts are calibrated towards these.
 TYPICAL = Calibration(0.0, 0.56)
@@ -299,6 +306,7 @@ def _align(
             scorer.additive = [(lexical, LENGTH_LEXICAL_WEIGHT)]
             signals = ("lexical", "length")
         para_weight = PARAGRAPH_LENGTH_WEIGHT
+        anchors: list[tuple[int, int]] = []
     else:
         weights = _term_weights(terms)
         anchors = _anchors(terms, n, m, weights)
@@ -341,6 +349,11 @@ def _align(
             starts if _paragraph_share(starts, size) <= PARAGRAPH_MAX_SHARE else []
             for starts, size in zip(paragraphs, (n, m), strict=True)
         )
+        agreement = _paragraph_agreement(anchors, src_starts, tgt_starts)
+        if agreement is not None:
+            meta["paragraph_agreement"] = round(agreement, 4)
+            if agreement < PARAGRAPH_MIN_AGREEMENT:
+                src_starts = tgt_starts = []
         kept = ParagraphTerm(src_starts, tgt_starts, n, m)
         if len(kept):
             meta["paragraph_boundaries"] = len(kept)
@@ -349,6 +362,26 @@ def _align(
     meta["band_cells"] = band.area
     beads = rescore(run_dp(band, shapes, scorer), scorer)
     return Alignment(beads, src_code, tgt_code, method, signals, meta)
+
+
+def _paragraph_agreement(
+    anchors: Sequence[tuple[int, int]], src_starts: Sequence[int], tgt_starts: Sequence[int]
+) -> float | None:
+    """Of the gaps between consecutive anchors with a paragraph boundary on either side, the
+    share with one on both (None with fewer than PARAGRAPH_MIN_GAPS such gaps): near 1 where
+    the two texts' paragraphs correspond, near chance where they have nothing to do with
+    each other."""
+    import numpy as np
+
+    if len(anchors) < 2 or not src_starts or not tgt_starts:
+        return None
+    a = np.array(anchors)
+    src = np.searchsorted(np.array(sorted(src_starts)), a[:, 0], side="right")
+    tgt = np.searchsorted(np.array(sorted(tgt_starts)), a[:, 1], side="right")
+    # Boundaries k with i1 < k <= i2 between anchors (i1, j1) and (i2, j2).
+    src_gap, tgt_gap = np.diff(src) > 0, np.diff(tgt) > 0
+    either = int(np.sum(src_gap | tgt_gap))
+    return float(np.sum(src_gap & tgt_gap)) / either if either >= PARAGRAPH_MIN_GAPS else None
 
 
 def _paragraph_share(starts: Sequence[int], n: int) -> float:
