@@ -105,7 +105,8 @@ PARAGRAPH_MAX_SHARE = 0.75
 # between consecutive 1-1 anchors with a boundary on either side, fewer than this share have
 # one on both (paragraphs a translator merged in half the cases sit near 0.5, blank lines
 # placed without regard to the translation near 0.2; bench/probe_paragraphs.py), counted
-# where at least PARAGRAPH_MIN_GAPS such gaps say so. Without anchors (lengths alone) no check.
+# where at least PARAGRAPH_MIN_GAPS such gaps say so. Lengths alone have no anchor pass: the
+# 1-1 beads of a first programme without the paragraphs stand in for the anchors.
 PARAGRAPH_MIN_AGREEMENT = 0.4
 PARAGRAPH_MIN_GAPS = 5
 # Where random pairs and best matches sit (cosine after the margin) for de-fr and zh-en
@@ -349,6 +350,11 @@ def _align(
             starts if _paragraph_share(starts, size) <= PARAGRAPH_MAX_SHARE else []
             for starts, size in zip(paragraphs, (n, m), strict=True)
         )
+        if not anchors and src_starts and tgt_starts:
+            # Lengths alone have no anchor pass: the 1-1 beads of a first programme without
+            # the paragraphs stand in for it (a band of lengths costs little to run twice).
+            first = run_dp(band, shapes, scorer)
+            anchors = [(b.src[0], b.tgt[0]) for b in first if len(b.src) == len(b.tgt) == 1]
         agreement = _paragraph_agreement(anchors, src_starts, tgt_starts)
         if agreement is not None:
             meta["paragraph_agreement"] = round(agreement, 4)
