@@ -23,6 +23,10 @@ Usage: python bench/probe_paragraphs.py [--sets textberg,transread,mac,parice,wm
            [--method auto] [--engine auto] [--noise agree,merged:0.5,split:0.5,random:0.25]
            [--k 5] [--draws 3]
 The term's weights are the aligner's (PARAGRAPH_WEIGHT, PARAGRAPH_LENGTH_WEIGHT).
+
+``--cost``: instead, the time of ``--method length`` (whose paragraph check runs the
+programme twice) on Text+Berg dev repeated 20 times, without and with its gold paragraphs,
+twice each, interleaved.
 """
 
 from __future__ import annotations
@@ -79,6 +83,36 @@ def make_paragraphs(
     return sorted(src), sorted(tgt)
 
 
+def cost(k: float) -> int:
+    """Seconds of ``--method length`` on Text+Berg dev x 20, without and with paragraphs."""
+    import time
+
+    from align.alignment import align_texts
+
+    docs = bench_align.load_set("textberg", 300, [0, 600, 1200], 1)
+    if isinstance(docs, str):
+        print(f"skipped: {docs}", file=sys.stderr)
+        return 0
+    _doc, src, tgt, gold, sl, tl = docs[0]
+    src_starts, tgt_starts = make_paragraphs(gold, len(src), len(tgt), k, "agree", seed=0)
+    times = 20
+    big_src, big_tgt = list(src) * times, list(tgt) * times
+    paras = (
+        [x + r * len(src) for r in range(times) for x in src_starts],
+        [x + r * len(tgt) for r in range(times) for x in tgt_starts],
+    )
+    for run in range(4):
+        with_paras = run % 2 == 1
+        start = time.perf_counter()
+        align_texts(
+            big_src, big_tgt, src_lang=sl, tgt_lang=tl, method="length",
+            paragraphs=paras if with_paras else None,
+        )  # fmt: skip
+        label = "with paragraphs" if with_paras else "without"
+        print(f"{len(big_src)} x {len(big_tgt)} {label}: {time.perf_counter() - start:.1f} s")
+    return 0
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--sets", default="textberg,transread,mac,parice,wmt")
@@ -87,7 +121,10 @@ def main() -> int:
     ap.add_argument("--k", type=float, default=5.0)
     ap.add_argument("--draws", type=int, default=3, help="paragraph draws per document")
     ap.add_argument("--engine", default="auto", help="as align sentences --engine")
+    ap.add_argument("--cost", action="store_true", help="time the length path instead")
     args = ap.parse_args()
+    if args.cost:
+        return cost(args.k)
     from align.alignment import align_texts, score_alignments
 
     bench_align.cache_embeddings()

@@ -352,7 +352,8 @@ def _align(
         )
         if not anchors and src_starts and tgt_starts:
             # Lengths alone have no anchor pass: the 1-1 beads of a first programme without
-            # the paragraphs stand in for it (a band of lengths costs little to run twice).
+            # the paragraphs stand in for it. That runs the programme twice (about 2x the
+            # time of lengths alone: bench/probe_paragraphs.py --cost).
             first = run_dp(band, shapes, scorer)
             anchors = [(b.src[0], b.tgt[0]) for b in first if len(b.src) == len(b.tgt) == 1]
         agreement = _paragraph_agreement(anchors, src_starts, tgt_starts)
