@@ -408,6 +408,12 @@ def sentence_separator(lang: str | None) -> str:
     return "" if (lang or "").split("-")[0].lower() in _NO_SPACE_LANGS else " "
 
 
+def paragraph_starts(paras: Sequence[int]) -> list[int]:
+    """Where each paragraph begins: the indices at which the paragraph number of a sequence
+    of units (``Segment.para`` of each) changes, 0 first (none for no units)."""
+    return [k for k, p in enumerate(paras) if k == 0 or p != paras[k - 1]]
+
+
 def join_segments(
     segments: Sequence[Segment], texts: Sequence[str], by: str = "sentence", lang: str | None = None
 ) -> str:

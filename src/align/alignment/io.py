@@ -94,7 +94,7 @@ def read_side(path: str, *, lang: str | None = None, presplit: bool = False) -> 
     non-UTF-8 or empty file, or a language that cannot be detected.
     """
     from align.errors import InputError
-    from align.text import read_text, segment_text
+    from align.text import paragraph_starts, read_text, segment_text
 
     text = read_text(path)
     if lang is None:
@@ -118,7 +118,7 @@ def read_side(path: str, *, lang: str | None = None, presplit: bool = False) -> 
     else:
         segments = segment_text(text, lang)
         sentences = [seg.text for seg in segments]
-        starts = [k for k, seg in enumerate(segments) if k == 0 or seg.para != segments[k - 1].para]
+        starts = paragraph_starts([seg.para for seg in segments])
     if not sentences:
         raise InputError(f"{path}: has no sentences")
     return Side(sentences, lang, starts)

@@ -25,7 +25,7 @@ from align import languages as langs
 from align.errors import AlignError
 from align.run.model import Bead, Metric, Scores, SourceInfo, TargetResult
 from align.run.rows import compose_rows, exact_beads, flag_rows
-from align.text import sentence_separator
+from align.text import paragraph_starts, sentence_separator
 
 # Rows are coloured bad below and good above these estimates (calibrated to sentence
 # chrF / 100 on WMT23 zh-en: see docs/score.md).
@@ -103,8 +103,7 @@ def analyse_target(
         paragraphs = None
         if reference_paragraphs is not None:
             paras = [source.paragraphs[k] for k, piece in enumerate(pieces) for _ in piece]
-            starts = [i for i, p in enumerate(paras) if i == 0 or p != paras[i - 1]]
-            paragraphs = (starts, list(reference_paragraphs))
+            paragraphs = (paragraph_starts(paras), list(reference_paragraphs))
         ref_beads, used = align_sentences(
             sentences, list(reference), tgt, tgt, align_method, paragraphs=paragraphs
         )

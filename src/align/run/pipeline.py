@@ -43,7 +43,7 @@ from align.run.outputs import (
 from align.run.pivots import translate_pivots
 from align.run.rows import FLAG_RULES
 from align.score.estimate import ESTIMATE_FLAG_RULES
-from align.text import UNITS, read_text, segment_units
+from align.text import UNITS, paragraph_starts, read_text, segment_units
 from align.translate.document import term_table, term_warnings
 from align.translate.engine import DecodeOptions, Engines, chain_engines, chain_models
 from align.translate.glossary import GlossaryOptions, TermStats
@@ -187,9 +187,7 @@ def run_pipeline(
             if not reference:
                 raise InputError(f"{ref_paths[code]}: no sentences found")
             if by != "line":  # each line whole is a unit of its own, not a paragraph
-                ref_paragraphs = [
-                    k for k, s in enumerate(ref_units) if k == 0 or s.para != ref_units[k - 1].para
-                ]
+                ref_paragraphs = paragraph_starts([s.para for s in ref_units])
         key = checkpoint_key(
             SCHEMA,
             __version__,
