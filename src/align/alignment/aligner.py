@@ -343,6 +343,7 @@ def _align(
         ]
         signals = tuple(t.name for t in terms) + ("lexical", "length")
         para_weight = PARAGRAPH_WEIGHT
+    path: list[Bead] | None = None  # the programme's path, when already run without paragraphs
     if paragraphs is not None and para_weight:
         # Only where both texts have paragraphs: a text that is one block says nothing about
         # how the other's paragraphs were translated.
@@ -352,10 +353,11 @@ def _align(
         )
         if not anchors and src_starts and tgt_starts:
             # Lengths alone have no anchor pass: the 1-1 beads of a first programme without
-            # the paragraphs stand in for it. That runs the programme twice (about 2x the
-            # time of lengths alone: bench/probe_paragraphs.py --cost).
-            first = run_dp(band, shapes, scorer)
-            anchors = [(b.src[0], b.tgt[0]) for b in first if len(b.src) == len(b.tgt) == 1]
+            # the paragraphs stand in for it. That runs the programme twice when the
+            # paragraphs are then used (about 2x the time of lengths alone:
+            # bench/probe_paragraphs.py --cost); when they are not, that path is the answer.
+            path = run_dp(band, shapes, scorer)
+            anchors = [(b.src[0], b.tgt[0]) for b in path if len(b.src) == len(b.tgt) == 1]
         agreement = _paragraph_agreement(anchors, src_starts, tgt_starts)
         if agreement is not None:
             meta["paragraph_agreement"] = round(agreement, 4)
@@ -366,8 +368,9 @@ def _align(
             meta["paragraph_boundaries"] = len(kept)
             scorer.additive = [*scorer.additive, (kept, para_weight)]
             signals = (*signals, "paragraphs")
+            path = None  # the scorer changed
     meta["band_cells"] = band.area
-    beads = rescore(run_dp(band, shapes, scorer), scorer)
+    beads = rescore(path if path is not None else run_dp(band, shapes, scorer), scorer)
     return Alignment(beads, src_code, tgt_code, method, signals, meta)
 
 
