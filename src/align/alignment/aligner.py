@@ -38,6 +38,7 @@ from align.alignment.costs import (
     LexicalTerm,
     ParagraphTerm,
     SimilarityTerm,
+    internal_boundaries,
 )
 from align.alignment.dp import (
     Band,
@@ -396,7 +397,7 @@ def _paragraph_agreement(
 
 def _paragraph_share(starts: Sequence[int], n: int) -> float:
     """The share of a side's n - 1 sentence boundaries that are paragraph boundaries."""
-    return len({k for k in starts if 0 < k < n}) / (n - 1) if n > 1 else 0.0
+    return len(internal_boundaries(starts, n)) / (n - 1) if n > 1 else 0.0
 
 
 def rescore(beads: Sequence[Bead], scorer: BeadScorer) -> list[Bead]:

@@ -544,11 +544,17 @@ class ParagraphTerm:
         return out
 
 
+def internal_boundaries(starts: Sequence[int], n: int) -> list[int]:
+    """The paragraph starts of a side of ``n`` sentences that are boundaries between two of
+    its sentences (0 and ``n`` are not), sorted, once each."""
+    return sorted({k for k in starts if 0 < k < n})
+
+
 def _boundary_counts(starts: Sequence[int], n: int) -> tuple[int, np.ndarray]:
     """How many internal boundaries, and cum[k] = how many are at positions 1..k."""
     import numpy as np
 
     at = np.zeros(n + 1, dtype=np.float64)
-    inside = sorted({k for k in starts if 0 < k < n})
+    inside = internal_boundaries(starts, n)
     at[inside] = 1.0
     return len(inside), np.cumsum(at)
