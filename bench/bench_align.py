@@ -43,6 +43,7 @@ import resource
 import subprocess
 import sys
 import time
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -113,6 +114,20 @@ def load_set(name: str, zh_lines: int, zh_starts: list[int], zh_seed: int) -> li
     if not (DEV / folder).is_dir():
         return f"{DEV / folder} is absent"
     return _folder_docs(DEV / folder, pair)
+
+
+def bead_ends(
+    beads: Sequence[tuple[Sequence[int], Sequence[int]]],
+) -> list[tuple[int, int]]:
+    """The point (source, target sentences before it) after each bead: past its highest
+    sentence, since a few gold beads are not contiguous (Text+Berg's 291, 293, 294, with
+    292 left out after them)."""
+    i = j = 0
+    out = []
+    for s, t in beads:
+        i, j = max([i, *(k + 1 for k in s)]), max([j, *(k + 1 for k in t)])
+        out.append((i, j))
+    return out
 
 
 def cache_embeddings() -> None:

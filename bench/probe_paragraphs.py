@@ -57,13 +57,7 @@ def make_paragraphs(
         return [k for k in range(1, n) if rng.random() < q], [
             k for k in range(1, m) if rng.random() < q
         ]
-    ends: list[tuple[int, int]] = []
-    i = j = 0
-    for s, t in gold[:-1]:
-        # A bead's end is past its highest sentence: a few gold beads are not contiguous
-        # (Text+Berg's 291, 293, 294 with 292 left out after them).
-        i, j = max([i, *(x + 1 for x in s)]), max([j, *(x + 1 for x in t)])
-        ends.append((i, j))
+    ends = bench_align.bead_ends(gold[:-1])
     src: set[int] = set()
     tgt: set[int] = set()
     for i, j in ends:

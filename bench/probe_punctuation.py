@@ -36,20 +36,10 @@ def disagreeing(beads: Beads, src: Sequence[str], tgt: Sequence[str]) -> int:
     return out
 
 
-def ends(beads: Beads) -> list[tuple[int, int]]:
-    """The point after each bead (past its highest sentence: some gold beads skip one)."""
-    i = j = 0
-    out = []
-    for s, t in beads:
-        i, j = max([i, *(k + 1 for k in s)]), max([j, *(k + 1 for k in t)])
-        out.append((i, j))
-    return out
-
-
 def error_regions(gold: Beads, pred: Beads) -> list[tuple[list[int], list[int]]]:
     """The bead indices of gold and prediction between consecutive shared points, where
     the two differ."""
-    ge, pe = ends(gold), ends(pred)
+    ge, pe = bench_align.bead_ends(gold), bench_align.bead_ends(pred)
     shared = set(ge) & set(pe)
     regions, g, p = [], [], []
     gi = pi = 0
