@@ -74,15 +74,6 @@ class Side(NamedTuple):
     paragraphs: list[int]  # the sentence indices where a paragraph begins (0 first)
 
 
-def read_sentences(
-    path: str, *, lang: str | None = None, presplit: bool = False
-) -> tuple[list[str], str]:
-    """Read one side: its sentences and its language (:func:`read_side` without the
-    paragraphs)."""
-    side = read_side(path, lang=lang, presplit=presplit)
-    return side.sentences, side.lang
-
-
 def read_side(path: str, *, lang: str | None = None, presplit: bool = False) -> Side:
     """Read one side: its sentences, its language (detected when ``lang`` is None) and
     where its paragraphs begin.
