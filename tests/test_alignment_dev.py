@@ -32,6 +32,23 @@ def _doc(folder: Path, beads: int | None = None) -> tuple[list[str], list[str], 
     return src, tgt, gold
 
 
+def _textberg() -> tuple[list[str], list[str], list[Any]]:
+    """Text+Berg dev: German and French sentences and the gold beads."""
+    data = shared_path("data", "textberg-dev")
+    gold = [(b.src, b.tgt) for b in read_beads(str(data / "dev.defr"))]
+    return read_lines(data / "dev.de"), read_lines(data / "dev.fr"), gold
+
+
+def _make_paragraphs() -> Any:
+    """bench/probe_paragraphs.py's paragraphs from gold (what its figures are measured on)."""
+    import sys
+
+    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+    from probe_paragraphs import make_paragraphs
+
+    return make_paragraphs
+
+
 def _f1(gold: list[Any], result: Any) -> float:
     return score_alignments([(gold, [(b.src, b.tgt) for b in result.beads])]).f1_strict
 
@@ -143,9 +160,7 @@ def test_bead_priors_only_where_the_anchor_gaps_show_few_skips() -> None:
     """Gale-Church bead priors help a document whose translator leaves nothing out (a MAC
     chapter: gold has no skip) and would hurt one with real skips (Text+Berg dev: 10 % of its
     gold beads have an empty side); the share of one-sided anchor gaps tells them apart."""
-    data = shared_path("data", "textberg-dev")
-    de, fr = read_lines(data / "dev.de"), read_lines(data / "dev.fr")
-    gold = [(b.src, b.tgt) for b in read_beads(str(data / "dev.defr"))]
+    de, fr, gold = _textberg()
     tb = align_texts(de, fr, src_lang="de", tgt_lang="fr", method="embedding")
     assert tb.meta["one_sided_gaps"] > 0.75  # measured 0.92
     assert not tb.meta["bead_priors"]
@@ -174,14 +189,8 @@ def test_paragraphs_both_texts_share_raise_strict_f1_on_real_gold() -> None:
     """Text+Berg dev with paragraphs made from its gold (one ends after a gold bead with
     probability 1/5, as bench/probe_paragraphs.py does; the dev files have none): no
     predicted bead takes sentences from two paragraphs, and strict F1 rises."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from probe_paragraphs import make_paragraphs
-
-    data = shared_path("data", "textberg-dev")
-    de, fr = read_lines(data / "dev.de"), read_lines(data / "dev.fr")
-    gold = [(b.src, b.tgt) for b in read_beads(str(data / "dev.defr"))]
+    make_paragraphs = _make_paragraphs()
+    de, fr, gold = _textberg()
     paras = make_paragraphs(gold, len(de), len(fr), 5.0, "agree", seed=0)
     assert len(paras[0]) > 50  # 76 source, 79 target boundaries
     plain = align_texts(de, fr, src_lang="de", tgt_lang="fr", method="embedding")
@@ -198,14 +207,8 @@ def test_paragraphs_that_do_not_correspond_are_not_used() -> None:
     side one with probability 0.3) cost Text+Berg dev 0.08 of strict F1 when used; along
     the anchors they agree far less often than paragraphs that correspond, and then the
     alignment is the one without them."""
-    import sys
-
-    sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
-    from probe_paragraphs import make_paragraphs
-
-    data = shared_path("data", "textberg-dev")
-    de, fr = read_lines(data / "dev.de"), read_lines(data / "dev.fr")
-    gold = [(b.src, b.tgt) for b in read_beads(str(data / "dev.defr"))]
+    make_paragraphs = _make_paragraphs()
+    de, fr, gold = _textberg()
     noise = make_paragraphs(gold, len(de), len(fr), 5.0, "independent:0.3", seed=0)
     plain = align_texts(de, fr, src_lang="de", tgt_lang="fr", method="embedding")
     noisy = align_texts(de, fr, src_lang="de", tgt_lang="fr", method="embedding", paragraphs=noise)
