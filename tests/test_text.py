@@ -233,6 +233,49 @@ def test_initials_and_titles_end_no_sentence() -> None:
     ]
 
 
+@pytest.mark.parametrize(
+    ("lang", "first", "second"),
+    [
+        ("es", "Dijo que no.", "Luego se fue."),
+        ("es", "Está bien.", "Vamos."),
+        ("sv", "Jag vet det.", "Han gick hem."),
+        ("nb", "Jeg kan ikke det.", "Hun gikk."),
+        ("nl", "Ik weet dat.", "Hij ging naar huis."),
+        ("da", "Hun kom med.", "Han blev hjemme."),
+        ("cs", "Nevím co.", "Pak odešel."),
+        ("de", "Er sah mich.", "Dann ging er."),
+        ("ca", "Va dir que no.", "Després va marxar."),
+        ("es", "Dijo que no.", "«Luego» se fue."),
+    ],
+)
+def test_a_common_word_in_an_abbreviation_list_still_ends_a_sentence(
+    lang: str, first: str, second: str
+) -> None:
+    """sentencex lists some of the commonest words of a language as abbreviations and never
+    cut after them; a word that common, a full stop and a capital end a sentence."""
+    from sentencex import segment
+
+    text = f"{first} {second}"
+    assert len(list(segment(lang, text))) == 1  # the library's own answer: one sentence
+    assert split_sentences(text, lang) == [first, second]
+
+
+@pytest.mark.parametrize(
+    ("lang", "text"),
+    [
+        ("es", "Era el Sr. García quien vino."),
+        ("de", "Es kostet ca. Tausend Euro."),
+        ("de", "Er kam am Mo. Abend."),
+        ("fi", "Paikalla oli mm. Suomen presidentti."),
+        ("it", "Come mostrato da Rossi et al. Nel 2010 lo si vide."),
+        ("es", "Dijo (que no. Luego) algo."),
+        ("es", "Vive en el no. 5 de la calle."),
+    ],
+)
+def test_real_abbreviations_and_brackets_still_hold(lang: str, text: str) -> None:
+    assert split_sentences(text, lang) == [text]
+
+
 def test_a_piece_in_lower_case_continues_the_sentence_and_keeps_its_spacing() -> None:
     # Spanish "vm." (vuestra merced) is not in sentencex's abbreviations (Candide: 86 cuts)
     text = "Siéntese vm.  en la silla, le dixo. Luego se fue. ¿Quiere vm. vino? Sí."

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import functools
+import math
 import os
 import re
 import sys
@@ -232,7 +234,12 @@ def split_sentences(text: str, lang: str | None = None) -> list[str]:
     no sentence.
     """
     base = (lang or "en").split("-")[0].lower()
-    pieces = [p for sent in _segment(base, text) for p in _CJK_END.split(sent)]
+    pieces = [
+        p
+        for sent in _segment(base, text)
+        for cut in _cut_after_words(base, sent)
+        for p in _CJK_END.split(cut)
+    ]
     starts = [_first_cased(p) for p in pieces if p.strip()][1:]
     upper, lower = sum(c.isupper() for c in starts), sum(c.islower() for c in starts)
     cased = upper >= max(lower, 1)  # a text in lower case throughout has no capital to miss
@@ -282,6 +289,54 @@ def _segment(lang: str, text: str) -> list[str]:
             pieces[i + 1] = pieces[i][cut:] + pieces[i + 1]
             pieces[i] = pieces[i][:cut]
     return pieces
+
+
+# A word, a full stop, space, any opening marks, then a capital: where sentencex left such a
+# point uncut, it took the word for an abbreviation.
+_WORD_STOP = re.compile(r"(?<![^\W_])([^\W\d_]{2,})\.(?=\s+[\"'«“‘„‚‹(\[]*[^\W\d_])")
+#: wordfreq's zipf 6: once in a thousand words of running text.
+_COMMON_LOG_FREQUENCY = math.log(1e-3)
+
+
+@functools.lru_cache(maxsize=64)
+def _common_words(lang: str) -> frozenset[str]:
+    """Words of ``lang`` that are no abbreviation whatever a list says: its closed-class words
+    (:data:`align.detect_evidence.FREQUENT_WORDS`) and the words wordfreq counts at least once
+    in a thousand (empty for a language with neither)."""
+    from align.detect_evidence import FREQUENT_WORDS, word_log_frequencies
+
+    common = {w for w, lf in word_log_frequencies(lang).items() if lf >= _COMMON_LOG_FREQUENCY}
+    return frozenset(common | FREQUENT_WORDS.get(lang, frozenset()))
+
+
+def _cut_after_words(lang: str, piece: str) -> list[str]:
+    """``piece`` cut after each common word that ends in a full stop before a capital.
+
+    sentencex's abbreviation lists hold some of the commonest words of their languages, and
+    it never cuts after them: Spanish *no, con, bien, entre*, Italian *so, la, di, mai*,
+    Swedish and Bokmål *det, med, kan*, Dutch *dat*, Danish *var, med*, Czech *co*, German
+    *mich* (``Dijo que no. Luego se fue.``, ``Jag vet det. Han gick.`` stay one sentence).
+    A word that common (:func:`_common_words`), a full stop and a capital is a sentence end.
+    Inside brackets sentencex's choice stands (see :func:`_segment`), and so does *et al.*"""
+    cuts = []
+    for match in _WORD_STOP.finditer(piece):
+        end = match.end()
+        after = piece[end:].lstrip()
+        if not after or not _first_cased(after).isupper():
+            continue
+        word = match.group(1)
+        head = piece[: match.start()]
+        if word.lower() == "al" and head.rstrip().lower().endswith("et"):
+            continue
+        if head.count("(") + head.count("[") > head.count(")") + head.count("]"):
+            continue
+        if word.lower() not in _common_words(lang):
+            continue
+        cuts.append(end + len(piece[end:]) - len(piece[end:].lstrip()))
+    if not cuts:
+        return [piece]
+    bounds = [0, *cuts, len(piece)]
+    return [piece[a:b] for a, b in zip(bounds, bounds[1:], strict=False) if piece[a:b]]
 
 
 def _first_cased(piece: str) -> str:
