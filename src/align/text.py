@@ -294,6 +294,7 @@ def _segment(lang: str, text: str) -> list[str]:
 # A word, a full stop, space, any opening marks, then a capital: where sentencex left such a
 # point uncut, it took the word for an abbreviation.
 _WORD_STOP = re.compile(r"(?<![^\W_])([^\W\d_]{2,})\.(?=\s+[\"'«“‘„‚‹(\[]*[^\W\d_])")
+_ET = re.compile(r"(?<![^\W_])et\s+$", re.IGNORECASE)  # before "al.": the Latin abbreviation
 #: wordfreq's zipf 6: once in a thousand words of running text.
 _COMMON_LOG_FREQUENCY = math.log(1e-3)
 
@@ -326,7 +327,7 @@ def _cut_after_words(lang: str, piece: str) -> list[str]:
             continue
         word = match.group(1)
         head = piece[: match.start()]
-        if word.lower() == "al" and head.rstrip().lower().endswith("et"):
+        if word.lower() == "al" and _ET.search(head):
             continue
         if head.count("(") + head.count("[") > head.count(")") + head.count("]"):
             continue
