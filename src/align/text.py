@@ -314,7 +314,7 @@ def _cut_after_words(lang: str, piece: str) -> list[str]:
     """``piece`` cut after each common word that ends in a full stop before a capital.
 
     sentencex's abbreviation lists hold some of the commonest words of their languages, and
-    it never cuts after them: Spanish *no, con, bien, entre*, Italian *so, la, di, mai*,
+    it never cuts after them: Spanish *no, con, bien, entre*, Italian *la, di, mai*,
     Swedish and Bokmål *det, med, kan*, Dutch *dat*, Danish *var, med*, Czech *co*, German
     *mich* (``Dijo que no. Luego se fue.``, ``Jag vet det. Han gick.`` stay one sentence).
     A word that common (:func:`_common_words`), a full stop and a capital is a sentence end.
