@@ -321,9 +321,8 @@ def _cut_after_words(lang: str, piece: str) -> list[str]:
     Inside brackets sentencex's choice stands (see :func:`_segment`), and so does *et al.*"""
     cuts = []
     for match in _WORD_STOP.finditer(piece):
-        end = match.end()
-        after = piece[end:].lstrip()
-        if not after or not _first_cased(after).isupper():
+        after = piece[match.end() :].lstrip()  # not empty: the pattern looks ahead to a letter
+        if not _first_cased(after).isupper():
             continue
         word = match.group(1)
         head = piece[: match.start()]
@@ -333,7 +332,7 @@ def _cut_after_words(lang: str, piece: str) -> list[str]:
             continue
         if word.lower() not in _common_words(lang):
             continue
-        cuts.append(end + len(piece[end:]) - len(piece[end:].lstrip()))
+        cuts.append(len(piece) - len(after))  # the next sentence starts after the spaces
     if not cuts:
         return [piece]
     bounds = [0, *cuts, len(piece)]
