@@ -89,14 +89,6 @@ class Scorer:
         os.replace(tmp, CACHE)
 
 
-def ends(beads: list[Bead]) -> list[tuple[int, int]]:
-    out, i, j = [], 0, 0
-    for s, t in beads:
-        i, j = i + len(s), j + len(t)
-        out.append((i, j))
-    return out
-
-
 def rescore(
     pred: list[Bead], text: Any, nmt: Scorer, bead_score: Any, beta: float, lam: float, mode: str
 ) -> list[Bead]:
@@ -202,11 +194,14 @@ def main() -> int:
                 return total
 
             # the error regions: gold's beads against the prediction's, skips left out
-            common, prev = sorted(set(ends(gold_beads)) & set(ends(pred))), (0, 0)
+            common, prev = (
+                sorted(set(bench_align.bead_ends(gold_beads)) & set(bench_align.bead_ends(pred))),
+                (0, 0),
+            )
             for c in common:
 
                 def within(beads: list[Bead], c: tuple[int, int] = c, prev: Any = prev) -> Any:
-                    return [b for b, e in zip(beads, ends(beads), strict=True)
+                    return [b for b, e in zip(beads, bench_align.bead_ends(beads), strict=True)
                             if prev[0] <= e[0] <= c[0] and prev[1] <= e[1] <= c[1] and e != prev]  # fmt: skip
 
                 g, p = within(gold_beads), within(pred)
