@@ -642,3 +642,23 @@ def test_the_english_pronoun_i_is_not_the_welsh_or_croatian_i() -> None:
     assert detect_language("I don't know what I want.").lang == "en"
     assert detect_language("I to je sve što znam.").lang == "hr"  # sentence-initial "I"
     assert detect_language("Rekao je da i on dolazi sutra.").lang == "hr"
+
+
+def test_an_acronym_is_no_word_evidence_in_a_line_of_lower_case() -> None:
+    """The n-grams skip a word with two capitals in a row (an acronym, a name in capitals);
+    the word frequencies read it lowered, where it can be a word: Norwegian *null* (zero),
+    *sta*. So `STA` in a Danish line was Bokmål evidence the n-grams never saw. Now both
+    read the same words; in an all-caps line every word is read, lowered, by both."""
+    import numpy as np
+
+    from align.detect import _word_frequency_scores
+
+    langs = ["da", "nb"]
+    scores = np.zeros(2)
+    with_acronym = _word_frequency_scores("Kommandoen STA er ikke understøttet", langs, scores)
+    without = _word_frequency_scores("Kommandoen er ikke understøttet", langs, scores)
+    assert with_acronym.tolist() == without.tolist()
+    shouted = _word_frequency_scores("KOMMANDOEN STA ER IKKE UNDERSTØTTET", langs, scores)
+    assert shouted.tolist() != without.tolist()  # lowered, "sta" is read: a Bokmål word
+    assert detect_language("Kommandoen STA er ikke understøttet").lang == "da"
+    assert detect_language("Værdien af feltet må ikke være NULL").lang == "da"

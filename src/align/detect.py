@@ -628,18 +628,28 @@ def _word_rows(word: str, prof: _Profiles, initial: bool = True) -> tuple[int, .
     return rows
 
 
+def _shouting(words: Sequence[str]) -> bool:
+    """Whether most letters of ``words`` are in words of capitals (an all-caps headline)."""
+    letters = sum(len(w) for w in words)
+    caps = sum(len(w) for w in words if len(w) > 1 and w.isupper())
+    return caps * 2 > letters
+
+
+def _capitals_run(word: str) -> bool:
+    """Two capitals in a row: an acronym or a name in capitals (NULL, SELinux, SuperLIGA)."""
+    return any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word))
+
+
 def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
     """Rows of the profile n-grams in ``text`` (already reduced to one script's letters)."""
     words = text.translate(prof.normalize).split()
-    letters = sum(len(w) for w in words)
-    caps = sum(len(w) for w in words if len(w) > 1 and w.isupper())
-    shouting = caps * 2 > letters  # an all-caps text: read it in lower case
+    shouting = _shouting(words)  # an all-caps text: read it in lower case
     rows: list[int] = []
     skipped: list[str] = []
     for i, word in enumerate(words):
         if shouting:
             word = word.lower()
-        elif any(a.isupper() and b.isupper() for a, b in itertools.pairwise(word)):
+        elif _capitals_run(word):
             skipped.append(word)  # acronyms and names in capitals say little about the language
             continue
         rows.extend(_word_rows(word, prof, initial=i == 0))
@@ -680,7 +690,12 @@ def _word_frequency_scores(text: str, langs: Sequence[str], scores: np.ndarray) 
     ]
     if len(rivals) < 2:
         return out
-    words = text.lower().split()
+    # The words the n-grams read (step 5): an acronym in a line of lower case is a name, not
+    # a word of the language, though lowered it may be one (STA, NULL: Norwegian "null").
+    words = text.split()
+    if not _shouting(words):
+        words = [w for w in words if not _capitals_run(w)] or words
+    words = [w.lower() for w in words]
     for j in rivals:
         table = _word_frequencies(langs[j])
         out[j] = sum(table.get(w, WORD_FREQ_FLOOR) for w in words)
