@@ -7,6 +7,7 @@ import os
 import subprocess
 import sys
 from collections import Counter
+from pathlib import Path
 
 import pytest
 
@@ -662,3 +663,71 @@ def test_an_acronym_is_no_word_evidence_in_a_line_of_lower_case() -> None:
     assert shouted.tolist() != without.tolist()  # lowered, "sta" is read: a Bokmål word
     assert detect_language("Kommandoen STA er ikke understøttet").lang == "da"
     assert detect_language("Værdien af feltet må ikke være NULL").lang == "da"
+
+
+_NO_AFR_NLD = "Apertium's afr-nld analysers are not installed (make apertium)"
+
+
+def _lexicons_here() -> bool:
+    from align.detect_evidence import lexicon
+
+    return lexicon("af") is not None and lexicon("nl") is not None
+
+
+def test_apertium_lexicons_know_their_own_language() -> None:
+    if not _lexicons_here():
+        pytest.skip(_NO_AFR_NLD)
+    from align.detect_evidence import lexicon
+
+    words = ["posisie", "nie", "weergawe", "positie", "niet", "versie", "huidige"]
+    af, nl = lexicon("af"), lexicon("nl")
+    assert af is not None and nl is not None
+    assert af.known(words) == [True, True, True, False, False, True, True]
+    assert nl.known(words) == [False, False, False, True, True, True, True]
+
+
+# Written for this test. langdetect's Afrikaans profile gives Dutch words (positie, versie,
+# klassieker) more probability than its Dutch profile does, and Afrikaans has no wordfreq
+# list to speak against it: without the lexicons the four Dutch lines marked * were af.
+_DUTCH_AND_AFRIKAANS = [
+    ("Huidige positie van de cursor", "nl"),  # *
+    ("Klassieker wint spannende finale", "nl"),  # *
+    ("Nieuwe versie van de kaart", "nl"),  # *
+    ("Onbekende optie genegeerd", "nl"),  # *
+    ("Het bestand kan niet worden geopend", "nl"),
+    ("Die regering het die begroting goedgekeur", "af"),
+    ("Die polisie soek na die verdagte", "af"),
+    ("Nuwe weergawe van die kaart", "af"),
+    ("Die kolom is nie gevind nie", "af"),
+    ("Wanneer kom die trein?", "af"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), _DUTCH_AND_AFRIKAANS)
+def test_dutch_and_afrikaans_apart_with_the_apertium_lexicons(text: str, lang: str) -> None:
+    if not _lexicons_here():
+        pytest.skip(_NO_AFR_NLD)
+    assert detect_language(text).lang == lang
+
+
+def test_without_the_lexicons_detection_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
+    from align import detect_evidence
+
+    monkeypatch.setattr(detect_evidence, "_lexicons", {"af": None, "nl": None})
+    assert detect_language("Die polisie soek na die verdagte").lang == "af"
+    assert detect_language("Het bestand kan niet worden geopend").lang == "nl"
+
+
+def test_a_lexicon_that_fails_is_no_evidence_and_no_error(tmp_path: Path) -> None:
+    import shutil
+
+    from align.detect_evidence import LT_PROC, Lexicon
+
+    if shutil.which(LT_PROC) is None:
+        pytest.skip(f"{LT_PROC} (Apertium's lttoolbox) is not installed")
+    broken = tmp_path / "not-an-analyser.bin"
+    broken.write_bytes(b"\x00garbage")  # lt-proc reads it as an empty dictionary
+    lex = Lexicon(broken, probe=["de", "het", "een", "niet"])
+    assert lex.known(["woord"]) is None
+    assert lex.known(["woord"]) is None  # stays off, no new process per call
+    assert Lexicon(tmp_path / "missing.bin").known(["woord"]) is None

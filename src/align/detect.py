@@ -122,6 +122,10 @@ WORD_FREQ_FLOOR = -6.5 * 2.302585092994046
 # Only languages within this many nats of the best (after the temperature) are re-ranked by
 # the word frequencies: e^-10 is a posterior of 0.00005.
 WORD_FREQ_MARGIN = 10.0
+# Each word of the unit a contender's morphological lexicon does not know (Apertium's
+# Afrikaans and Dutch analysers: align.detect_evidence.LEXICONS), beyond the contender that
+# knows the most, costs it this many nats (after the temperature). 0 turns the step off.
+LEXICON_WEIGHT = 4.0
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
 _WORD_CACHE = 200_000  # words whose n-gram rows are remembered
@@ -659,6 +663,55 @@ def _ngram_rows(text: str, prof: _Profiles) -> list[int]:
     return rows
 
 
+def _read_words(text: str) -> list[str]:
+    """The words of ``text`` (one script's letters) the n-grams read (step 5), lowered.
+
+    An acronym in a line of lower case is a name, not a word of the language, though lowered
+    it may be one (STA, NULL: Norwegian "null"); an all-caps line is read whole.
+    """
+    words = text.split()
+    if not _shouting(words):
+        words = [w for w in words if not _capitals_run(w)] or words
+    return [w.lower() for w in words]
+
+
+def _lexicon_scores(text: str, langs: Sequence[str], scores: np.ndarray) -> np.ndarray:
+    """Per language of ``langs``: minus the words of the unit its morphological lexicon does
+    not know, beyond the contender that knows the most (0 for the others).
+
+    Contenders are the languages with a lexicon (:data:`align.detect_evidence.LEXICONS`,
+    Apertium's analysers; today Afrikaans and Dutch) within :data:`WORD_FREQ_MARGIN` of the
+    best; with fewer than two nothing changes and no analyser is started. Words of one
+    letter are left out (the pieces of *'n*, *z'n*). Names unknown to both cancel out.
+    """
+    import numpy as np
+
+    from align.detect_evidence import LEXICONS, lexicon
+
+    out = np.zeros(len(langs))
+    best = scores.max()
+    near = [
+        j
+        for j, lang in enumerate(langs)
+        if lang in LEXICONS and scores[j] >= best - WORD_FREQ_MARGIN
+    ]
+    if len(near) < 2:
+        return out
+    words = [w for w in _read_words(text) if len(w) > 1]
+    unknown: dict[int, int] = {}
+    for j in near:
+        lex = lexicon(langs[j])
+        known = lex.known(words) if lex is not None else None
+        if known is not None:
+            unknown[j] = len(words) - sum(known)
+    if len(unknown) < 2:
+        return out
+    least = min(unknown.values())
+    for j, count in unknown.items():
+        out[j] = -(count - least)
+    return out
+
+
 @functools.lru_cache(maxsize=64)
 def _word_frequencies(lang: str) -> dict[str, float]:
     """wordfreq's list for ``lang`` (word -> ln frequency; empty without one), read once."""
@@ -690,12 +743,7 @@ def _word_frequency_scores(text: str, langs: Sequence[str], scores: np.ndarray) 
     ]
     if len(rivals) < 2:
         return out
-    # The words the n-grams read (step 5): an acronym in a line of lower case is a name, not
-    # a word of the language, though lowered it may be one (STA, NULL: Norwegian "null").
-    words = text.split()
-    if not _shouting(words):
-        words = [w for w in words if not _capitals_run(w)] or words
-    words = [w.lower() for w in words]
+    words = _read_words(text)
     for j in rivals:
         table = _word_frequencies(langs[j])
         out[j] = sum(table.get(w, WORD_FREQ_FLOOR) for w in words)
@@ -725,9 +773,12 @@ def _score(
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
     scores = loglik / TEMPERATURE
     scores -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
+    langs = [prof.langs[c] for c in cols]
+    # Both word steps judge the contenders on the standing the n-grams left them.
+    lexical = LEXICON_WEIGHT * _lexicon_scores(text, langs, scores) if LEXICON_WEIGHT else 0.0
     if WORD_FREQ_WEIGHT:
-        langs = [prof.langs[c] for c in cols]
         scores += WORD_FREQ_WEIGHT * _word_frequency_scores(text, langs, scores)
+    scores += lexical
     if prior is not None and PARAGRAPH_PRIOR:
         for j, c in enumerate(cols):
             if prof.langs[c] == prior:

@@ -24,6 +24,15 @@ get no word evidence.
 
 from __future__ import annotations
 
+import atexit
+import contextlib
+import os
+import re
+import select
+import shutil
+import subprocess
+import threading
+from collections.abc import Sequence
 from pathlib import Path
 
 _WORDS: dict[str, str] = {
@@ -188,3 +197,133 @@ def word_log_frequencies(lang: str) -> dict[str, float]:
         for word in words:
             out.setdefault(word, -i * scale)
     return out
+
+
+# --- morphological lexicons (Apertium) --------------------------------------------------------
+
+#: edge code -> (Apertium package, compiled analyser in it), for close languages that wordfreq
+#: cannot separate because one of them has no list: Afrikaans. Both sides of the pair come from
+#: the same kind of source (the afr-nld pair's two monolingual dictionaries, which ``make
+#: apertium`` installs for alignment's Afrikaans bridge), so neither is favoured by coverage.
+LEXICONS: dict[str, tuple[str, str]] = {
+    "af": ("apertium-afr-nld", "afr-nld.automorf.bin"),
+    "nl": ("apertium-afr-nld", "nld-afr.automorf.bin"),
+}
+LT_PROC = "lt-proc"
+_ANALYSIS = re.compile(r"\^[^/$]*/([^$]*)\$")
+_LEXICON_CACHE = 200_000  # words remembered per lexicon
+_ANSWER_SECONDS = 10.0  # an analyser silent this long is switched off
+
+
+def _apertium_datadir() -> Path | None:
+    """Where Apertium's pairs are (``$APERTIUM_DATADIR``, or beside ``lt-proc``)."""
+    datadir = os.environ.get("APERTIUM_DATADIR")
+    if datadir:
+        return Path(datadir)
+    exe = shutil.which(LT_PROC)
+    return None if exe is None else Path(exe).resolve().parent.parent / "share" / "apertium"
+
+
+class Lexicon:
+    """Which words a compiled Apertium analyser knows, asked of one ``lt-proc -z`` process.
+
+    The process is started on first use and kept (one word per request, flushed by a NUL:
+    about 0.1 ms a word, and each word is asked once). It is never a reason for detection to
+    fail: if it cannot be started or dies, :meth:`known` returns ``None`` from then on and
+    the caller goes without this evidence (a word it cuts into several tokens, or answers
+    unreadably, counts as known: no evidence against the language). So does an
+    analyser that knows fewer than half of ``probe`` (the language's commonest words): a
+    damaged file reads as an empty dictionary, which would count every word against its
+    language.
+    """
+
+    def __init__(self, path: Path, probe: Sequence[str] = ()) -> None:
+        self.path = path
+        self._probe = list(probe)
+        self._proc: subprocess.Popen[bytes] | None = None
+        self._pid = 0
+        self._broken = False
+        self._cache: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        if self._proc is None or self._pid != os.getpid():  # a forked child starts its own
+            self._proc = subprocess.Popen(
+                [LT_PROC, "-z", str(self.path)],
+                stdin=subprocess.PIPE,
+                stdout=subprocess.PIPE,
+                stderr=subprocess.DEVNULL,
+            )
+            self._pid = os.getpid()
+            atexit.register(self.close)
+        return self._proc
+
+    def _ask(self, word: str) -> bool:
+        proc = self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        proc.stdin.write(word.encode("utf-8") + b"\0")
+        proc.stdin.flush()
+        buf = b""
+        while not buf.endswith(b"\0"):
+            ready, _, _ = select.select([proc.stdout], [], [], _ANSWER_SECONDS)
+            if not ready:  # an lt-proc that does not answer must not hang detection
+                raise OSError(f"{LT_PROC} gave no answer in {_ANSWER_SECONDS} s")
+            chunk = os.read(proc.stdout.fileno(), 65536)
+            if not chunk:
+                raise OSError(f"{LT_PROC} ended")
+            buf += chunk
+        analyses = _ANALYSIS.findall(buf[:-1].decode("utf-8", "replace"))
+        if len(analyses) != 1:  # cut into several tokens, or unreadable: no evidence either way
+            return True
+        return not analyses[0].startswith("*")
+
+    def known(self, words: Sequence[str]) -> list[bool] | None:
+        """For each word (letters only, lower case): does the analyser know it?"""
+        with self._lock:
+            if self._broken:
+                return None
+            out = []
+            try:
+                if self._probe:
+                    probe, self._probe = self._probe, []
+                    if 2 * sum(self._ask(w) for w in probe) < len(probe):
+                        raise ValueError(f"{self.path} knows too few of its language's words")
+                for word in words:
+                    hit = self._cache.get(word)
+                    if hit is None:
+                        hit = self._ask(word)
+                        if len(self._cache) < _LEXICON_CACHE:
+                            self._cache[word] = hit
+                    out.append(hit)
+            except (OSError, ValueError):
+                self._broken = True
+                self.close()
+                return None
+            return out
+
+    def close(self) -> None:
+        proc, self._proc = self._proc, None
+        if proc is not None and self._pid == os.getpid():
+            with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                if proc.stdin is not None:
+                    proc.stdin.close()
+                proc.wait(timeout=5)
+            if proc.poll() is None:
+                proc.kill()
+
+
+_lexicons: dict[str, Lexicon | None] = {}
+
+
+def lexicon(lang: str) -> Lexicon | None:
+    """The Apertium lexicon of ``lang`` (an edge code), or ``None`` when it has none here."""
+    if lang not in _lexicons:
+        found = None
+        entry = LEXICONS.get(lang)
+        datadir = _apertium_datadir() if entry else None
+        if entry and datadir is not None and shutil.which(LT_PROC):
+            path = datadir / entry[0] / entry[1]
+            if path.is_file():
+                found = Lexicon(path, probe=sorted(FREQUENT_WORDS.get(lang, ()))[:20])
+        _lexicons[lang] = found
+    return _lexicons[lang]
