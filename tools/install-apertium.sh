@@ -12,7 +12,8 @@
 # French, Portuguese, Italian, Romanian. And, as bridges into a language the sentence
 # embeddings cover (so `align sentences` can compare like with like): Icelandic,
 # Macedonian and Basque -> English, Belarusian <-> Russian, Afrikaans <-> Dutch
-# (docs/alignment.md; Debian's apertium-rus-ukr is left out: its tagger aborts on
+# (docs/alignment.md; the afr-nld analysers are also language detection's Afrikaans/Dutch
+# word evidence, docs/detect.md; Debian's apertium-rus-ukr is left out: its tagger aborts on
 # ordinary sentences). Override with APERTIUM_PACKAGES="...".
 # Also GNU gettext: the PO tests check align's output with `msgfmt -c` (docs/formats.md).
 set -euo pipefail
