@@ -55,6 +55,11 @@ EXECUTABLE = "apertium"
 # Where Debian installs the pairs; versions come from dpkg only for data found here.
 SYSTEM_DATADIR = Path("/usr/share/apertium")
 SEPARATOR = "\n\n"
+# Installed modes that are not offered as translation pairs: Debian's apertium-rus-ukr
+# (0.2.1) returns nothing for ordinary sentences, in both directions, or its tagger aborts.
+# `make apertium` installs the package for its two morphological analysers, which language
+# detection reads (align.detect_evidence.LEXICONS); its translation modes stay hidden.
+UNRELIABLE_MODES = frozenset({"rus-ukr", "ukr-rus"})
 MARK_UNKNOWN_ENV = "ALIGN_APERTIUM_MARK_UNKNOWN"
 
 # The variant suffixes (after "_" in a mode name) that are offered, per target
@@ -386,7 +391,7 @@ class ApertiumEngine:
         for mode_file in sorted(directory.glob("*.mode")):
             mode = mode_file.stem
             codes = mode_pair(mode)
-            if codes is None:
+            if codes is None or mode in UNRELIABLE_MODES:
                 continue
             try:
                 text = mode_file.read_text(encoding="utf-8", errors="replace")
