@@ -686,6 +686,51 @@ def test_apertium_lexicons_know_their_own_language() -> None:
     assert nl.known(words) == [False, False, False, True, True, True, True]
 
 
+# Words written for this test: each close language's own, which its group's neighbours do not
+# write that way.
+_OWN_WORDS = {
+    "hr": ["otvaranju"],
+    "sl": ["napaka", "odpiranju"],
+    "uk": ["відкрити", "уряд", "вибори"],
+    "ru": ["открыть", "правительство", "выборы"],
+    "bg": ["правителство", "въпрос"],
+    "mk": ["прашање", "средба", "држава"],
+}
+_GROUPS = {
+    "hr": "sl",
+    "sl": "hr",
+    "uk": "ru bg mk",
+    "ru": "uk bg mk",
+    "bg": "mk ru uk",
+    "mk": "bg ru uk",
+}
+
+
+@pytest.mark.parametrize("lang", sorted(_OWN_WORDS))
+def test_each_close_language_lexicon_knows_its_words_and_not_its_neighbours(lang: str) -> None:
+    from align.detect_evidence import lexicon
+
+    own = lexicon(lang)
+    if own is None:
+        pytest.skip(f"no Apertium analyser for {lang} here (make apertium)")
+    words = _OWN_WORDS[lang]
+    assert own.known(words) == [True] * len(words)
+    for other in _GROUPS[lang].split():
+        neighbour = lexicon(other)
+        if neighbour is not None:
+            assert neighbour.known(words) == [False] * len(words), (lang, other)
+
+
+def test_croatian_and_slovenian_apart_with_the_apertium_lexicons() -> None:
+    from align.detect_evidence import lexicon
+
+    if lexicon("hr") is None or lexicon("sl") is None:
+        pytest.skip("Apertium's hbs-slv analysers are not installed (make apertium)")
+    # Written for this test; without the lexicons the first was sl.
+    assert detect_language("Pogreška pri otvaranju datoteke").lang == "hr"
+    assert detect_language("Napaka pri odpiranju datoteke").lang == "sl"
+
+
 # Written for this test. langdetect's Afrikaans profile gives Dutch words (positie, versie,
 # klassieker) more probability than its Dutch profile does, and Afrikaans has no wordfreq
 # list to speak against it: without the lexicons the four Dutch lines marked * were af.
@@ -713,7 +758,7 @@ def test_dutch_and_afrikaans_apart_with_the_apertium_lexicons(text: str, lang: s
 def test_without_the_lexicons_detection_goes_on(monkeypatch: pytest.MonkeyPatch) -> None:
     from align import detect_evidence
 
-    monkeypatch.setattr(detect_evidence, "_lexicons", {"af": None, "nl": None})
+    monkeypatch.setattr(detect_evidence, "_lexicons", dict.fromkeys(detect_evidence.LEXICONS))
     assert detect_language("Die polisie soek na die verdagte").lang == "af"
     assert detect_language("Het bestand kan niet worden geopend").lang == "nl"
 

@@ -201,16 +201,24 @@ def word_log_frequencies(lang: str) -> dict[str, float]:
 
 # --- morphological lexicons (Apertium) --------------------------------------------------------
 
-#: edge code -> (Apertium package, compiled analyser in it), for close languages that wordfreq
-#: cannot separate because one of them has no list: Afrikaans. Both sides of the pair come from
-#: the same kind of source (the afr-nld pair's two monolingual dictionaries, which ``make
-#: apertium`` installs for alignment's Afrikaans bridge), so neither is favoured by coverage.
+#: edge code -> (Apertium package, compiled analyser in it), for groups of close languages
+#: where the n-grams and wordfreq's lists leave errors (docs/detect.md, step 9b): Afrikaans,
+#: which has no list, against Dutch; Croatian against Slovenian; the four Cyrillic languages.
+#: Each group's analysers come from one kind of source — the two sides of one Apertium pair
+#: (afr-nld, hbs-slv; mkd-bul and rus-ukr for the Cyrillic four) — so coverage favours none
+#: of them much. ``make apertium`` installs the packages.
 LEXICONS: dict[str, tuple[str, str]] = {
     "af": ("apertium-afr-nld", "afr-nld.automorf.bin"),
     "nl": ("apertium-afr-nld", "nld-afr.automorf.bin"),
+    "hr": ("apertium-hbs-slv", "hbs-slv.automorf.bin"),
+    "sl": ("apertium-hbs-slv", "slv-hbs.automorf.bin"),
+    "mk": ("apertium-mkd-bul", "mkd-bul.automorf.bin"),
+    "bg": ("apertium-mkd-bul", "bul-mkd.automorf.bin"),
+    "ru": ("apertium-rus-ukr", "rus-ukr.automorf.bin"),
+    "uk": ("apertium-rus-ukr", "ukr-rus.automorf.bin"),
 }
 LT_PROC = "lt-proc"
-_ANALYSIS = re.compile(r"\^[^/$]*/([^$]*)\$")
+_ANALYSIS = re.compile(r"\^([^/$]*)/([^$]*)\$")
 _LEXICON_CACHE = 200_000  # words remembered per lexicon
 _ANSWER_SECONDS = 10.0  # an analyser silent this long is switched off
 
@@ -227,8 +235,8 @@ def _apertium_datadir() -> Path | None:
 class Lexicon:
     """Which words a compiled Apertium analyser knows, asked of one ``lt-proc -z`` process.
 
-    The process is started on first use and kept (one word per request, flushed by a NUL:
-    about 0.1 ms a word, and each word is asked once). It is never a reason for detection to
+    The process is started on first use and kept (a unit's new words in one request, flushed
+    by a NUL; each word is asked once per process). It is never a reason for detection to
     fail: if it cannot be started or dies, :meth:`known` returns ``None`` from then on and
     the caller goes without this evidence (a word it cuts into several tokens, or answers
     unreadably, counts as known: no evidence against the language). So does an
@@ -258,10 +266,11 @@ class Lexicon:
             atexit.register(self.close)
         return self._proc
 
-    def _ask(self, word: str) -> bool:
+    def _request(self, text: str) -> list[tuple[str, str]]:
+        """(surface form, analyses) of each token lt-proc reads in ``text``."""
         proc = self._start()
         assert proc.stdin is not None and proc.stdout is not None
-        proc.stdin.write(word.encode("utf-8") + b"\0")
+        proc.stdin.write(text.encode("utf-8") + b"\0")
         proc.stdin.flush()
         buf = b""
         while not buf.endswith(b"\0"):
@@ -272,34 +281,44 @@ class Lexicon:
             if not chunk:
                 raise OSError(f"{LT_PROC} ended")
             buf += chunk
-        analyses = _ANALYSIS.findall(buf[:-1].decode("utf-8", "replace"))
-        if len(analyses) != 1:  # cut into several tokens, or unreadable: no evidence either way
-            return True
-        return not analyses[0].startswith("*")
+        return _ANALYSIS.findall(buf[:-1].decode("utf-8", "replace"))
+
+    def _ask(self, words: Sequence[str]) -> list[bool]:
+        """Known or not, for words not yet asked: one request for all of them, the words
+        kept apart by full stops (no multiword entry spans one); word by word when the
+        answer does not line up with the words."""
+        tokens = [t for t in self._request(" . ".join(words)) if t[0] != "."]
+        if [surface for surface, _ in tokens] == list(words):
+            return [not analyses.startswith("*") for _, analyses in tokens]
+        out = []
+        for word in words:
+            answer = self._request(word)
+            # Cut into several tokens, or unreadable: no evidence either way.
+            out.append(len(answer) != 1 or not answer[0][1].startswith("*"))
+        return out
 
     def known(self, words: Sequence[str]) -> list[bool] | None:
         """For each word (letters only, lower case): does the analyser know it?"""
         with self._lock:
             if self._broken:
                 return None
-            out = []
             try:
                 if self._probe:
                     probe, self._probe = self._probe, []
-                    if 2 * sum(self._ask(w) for w in probe) < len(probe):
+                    if 2 * sum(self._ask(probe)) < len(probe):
                         raise ValueError(f"{self.path} knows too few of its language's words")
-                for word in words:
-                    hit = self._cache.get(word)
-                    if hit is None:
-                        hit = self._ask(word)
-                        if len(self._cache) < _LEXICON_CACHE:
-                            self._cache[word] = hit
-                    out.append(hit)
+                new = [w for w in dict.fromkeys(words) if w not in self._cache]
+                if new:
+                    answers = dict(zip(new, self._ask(new), strict=True))
+                    if len(self._cache) < _LEXICON_CACHE:
+                        self._cache.update(answers)
+                else:
+                    answers = {}
+                return [self._cache[w] if w in self._cache else answers[w] for w in words]
             except (OSError, ValueError):
                 self._broken = True
                 self.close()
                 return None
-            return out
 
     def close(self) -> None:
         proc, self._proc = self._proc, None
