@@ -689,6 +689,8 @@ def test_apertium_lexicons_know_their_own_language() -> None:
 # Words written for this test: each close language's own, which its group's neighbours do not
 # write that way.
 _OWN_WORDS = {
+    "da": ["hvad", "nogen"],
+    "nb": ["hva", "noen"],
     "hr": ["otvaranju"],
     "sl": ["napaka", "odpiranju"],
     "uk": ["відкрити", "уряд", "вибори"],
@@ -697,6 +699,8 @@ _OWN_WORDS = {
     "mk": ["прашање", "средба", "држава"],
 }
 _GROUPS = {
+    "da": "nb",
+    "nb": "da",
     "hr": "sl",
     "sl": "hr",
     "uk": "ru bg mk",

@@ -13,8 +13,8 @@
 # embeddings cover (so `align sentences` can compare like with like): Icelandic,
 # Macedonian and Basque -> English, Belarusian <-> Russian, Afrikaans <-> Dutch
 # (docs/alignment.md). For language detection's word evidence between close languages
-# (docs/detect.md, step 9b): the morphological analysers of afr-nld, hbs-slv, mkd-bul and
-# rus-ukr (whose translation modes align hides: its tagger returns nothing on ordinary
+# (docs/detect.md, step 9b): the morphological analysers of afr-nld, dan-nor, hbs-slv,
+# mkd-bul and rus-ukr (whose translation modes align hides: its tagger returns nothing on ordinary
 # sentences). Override with APERTIUM_PACKAGES="...".
 # Also GNU gettext: the PO tests check align's output with `msgfmt -c` (docs/formats.md).
 set -euo pipefail
@@ -24,7 +24,7 @@ apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-spa-cat \
 apertium-fr-es apertium-fra-cat apertium-es-pt apertium-por-cat \
 apertium-spa-ita apertium-cat-ita apertium-es-ro \
 apertium-isl-eng apertium-mkd-eng apertium-eu-en apertium-bel-rus \
-apertium-afr-nld apertium-hbs-slv apertium-mkd-bul apertium-rus-ukr gettext"
+apertium-afr-nld apertium-dan-nor apertium-hbs-slv apertium-mkd-bul apertium-rus-ukr gettext"
 read -r -a PACKAGES <<<"${APERTIUM_PACKAGES:-$DEFAULT_PACKAGES}"
 
 missing=()
