@@ -123,8 +123,8 @@ WORD_FREQ_FLOOR = -6.5 * 2.302585092994046
 # the word frequencies: e^-10 is a posterior of 0.00005.
 WORD_FREQ_MARGIN = 10.0
 # Each word of the unit a contender's morphological lexicon does not know (Apertium's
-# Afrikaans and Dutch analysers: align.detect_evidence.LEXICONS), beyond the contender that
-# knows the most, costs it this many nats (after the temperature). 0 turns the step off.
+# analysers for af/nl, da/nb, hr/sl, mk/bg/ru/uk: align.detect_evidence.LEXICONS), beyond the
+# contender that knows the most, costs it this many nats (after the temperature). 0: off.
 LEXICON_WEIGHT = 4.0
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
@@ -680,8 +680,7 @@ def _lexicon_scores(text: str, langs: Sequence[str], scores: np.ndarray) -> np.n
     not know, beyond the contender that knows the most (0 for the others).
 
     Contenders are the languages with a lexicon (:data:`align.detect_evidence.LEXICONS`,
-    Apertium's analysers; today Afrikaans and Dutch) within :data:`WORD_FREQ_MARGIN` of the
-    best; with fewer than two nothing changes and no analyser is started. Words of one
+    Apertium's analysers for close groups) within :data:`WORD_FREQ_MARGIN` of the best; with fewer than two nothing changes and no analyser is started. Words of one
     letter are left out (the pieces of *'n*, *z'n*). Names unknown to both cancel out.
     """
     import numpy as np
@@ -772,8 +771,8 @@ def _score(
         return [(prof.langs[cols[0]], 1.0)]
     loglik = prof.logp[np.asarray(rows)][:, cols].sum(axis=0, dtype=np.float64)
     scores = loglik / TEMPERATURE
-    scores -= np.asarray(_alphabet_penalty(raw, script, [prof.langs[c] for c in cols]))
     langs = [prof.langs[c] for c in cols]
+    scores -= np.asarray(_alphabet_penalty(raw, script, langs))
     # Both word steps judge the contenders on the standing the n-grams left them.
     lexical = LEXICON_WEIGHT * _lexicon_scores(text, langs, scores) if LEXICON_WEIGHT else 0.0
     if WORD_FREQ_WEIGHT:
