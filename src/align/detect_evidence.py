@@ -1,4 +1,6 @@
-"""Very frequent short words per language: word-level evidence for :mod:`align.detect`.
+"""Word-level evidence for :mod:`align.detect`: very frequent short words per language (below),
+wordfreq's word frequencies, and Apertium's morphological lexicons for close groups
+(:data:`LEXICONS`, :class:`Lexicon`).
 
 langdetect's profiles stop at 3-grams, so they see ``og`` (Danish and Norwegian
 "and") and ``av``/``af`` only as pieces of longer strings, and a short headline
