@@ -780,3 +780,35 @@ def test_a_lexicon_that_fails_is_no_evidence_and_no_error(tmp_path: Path) -> Non
     assert lex.known(["woord"]) is None
     assert lex.known(["woord"]) is None  # stays off, no new process per call
     assert Lexicon(tmp_path / "missing.bin").known(["woord"]) is None
+
+
+_FORK_PROBE = (
+    "import os, sys\n"
+    "from align.detect import detect_language as d\n"
+    "print(d('Nieuwe versie van de kaart').lang, flush=True)\n"
+    "for asks in (False, True):\n"
+    "    pid = os.fork()\n"
+    "    if pid == 0:\n"
+    "        if asks:\n"
+    "            print(d('Nuwe weergawe van die kaart').lang, flush=True)\n"
+    "        sys.exit(0)  # runs atexit: it must not end the parent's lt-proc\n"
+    "    os.waitpid(pid, 0)\n"
+    "print(d('Huidige positie van de cursor').lang, flush=True)\n"
+)
+
+
+def test_a_forked_child_asks_its_own_analyser() -> None:
+    # The parent's lt-proc pipes are copied into a forked child (multiprocessing, Ray's
+    # workers); the child must start its own process, not read the parent's answers. Run in
+    # a fresh interpreter: forking the test process, with other tests' threads, is not safe.
+    if not _lexicons_here() or not hasattr(os, "fork"):
+        pytest.skip(_NO_AFR_NLD)
+    out = subprocess.run(
+        [sys.executable, "-c", _FORK_PROBE],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=ROOT,
+        timeout=120,
+    )
+    assert out.stdout.split() == ["nl", "af", "nl"]

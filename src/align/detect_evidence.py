@@ -326,14 +326,18 @@ class Lexicon:
                 return None
 
     def close(self) -> None:
+        """End the process. It holds nothing to save, so it is not waited for long: a child
+        forked from this process keeps the pipe open and lt-proc would never see its end."""
         proc, self._proc = self._proc, None
         if proc is not None and self._pid == os.getpid():
             with contextlib.suppress(OSError, subprocess.TimeoutExpired):
                 if proc.stdin is not None:
                     proc.stdin.close()
-                proc.wait(timeout=5)
+                proc.wait(timeout=0.2)
             if proc.poll() is None:
                 proc.kill()
+                with contextlib.suppress(OSError, subprocess.TimeoutExpired):
+                    proc.wait(timeout=1)
 
 
 _lexicons: dict[str, Lexicon | None] = {}
