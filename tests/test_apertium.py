@@ -75,8 +75,14 @@ def _pair(engine: ApertiumEngine, source: str, target: str) -> Pair:
         # not a plain two-language direction, or a language outside the table
         ("eco-es-fr", None),
         ("eng-spa-morph", None),
-        ("hbs-eng", None),
         ("eng", None),
+        # Serbo-Croatian: read as Croatian; as a target only its Croatian standard
+        ("hbs-eng", ("hr", "en")),
+        ("hbs-slv", ("hr", "sl")),
+        ("slv-hbs_HR", ("sl", "hr")),
+        ("slv-hbs_SR", None),
+        ("slv-hbs_BS", None),
+        ("slv-hbs", None),
     ],
 )
 def test_mode_pair(mode: str, expected: tuple[str, str] | None) -> None:
@@ -209,6 +215,24 @@ def test_unreliable_modes_are_installed_but_not_offered() -> None:
         pytest.skip("apertium-rus-ukr is not installed (make apertium)")
     assert not present & {pair.name for pair in engine.pairs()}
     assert ("ru", "uk") not in {(p.source, p.target) for p in engine.pairs()}
+
+
+@pytest.mark.apertium
+def test_slovenian_to_croatian_is_offered_and_croatian_to_slovenian_is_not() -> None:
+    engine = _engine()
+    directory = modes_dir()
+    assert directory is not None
+    if not (directory / "slv-hbs_HR.mode").is_file():
+        pytest.skip("apertium-hbs-slv is not installed (make apertium)")
+    directions = {(p.source, p.target): p.name for p in engine.pairs()}
+    assert directions[("sl", "hr")] == "slv-hbs_HR"
+    # hbs-slv reads "je" (is) as a noun in almost every sentence: hidden.
+    assert ("hr", "sl") not in directions
+    out = ApertiumTranslator(_pair(engine, "sl", "hr")).translate(
+        ["Danes je lep dan.", "Mleko je belo."]
+    )
+    # Croatian is ijekavian: lijep, mlijeko, bijelo where Slovenian has lep, mleko, belo.
+    assert out == ["Danas je lijep dan.", "Mlijeko je bijelo."], out
 
 
 @pytest.mark.apertium

@@ -59,7 +59,10 @@ SEPARATOR = "\n\n"
 # (0.2.1) returns nothing for ordinary sentences, in both directions, or its tagger aborts.
 # `make apertium` installs the package for its two morphological analysers, which language
 # detection reads (align.detect_evidence.LEXICONS); its translation modes stay hidden.
-UNRELIABLE_MODES = frozenset({"rus-ukr", "ukr-rus"})
+# Debian's apertium-hbs-slv (0.1.0) reads the commonest Croatian word, "je" (is), as a
+# noun and writes "#podplat" ("sole") for it in nearly every sentence; its Slovenian ->
+# Croatian mode (slv-hbs_HR) is rough but readable and is offered.
+UNRELIABLE_MODES = frozenset({"rus-ukr", "ukr-rus", "hbs-slv"})
 MARK_UNKNOWN_ENV = "ALIGN_APERTIUM_MARK_UNKNOWN"
 
 # The variant suffixes (after "_" in a mode name) that are offered, per target
@@ -70,6 +73,14 @@ VARIANTS: dict[tuple[str, str], str] = {
     ("pt", "BR"): "pt-BR",
     ("ca", "valencia"): "ca-valencia",
 }
+
+# Apertium's codes for a macrolanguage the table splits. ``hbs`` (Serbo-Croatian) is read
+# as Croatian when it is a source (its analysers read Latin script, as Croatian, Bosnian
+# and Latin Serbian are written; Serbian is Cyrillic in the table); as a target only the
+# Croatian standard (``_HR``) is offered: its ``_SR`` output is Latin-script Serbian and
+# the table has no Bosnian, so those and the unsuffixed mode are left out.
+MACRO_SOURCES: dict[str, str] = {"hbs": "hr"}
+MACRO_TARGETS: dict[tuple[str, str], str] = {("hbs", "HR"): "hr"}
 
 # How long the pipeline gets to exit after SIGTERM before its process group is killed.
 TERM_GRACE_SECONDS = 2.0
@@ -82,7 +93,8 @@ def mode_pair(mode: str) -> tuple[str, str] | None:
     """The (source, target) edge codes of an Apertium mode, or ``None`` when it is not offered.
 
     ``eng-spa`` -> (en, es); ``es-fr`` -> (es, fr); ``es-pt_BR`` -> (es, pt-BR);
-    ``eng-cat_valencia`` -> (en, ca-valencia). ``None`` for modes with an
+    ``eng-cat_valencia`` -> (en, ca-valencia); ``slv-hbs_HR`` -> (sl, hr) and
+    ``hbs-eng`` -> (hr, en) (:data:`MACRO_SOURCES`). ``None`` for modes with an
     unlisted variant suffix (``spa-cat_iec2017``), with other than two language
     parts (``eco-es-fr``), or naming a language not in :mod:`align.languages`.
     """
@@ -90,8 +102,13 @@ def mode_pair(mode: str) -> tuple[str, str] | None:
     parts = base_name.split("-")
     if len(parts) != 2:
         return None
+    if parts[1] in MACRO_SOURCES:  # a macrolanguage target: only its listed standards
+        macro = MACRO_TARGETS.get((parts[1], variant))
+        if macro is None:
+            return None
+        parts[1], variant = macro, ""
     try:
-        source = langs.get(parts[0]).code
+        source = langs.get(MACRO_SOURCES.get(parts[0], parts[0])).code
         target = langs.get(parts[1]).code
     except LanguageError:
         return None
