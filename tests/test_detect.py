@@ -725,6 +725,36 @@ def test_each_close_language_lexicon_knows_its_words_and_not_its_neighbours(lang
             assert neighbour.known(words) == [False] * len(words), (lang, other)
 
 
+def test_analysers_asked_at_once_answer_as_each_alone(tmp_path: Path) -> None:
+    # known_by sends every analyser its request before reading any answer: the answers
+    # must be the ones each gives alone, for a short request (sent ahead), a long one
+    # (asked in turn, too long to leave in a pipe), and with a broken analyser among them.
+    import shutil
+
+    from align.detect_evidence import _PIPELINED_CHARS, LT_PROC, Lexicon, known_by, lexicon
+
+    cyrillic = ["ru", "uk", "bg", "mk"]
+    if any(lexicon(lang) is None for lang in cyrillic):
+        pytest.skip("Apertium's rus-ukr and mkd-bul analysers are not installed (make apertium)")
+    alone = [Lexicon(lexicon(lang).path) for lang in cyrillic]  # type: ignore[union-attr]
+    together = [Lexicon(lexicon(lang).path) for lang in cyrillic]  # type: ignore[union-attr]
+    words = [w for lang in cyrillic for w in _OWN_WORDS[lang]]
+    expected = [lex.known(words) for lex in alone]
+    assert known_by(together, words) == expected
+    assert expected[0] == [w in _OWN_WORDS["ru"] for w in words]
+    # Distinct made-up words, then real ones: longer than a pipelined request may be.
+    letters = "абвгдежзиклмнопрстуфхцчшщ"
+    long = [f"зыщ{letters[i // 625]}{letters[i // 25 % 25]}{letters[i % 25]}" for i in range(1500)]
+    long += words
+    assert len(" . ".join(long)) > _PIPELINED_CHARS
+    assert known_by(together, long) == [lex.known(long) for lex in alone]
+    broken = tmp_path / "not-an-analyser.bin"
+    broken.write_bytes(b"\x00garbage")
+    if shutil.which(LT_PROC):
+        mixed = [together[0], Lexicon(broken, probe=["и", "в", "не", "на"]), together[1]]
+        assert known_by(mixed, words) == [expected[0], None, expected[1]]
+
+
 def test_croatian_and_slovenian_apart_with_the_apertium_lexicons() -> None:
     from align.detect_evidence import lexicon
 

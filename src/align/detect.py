@@ -685,7 +685,7 @@ def _lexicon_scores(text: str, langs: Sequence[str], scores: np.ndarray) -> np.n
     """
     import numpy as np
 
-    from align.detect_evidence import LEXICONS, lexicon
+    from align.detect_evidence import LEXICONS, known_by, lexicon
 
     out = np.zeros(len(langs))
     best = scores.max()
@@ -697,10 +697,9 @@ def _lexicon_scores(text: str, langs: Sequence[str], scores: np.ndarray) -> np.n
     if len(near) < 2:
         return out
     words = [w for w in _read_words(text) if len(w) > 1]
+    found = [(j, lex) for j in near if (lex := lexicon(langs[j])) is not None]
     unknown: dict[int, int] = {}
-    for j in near:
-        lex = lexicon(langs[j])
-        known = lex.known(words) if lex is not None else None
+    for (j, _), known in zip(found, known_by([lex for _, lex in found], words), strict=True):
         if known is not None:
             unknown[j] = len(words) - sum(known)
     if len(unknown) < 2:

@@ -35,6 +35,7 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Sequence
+from dataclasses import dataclass
 from pathlib import Path
 
 _WORDS: dict[str, str] = {
@@ -226,6 +227,16 @@ LT_PROC = "lt-proc"
 _ANALYSIS = re.compile(r"\^([^/$]*)/([^$]*)\$")
 _LEXICON_CACHE = 200_000  # words remembered per lexicon
 _ANSWER_SECONDS = 10.0  # an analyser silent this long is switched off
+_PIPELINED_CHARS = 8_000  # a request this long fits in a pipe (64 KiB) as UTF-8
+
+
+@dataclass
+class _Pending:
+    """A :meth:`Lexicon.known` between its two halves: the words asked, and whether the
+    request has been sent already."""
+
+    new: list[str]
+    sent: bool
 
 
 def _apertium_datadir() -> Path | None:
@@ -271,12 +282,16 @@ class Lexicon:
             atexit.register(self.close)
         return self._proc
 
-    def _request(self, text: str) -> list[tuple[str, str]]:
-        """(surface form, analyses) of each token lt-proc reads in ``text``."""
+    def _send(self, text: str) -> None:
         proc = self._start()
-        assert proc.stdin is not None and proc.stdout is not None
+        assert proc.stdin is not None
         proc.stdin.write(text.encode("utf-8") + b"\0")
         proc.stdin.flush()
+
+    def _receive(self) -> list[tuple[str, str]]:
+        """(surface form, analyses) of each token lt-proc read in the request sent."""
+        proc = self._proc
+        assert proc is not None and proc.stdout is not None
         buf = b""
         while not buf.endswith(b"\0"):
             ready, _, _ = select.select([proc.stdout], [], [], _ANSWER_SECONDS)
@@ -288,42 +303,84 @@ class Lexicon:
             buf += chunk
         return _ANALYSIS.findall(buf[:-1].decode("utf-8", "replace"))
 
-    def _ask(self, words: Sequence[str]) -> list[bool]:
-        """Known or not, for words not yet asked: one request for all of them, the words
-        kept apart by full stops (no multiword entry spans one); word by word when the
-        answer does not line up with the words."""
-        tokens = [t for t in self._request(" . ".join(words)) if t[0] != "."]
+    def _request(self, text: str) -> list[tuple[str, str]]:
+        """(surface form, analyses) of each token lt-proc reads in ``text``."""
+        self._send(text)
+        return self._receive()
+
+    @staticmethod
+    def _joined(words: Sequence[str]) -> str:
+        # Full stops keep the words apart: no multiword entry spans one.
+        return " . ".join(words)
+
+    def _lined_up(self, words: Sequence[str], answer: list[tuple[str, str]]) -> list[bool]:
+        """Known or not, per word, from the answer to :meth:`_joined` ``words``; word by
+        word when the answer does not line up with the words."""
+        tokens = [t for t in answer if t[0] != "."]
         if [surface for surface, _ in tokens] == list(words):
             return [not analyses.startswith("*") for _, analyses in tokens]
         out = []
         for word in words:
-            answer = self._request(word)
+            single = self._request(word)
             # Cut into several tokens, or unreadable: no evidence either way.
-            out.append(len(answer) != 1 or not answer[0][1].startswith("*"))
+            out.append(len(single) != 1 or not single[0][1].startswith("*"))
         return out
+
+    def _ask(self, words: Sequence[str]) -> list[bool]:
+        """Known or not, for words not yet asked: one request for all of them."""
+        return self._lined_up(words, self._request(self._joined(words)))
+
+    def _fail(self) -> None:
+        self._broken = True
+        self.close()
+
+    def _begin(self, words: Sequence[str]) -> _Pending | None:
+        """First half of :meth:`known` (the lock held): the probe at first use, then the
+        request for the words not in the cache, sent and not waited for. ``None`` when
+        the analyser is (or now is) switched off."""
+        if self._broken:
+            return None
+        try:
+            if self._probe:
+                probe, self._probe = self._probe, []
+                if 2 * sum(self._ask(probe)) < len(probe):
+                    raise ValueError(f"{self.path} knows too few of its language's words")
+            new = [w for w in dict.fromkeys(words) if w not in self._cache]
+            text = self._joined(new)
+            # A request is written whole before any answer is read: it must fit in the pipe
+            # (the previous one was read to its end, so the pipe is empty); a longer one is
+            # asked in :meth:`_end`, its answer read as it comes.
+            sent = bool(new) and len(text) <= _PIPELINED_CHARS
+            if sent:
+                self._send(text)
+            return _Pending(new, sent)
+        except (OSError, ValueError):
+            self._fail()
+            return None
+
+    def _end(self, words: Sequence[str], pending: _Pending | None) -> list[bool] | None:
+        """Second half of :meth:`known`: the answer to :meth:`_begin`'s request."""
+        if pending is None:
+            return None
+        try:
+            answers: dict[str, bool] = {}
+            if pending.new:
+                found = (
+                    self._lined_up(pending.new, self._receive())
+                    if pending.sent
+                    else self._ask(pending.new)
+                )
+                answers = dict(zip(pending.new, found, strict=True))
+                if len(self._cache) < _LEXICON_CACHE:
+                    self._cache.update(answers)
+            return [self._cache[w] if w in self._cache else answers[w] for w in words]
+        except (OSError, ValueError):
+            self._fail()
+            return None
 
     def known(self, words: Sequence[str]) -> list[bool] | None:
         """For each word (letters only, lower case): does the analyser know it?"""
-        with self._lock:
-            if self._broken:
-                return None
-            try:
-                if self._probe:
-                    probe, self._probe = self._probe, []
-                    if 2 * sum(self._ask(probe)) < len(probe):
-                        raise ValueError(f"{self.path} knows too few of its language's words")
-                new = [w for w in dict.fromkeys(words) if w not in self._cache]
-                if new:
-                    answers = dict(zip(new, self._ask(new), strict=True))
-                    if len(self._cache) < _LEXICON_CACHE:
-                        self._cache.update(answers)
-                else:
-                    answers = {}
-                return [self._cache[w] if w in self._cache else answers[w] for w in words]
-            except (OSError, ValueError):
-                self._broken = True
-                self.close()
-                return None
+        return known_by([self], words)[0]
 
     def close(self) -> None:
         """End the process. It holds nothing to save, so it is not waited for long: a child
@@ -338,6 +395,27 @@ class Lexicon:
                 proc.kill()
                 with contextlib.suppress(OSError, subprocess.TimeoutExpired):
                     proc.wait(timeout=1)
+
+
+def known_by(lexicons: Sequence[Lexicon], words: Sequence[str]) -> list[list[bool] | None]:
+    """:meth:`Lexicon.known` of ``words`` for each lexicon, the requests to all of them sent
+    before any answer is read, so that the analysers work at the same time (the four
+    Cyrillic ones for one unit, on two cores)."""
+    unique = list(dict.fromkeys(lexicons))  # one request per process at a time
+    with contextlib.ExitStack() as held:
+        for lex in sorted(unique, key=id):  # one order, whatever the caller's
+            held.enter_context(lex._lock)
+        pending: list[_Pending | None] = []
+        try:
+            for lex in unique:
+                pending.append(lex._begin(words))
+            answers = {id(lex): lex._end(words, p) for lex, p in zip(unique, pending, strict=True)}
+        except BaseException:
+            # An answer left unread would be read as the next request's: start afresh.
+            for lex in unique:
+                lex.close()
+            raise
+    return [answers[id(lex)] for lex in lexicons]
 
 
 _lexicons: dict[str, Lexicon | None] = {}
