@@ -46,7 +46,8 @@ def worker() -> None:
         start = time.perf_counter()
         got = b.ours(texts)
         seconds = time.perf_counter() - start
-        out[name] = {"s": seconds, "right": sum(g == gold for g, (gold, _) in zip(got, items))}
+        right = sum(g == gold for g, (gold, _) in zip(got, items, strict=True))
+        out[name] = {"s": seconds, "right": right}
     print(json.dumps(out))
 
 
