@@ -227,16 +227,14 @@ LT_PROC = "lt-proc"
 _ANALYSIS = re.compile(r"\^([^/$]*)/([^$]*)\$")
 _LEXICON_CACHE = 200_000  # words remembered per lexicon
 _ANSWER_SECONDS = 10.0  # an analyser silent this long is switched off
-_PIPELINED_CHARS = 8_000  # a request this long fits in a pipe (64 KiB) as UTF-8
 
 
 @dataclass
 class _Pending:
-    """A :meth:`Lexicon.known` between its two halves: the words asked, and whether the
-    request has been sent already."""
+    """A :meth:`Lexicon.known` between its two halves: the words asked (the request for
+    them sent, perhaps not all of it written yet)."""
 
     new: list[str]
-    sent: bool
 
 
 def _apertium_datadir() -> Path | None:
@@ -269,6 +267,7 @@ class Lexicon:
         self._broken = False
         self._cache: dict[str, bool] = {}
         self._lock = threading.Lock()
+        self._unsent = memoryview(b"")  # the part of the request not yet in the pipe
 
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._pid != os.getpid():  # a forked child starts its own
@@ -278,25 +277,45 @@ class Lexicon:
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
             )
+            assert self._proc.stdin is not None
+            # Written without blocking: a request longer than the pipe holds is fed in
+            # while its answer is read (lt-proc stops reading when nobody reads its output).
+            os.set_blocking(self._proc.stdin.fileno(), False)
             self._pid = os.getpid()
+            self._unsent = memoryview(b"")
             atexit.register(self.close)
         return self._proc
 
+    def _write_some(self) -> None:
+        """As much of the request as the pipe takes now."""
+        assert self._proc is not None and self._proc.stdin is not None
+        while self._unsent:
+            try:
+                written = os.write(self._proc.stdin.fileno(), self._unsent)
+            except BlockingIOError:
+                return
+            self._unsent = self._unsent[written:]
+
     def _send(self, text: str) -> None:
-        proc = self._start()
-        assert proc.stdin is not None
-        proc.stdin.write(text.encode("utf-8") + b"\0")
-        proc.stdin.flush()
+        """Start a request: what the pipe takes is written now, the rest by :meth:`_receive`."""
+        self._start()
+        self._unsent = memoryview(text.encode("utf-8") + b"\0")
+        self._write_some()
 
     def _receive(self) -> list[tuple[str, str]]:
         """(surface form, analyses) of each token lt-proc read in the request sent."""
         proc = self._proc
-        assert proc is not None and proc.stdout is not None
+        assert proc is not None and proc.stdout is not None and proc.stdin is not None
         buf = b""
         while not buf.endswith(b"\0"):
-            ready, _, _ = select.select([proc.stdout], [], [], _ANSWER_SECONDS)
-            if not ready:  # an lt-proc that does not answer must not hang detection
+            writing = [proc.stdin] if self._unsent else []
+            ready, can_write, _ = select.select([proc.stdout], writing, [], _ANSWER_SECONDS)
+            if not ready and not can_write:  # an lt-proc that does not answer must not hang
                 raise OSError(f"{LT_PROC} gave no answer in {_ANSWER_SECONDS} s")
+            if can_write:
+                self._write_some()
+            if not ready:
+                continue
             chunk = os.read(proc.stdout.fileno(), 65536)
             if not chunk:
                 raise OSError(f"{LT_PROC} ended")
@@ -336,8 +355,9 @@ class Lexicon:
 
     def _begin(self, words: Sequence[str]) -> _Pending | None:
         """First half of :meth:`known` (the lock held): the probe at first use, then the
-        request for the words not in the cache, sent and not waited for. ``None`` when
-        the analyser is (or now is) switched off."""
+        request for the words not in the cache, sent and not waited for (what the pipe does
+        not take yet is written while the answer is read). ``None`` when the analyser is
+        (or now is) switched off."""
         if self._broken:
             return None
         try:
@@ -346,14 +366,9 @@ class Lexicon:
                 if 2 * sum(self._ask(probe)) < len(probe):
                     raise ValueError(f"{self.path} knows too few of its language's words")
             new = [w for w in dict.fromkeys(words) if w not in self._cache]
-            text = self._joined(new)
-            # A request is written whole before any answer is read: it must fit in the pipe
-            # (the previous one was read to its end, so the pipe is empty); a longer one is
-            # asked in :meth:`_end`, its answer read as it comes.
-            sent = bool(new) and len(text) <= _PIPELINED_CHARS
-            if sent:
-                self._send(text)
-            return _Pending(new, sent)
+            if new:
+                self._send(self._joined(new))
+            return _Pending(new)
         except (OSError, ValueError):
             self._fail()
             return None
@@ -365,11 +380,7 @@ class Lexicon:
         try:
             answers: dict[str, bool] = {}
             if pending.new:
-                found = (
-                    self._lined_up(pending.new, self._receive())
-                    if pending.sent
-                    else self._ask(pending.new)
-                )
+                found = self._lined_up(pending.new, self._receive())
                 answers = dict(zip(pending.new, found, strict=True))
                 if len(self._cache) < _LEXICON_CACHE:
                     self._cache.update(answers)
