@@ -645,6 +645,24 @@ def test_the_english_pronoun_i_is_not_the_welsh_or_croatian_i() -> None:
     assert detect_language("Rekao je da i on dolazi sutra.").lang == "hr"
 
 
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Written for this test. Welsh writes its commonest words as clitics after a vowel:
+        # 'r (the: i'r, o'r, mae'r) and 'w (to his / her / their: i'w). Read as letters they
+        # are the words "r" and "w", and Polish lists "w" (in): "Pa liw i'w ddewis" was pl.
+        ("Pa liw i'w ddewis", "cy"),
+        ("Pa opsiynau i'w gosod", "cy"),
+        ("Methu cadw'r ffeil", "cy"),
+        ("Dyma'r newyddion o'r Senedd", "cy"),
+        ("Kot siedzi w oknie", "pl"),
+        ("W domu i w pracy", "pl"),
+    ],
+)
+def test_welsh_clitics_are_welsh_words(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
 def test_an_acronym_is_no_word_evidence_in_a_line_of_lower_case() -> None:
     """The n-grams skip a word with two capitals in a row (an acronym, a name in capitals);
     the word frequencies read it lowered, where it can be a word: Norwegian *null* (zero),

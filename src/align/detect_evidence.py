@@ -49,7 +49,7 @@ _WORDS: dict[str, str] = {
     "cs": "a v se na je že s z do o to k i jako ale pro po by jsou jsem od za jak tak které "
     "který byl být co už není ve ze při jen než ještě ne si mu ho jeho jsme",
     "cy": "y yr a ac i o yn ar mae ei eu am gan wedi bod ddim fel hyn ond roedd oedd hefyd "
-    "gyda ni chi nhw fy dy ein eich",
+    "gyda ni chi nhw fy dy ein eich r w",
     "da": "og i at det er en et til af på som med den for de har ikke der var sig om men fra "
     "han hun vi kan vil blev efter også nu hvad mig dig jeg være kun hvor skal mod end ud op "
     "meget eller noget siger bare",
