@@ -43,6 +43,9 @@ LANGS: dict[str, tuple[str, ...]] = {
     "zh-Hans": ("zh_CN",),
     "zh-Hant": ("zh_TW", "zh_HK"),
 }
+# Languages added to the probe later, drawn after the others with their own seed, so that the
+# messages drawn for the first ones stay the same: Serbian (Cyrillic; sr@latin left out).
+LATER: dict[str, tuple[str, ...]] = {"sr": ("sr",)}
 _PLACEHOLDER = re.compile(
     r"%(?:\d+\$)?[-+ #0']*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t|I64|PRI\w+)?[diouxXeEfgGcsSpm%]"
     r"|\{[^{}]*\}|\$\{?\w+\}?|<[^<>]*>|&\w+;|\\[nt]"
@@ -105,6 +108,14 @@ def main() -> int:
         items += [(code, t) for t in rng.sample(pool, min(args.per_lang, len(pool)))]
     pool = sorted(t for t in english if usable(t))
     items += [("en", t) for t in rng.sample(pool, min(args.per_lang, len(pool)))]
+    for code, dirs in sorted(LATER.items()):
+        found, _ = messages(dirs)
+        pool = sorted(t for t in found if usable(t) and t not in english)
+        if len(pool) < 10:
+            skipped.append(f"{code} ({len(pool)})")
+            continue
+        later = random.Random(code)
+        items += [(code, t) for t in later.sample(pool, min(args.per_lang, len(pool)))]
     if skipped:
         print("skipped (fewer than 10 usable messages): " + ", ".join(skipped))
     texts = [t for _, t in items]

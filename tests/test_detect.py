@@ -616,9 +616,10 @@ def test_deterministic_across_processes() -> None:
 
 def test_detectable_languages_cover_langdetect_and_scripts() -> None:
     langs = detectable_languages()
-    # langdetect's 55 profiles (zh-cn/zh-tw as zh-Hans/zh-Hant) and 5 scripts it has no profile for
-    assert len(langs) == 55 + 5
-    assert {"en", "nb", "zh-Hans", "zh-Hant", "ka", "hy", "km"} <= set(langs)
+    # langdetect's 55 profiles (zh-cn/zh-tw as zh-Hans/zh-Hant), 5 scripts it has no profile
+    # for, and Serbian (Cyrillic, told from Macedonian by its letters and words)
+    assert len(langs) == 55 + 5 + 1
+    assert {"en", "nb", "zh-Hans", "zh-Hant", "ka", "hy", "km", "sr"} <= set(langs)
 
 
 def test_importing_the_cli_module_stays_light() -> None:
@@ -661,6 +662,34 @@ def test_the_english_pronoun_i_is_not_the_welsh_or_croatian_i() -> None:
 )
 def test_welsh_clitics_are_welsh_words(text: str, lang: str) -> None:
     assert detect_language(text).lang == lang
+
+
+# Written for this test. langdetect has no Serbian profile, and of the Cyrillic languages
+# it has only Macedonian writes ј љ њ џ: every Serbian line was mk.
+_SERBIAN_AND_MACEDONIAN = [
+    ("Ђорђе је рекао да ће доћи сутра.", "sr"),  # ђ, ћ: Serbian letters
+    ("Не могу да пронађем датотеку", "sr"),  # ђ where the n-grams said Russian
+    ("Ово је тест српског језика и он је веома леп.", "sr"),  # је (is)
+    ("Програм не може да се покрене без датотеке са подешавањима.", "sr"),  # са (with)
+    ("Ова е тест на македонскиот јазик.", "mk"),  # е (is)
+    ("Треба да сте root за да ја извршите оваа програма", "mk"),  # сте: both; оваа: mk
+    ("Владата донесе нов закон за даноците", "mk"),
+    ("Это тест на русском языке.", "ru"),
+]
+
+
+@pytest.mark.parametrize(("text", "lang"), _SERBIAN_AND_MACEDONIAN)
+def test_serbian_cyrillic_apart_from_macedonian(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+def test_serbian_follows_the_candidates() -> None:
+    serbian, macedonian = "Ово је тест српског језика.", "Ова е тест на јазикот."
+    assert "sr" in detectable_languages()
+    assert detect_language(serbian, candidates=["sr", "ru"]).lang == "sr"
+    assert detect_language(macedonian, candidates=["sr", "ru"]).lang != "mk"  # mk not allowed
+    assert detect_language(serbian, candidates=["mk", "ru"]).lang == "mk"  # sr not allowed
+    assert detect_language(serbian, candidates=["ru", "uk"]).lang in ("ru", "uk")
 
 
 def test_an_acronym_is_no_word_evidence_in_a_line_of_lower_case() -> None:

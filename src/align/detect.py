@@ -40,6 +40,9 @@ How a unit of text is decided, in order:
    ``skjer``, where 3-grams cannot.
 7. Detecting by sentence, the paragraph's language gets a mild prior,
    :data:`PARAGRAPH_PRIOR` nats, in each of its sentences.
+8. Serbian Cyrillic, which has no profile, is read off Macedonian's answer (the only
+   profiled language with ј љ њ џ) by its letters ђ ћ and its commonest words
+   (:func:`_serbian_variant`).
 
 ``candidates`` restricts the answer to some languages (e.g. those of the
 installed models); a text whose script none of them is written in is ``und``.
@@ -595,7 +598,7 @@ def _frequent_word_columns(langs: Sequence[str], normalize: dict[int, str]) -> d
 
 def detectable_languages() -> tuple[str, ...]:
     """Every edge code the detector can answer, sorted."""
-    found = set(_profiles().langs) | set(SCRIPT_LANG.values()) | {"zh-Hans", "zh-Hant"}
+    found = set(_profiles().langs) | set(SCRIPT_LANG.values()) | {"zh-Hans", "zh-Hant", "sr"}
     return tuple(sorted(found))
 
 
@@ -813,6 +816,55 @@ def _only_script(text: str, script: str) -> str:
     return text.translate(table)
 
 
+# Serbian Cyrillic (no langdetect profile). Of the profiled Cyrillic languages only
+# Macedonian writes ј љ њ џ, so Serbian text scores as Macedonian; the two alphabets differ
+# in ђ ћ (Serbian) against ѓ ќ ѕ (Macedonian), and Serbian has none of the letters of
+# Russian, Ukrainian, Bulgarian and Belarusian beyond them. Where neither letter pair shows,
+# the commonest words that only one of the two writes decide (Serbian је "is", у "in", са
+# "with", бити "to be" — Macedonian has no infinitive; Macedonian е, во, со, and the forms
+# with ќ and ѓ); words both write (сте, да, за, се, ја, што) count for neither.
+SERBIAN_LETTERS = frozenset("ђћ")
+MACEDONIAN_LETTERS = frozenset("ѓќѕ")
+_NOT_SERBIAN = frozenset("ѓќѕйщъьыэюяёіїєґў")
+_SERBIAN_WORDS = frozenset({
+    "је", "у", "су", "сам", "смо", "није", "ће", "бити", "који", "које", "шта", "као", "када",
+    "где", "сада", "већ", "још", "јер", "због", "између", "са", "ову", "ове", "овај", "ништа",
+    "уместо", "сви", "све", "много",
+})  # fmt: skip
+_MACEDONIAN_WORDS = frozenset({
+    "е", "во", "со", "ќе", "сум", "сме", "кој", "кое", "тоа", "тие", "таа", "каде", "кога",
+    "сега", "веќе", "уште", "меѓу", "кон", "ги", "го", "оваа", "овој", "овие", "сите", "многу",
+})  # fmt: skip
+
+
+def _is_serbian(text: str) -> bool:
+    """Cyrillic ``text`` in Serbian's alphabet, with Serbian's letters or more of its words
+    than of Macedonian's."""
+    letters = set(text.lower())
+    if letters & _NOT_SERBIAN:
+        return False
+    if letters & SERBIAN_LETTERS:
+        return True
+    words = re.findall(r"[^\W\d_]+", text.lower())
+    return sum(w in _SERBIAN_WORDS for w in words) > sum(w in _MACEDONIAN_WORDS for w in words)
+
+
+def _serbian_variant(
+    text: str, ranked: list[tuple[str, float]], allowed: frozenset[str] | None
+) -> list[tuple[str, float]]:
+    """``ranked`` with Macedonian read as Serbian where the text is Serbian (Macedonian's
+    profile stands for both), or with the answer read as Serbian whatever it was where the
+    text writes ђ or ћ and no letter Serbian lacks; Macedonian dropped where only Serbian
+    was allowed."""
+    letters = set(text.lower())
+    serbian_letters = bool(letters & SERBIAN_LETTERS) and not letters & _NOT_SERBIAN
+    if ranked and (serbian_letters or (ranked[0][0] == "mk" and _is_serbian(text))):
+        ranked = [("sr", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "sr"]
+    if allowed is not None and "mk" not in allowed:
+        ranked = [(c, p) for c, p in ranked if c != "mk"]
+    return ranked
+
+
 def _decide(
     text: str, script: str, allowed: frozenset[str] | None, top: int, prior: str | None = None
 ) -> tuple[str, float, list[tuple[str, float]]]:
@@ -839,7 +891,11 @@ def _decide(
         prof = _profiles()
         clean = prof.mail_re.sub(" ", prof.url_re.sub(" ", text))
         clean = clean[:MAX_TEXT]
-        ranked = _score(_only_script(clean, script), script, allowed, clean, prior)
+        serbian = script == "CYRILLIC" and (allowed is None or "sr" in allowed)
+        scored = allowed | {"mk"} if serbian and allowed is not None else allowed
+        ranked = _score(_only_script(clean, script), script, scored, clean, prior)
+        if serbian:
+            ranked = _serbian_variant(clean, ranked, allowed)
         if not ranked:
             return UND, 0.0, []
         lang, p = ranked[0]
