@@ -44,8 +44,9 @@ LANGS: dict[str, tuple[str, ...]] = {
     "zh-Hant": ("zh_TW", "zh_HK"),
 }
 # Languages added to the probe later, drawn after the others with their own seed, so that the
-# messages drawn for the first ones stay the same: Serbian (Cyrillic; sr@latin left out).
-LATER: dict[str, tuple[str, ...]] = {"sr": ("sr",)}
+# messages drawn for the first ones stay the same: Belarusian and Serbian (Cyrillic; be@latin
+# and sr@latin left out).
+LATER: dict[str, tuple[str, ...]] = {"be": ("be",), "sr": ("sr",)}
 _PLACEHOLDER = re.compile(
     r"%(?:\d+\$)?[-+ #0']*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t|I64|PRI\w+)?[diouxXeEfgGcsSpm%]"
     r"|\{[^{}]*\}|\$\{?\w+\}?|<[^<>]*>|&\w+;|\\[nt]"

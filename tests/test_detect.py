@@ -617,9 +617,9 @@ def test_deterministic_across_processes() -> None:
 def test_detectable_languages_cover_langdetect_and_scripts() -> None:
     langs = detectable_languages()
     # langdetect's 55 profiles (zh-cn/zh-tw as zh-Hans/zh-Hant), 5 scripts it has no profile
-    # for, and Serbian (Cyrillic, told from Macedonian by its letters and words)
-    assert len(langs) == 55 + 5 + 1
-    assert {"en", "nb", "zh-Hans", "zh-Hant", "ka", "hy", "km", "sr"} <= set(langs)
+    # for, and Serbian and Belarusian (Cyrillic, read off the profiled languages' answer)
+    assert len(langs) == 55 + 5 + 2
+    assert {"en", "nb", "zh-Hans", "zh-Hant", "ka", "hy", "km", "sr", "be"} <= set(langs)
 
 
 def test_importing_the_cli_module_stays_light() -> None:
@@ -680,6 +680,23 @@ _SERBIAN_AND_MACEDONIAN = [
 
 @pytest.mark.parametrize(("text", "lang"), _SERBIAN_AND_MACEDONIAN)
 def test_serbian_cyrillic_apart_from_macedonian(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Written for this test: Belarusian has no langdetect profile and was ru or uk.
+        ("Беларусь — краіна ва Усходняй Еўропе.", "be"),  # ў: Belarusian's own letter
+        ("Гэта першы дзень вясны і ўсе рады.", "be"),
+        ("Сёння ў Мінску ідзе дождж.", "be"),
+        ("Мы жывём у вёсцы і працуем на полі.", "be"),  # і beside ы
+        ("Сегодня в Минске идёт дождь.", "ru"),  # и, no і
+        ("Сьогодні в Мінську йде дощ.", "uk"),  # щ, no ы or э
+        ("Гэта тэкст.", "ru"),  # э without і or ў: Russian writes that too
+    ],
+)
+def test_belarusian_by_its_alphabet(text: str, lang: str) -> None:
     assert detect_language(text).lang == lang
 
 

@@ -40,9 +40,10 @@ How a unit of text is decided, in order:
    ``skjer``, where 3-grams cannot.
 7. Detecting by sentence, the paragraph's language gets a mild prior,
    :data:`PARAGRAPH_PRIOR` nats, in each of its sentences.
-8. Serbian Cyrillic, which has no profile, is read off Macedonian's answer (the only
-   profiled language with ј љ њ џ) by its letters ђ ћ and its commonest words
-   (:func:`_serbian_variant`).
+8. Serbian and Belarusian, which have no profile, are read off the Cyrillic answer:
+   Serbian off Macedonian's (the only profiled language with ј љ њ џ) by its letters ђ ћ
+   and its commonest words, Belarusian by its alphabet (ў; і beside ы or э)
+   (:func:`_unprofiled_cyrillic`).
 
 ``candidates`` restricts the answer to some languages (e.g. those of the
 installed models); a text whose script none of them is written in is ``und``.
@@ -598,7 +599,7 @@ def _frequent_word_columns(langs: Sequence[str], normalize: dict[int, str]) -> d
 
 def detectable_languages() -> tuple[str, ...]:
     """Every edge code the detector can answer, sorted."""
-    found = set(_profiles().langs) | set(SCRIPT_LANG.values()) | {"zh-Hans", "zh-Hant", "sr"}
+    found = set(_profiles().langs) | set(SCRIPT_LANG.values()) | {"zh-Hans", "zh-Hant", "sr", "be"}
     return tuple(sorted(found))
 
 
@@ -837,6 +838,20 @@ _MACEDONIAN_WORDS = frozenset({
 })  # fmt: skip
 
 
+# Belarusian (no langdetect profile either) is told by its alphabet alone: ў is its own, and
+# it writes і (as Ukrainian) beside ы and э (as Russian), which no other Cyrillic language
+# does; it has no и, щ, ъ, nor Ukrainian's ї є ґ or the South Slavic letters.
+_NOT_BELARUSIAN = frozenset("ищъїєґѓќѕјљњџђћ")
+
+
+def _is_belarusian(text: str) -> bool:
+    """Cyrillic ``text`` in Belarusian's alphabet with a letter combination only it has."""
+    letters = set(text.lower())
+    if letters & _NOT_BELARUSIAN:
+        return False
+    return "ў" in letters or ("і" in letters and bool(letters & {"ы", "э"}))
+
+
 def _is_serbian(text: str) -> bool:
     """Cyrillic ``text`` in Serbian's alphabet, with Serbian's letters or more of its words
     than of Macedonian's."""
@@ -849,19 +864,23 @@ def _is_serbian(text: str) -> bool:
     return sum(w in _SERBIAN_WORDS for w in words) > sum(w in _MACEDONIAN_WORDS for w in words)
 
 
-def _serbian_variant(
+def _unprofiled_cyrillic(
     text: str, ranked: list[tuple[str, float]], allowed: frozenset[str] | None
 ) -> list[tuple[str, float]]:
-    """``ranked`` with Macedonian read as Serbian where the text is Serbian (Macedonian's
-    profile stands for both), or with the answer read as Serbian whatever it was where the
-    text writes ђ or ћ and no letter Serbian lacks; Macedonian dropped where only Serbian
-    was allowed."""
+    """``ranked`` with the Cyrillic languages langdetect has no profile for read off it:
+    Serbian where the answer was Macedonian (whose profile stands for both) and the text is
+    Serbian, or whatever the answer was where the text writes ђ or ћ and no letter Serbian
+    lacks; Belarusian where the text's alphabet is Belarusian's alone. Only ``allowed``
+    languages are kept (the profiled ones were scored to read the answer off)."""
     letters = set(text.lower())
     serbian_letters = bool(letters & SERBIAN_LETTERS) and not letters & _NOT_SERBIAN
-    if ranked and (serbian_letters or (ranked[0][0] == "mk" and _is_serbian(text))):
+    serbian = serbian_letters or (bool(ranked) and ranked[0][0] == "mk" and _is_serbian(text))
+    if ranked and (allowed is None or "sr" in allowed) and serbian:
         ranked = [("sr", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "sr"]
-    if allowed is not None and "mk" not in allowed:
-        ranked = [(c, p) for c, p in ranked if c != "mk"]
+    elif ranked and (allowed is None or "be" in allowed) and _is_belarusian(text):
+        ranked = [("be", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "be"]
+    if allowed is not None:
+        ranked = [(c, p) for c, p in ranked if c in allowed]
     return ranked
 
 
@@ -891,11 +910,14 @@ def _decide(
         prof = _profiles()
         clean = prof.mail_re.sub(" ", prof.url_re.sub(" ", text))
         clean = clean[:MAX_TEXT]
-        serbian = script == "CYRILLIC" and (allowed is None or "sr" in allowed)
-        scored = allowed | {"mk"} if serbian and allowed is not None else allowed
+        unprofiled = script == "CYRILLIC" and (
+            allowed is None or "sr" in allowed or "be" in allowed
+        )
+        # Serbian and Belarusian are read off the profiled languages' answer: score those.
+        scored = allowed | {"mk", "ru", "uk"} if unprofiled and allowed is not None else allowed
         ranked = _score(_only_script(clean, script), script, scored, clean, prior)
-        if serbian:
-            ranked = _serbian_variant(clean, ranked, allowed)
+        if unprofiled:
+            ranked = _unprofiled_cyrillic(clean, ranked, allowed)
         if not ranked:
             return UND, 0.0, []
         lang, p = ranked[0]
