@@ -44,9 +44,10 @@ LANGS: dict[str, tuple[str, ...]] = {
     "zh-Hant": ("zh_TW", "zh_HK"),
 }
 # Languages added to the probe later, drawn after the others with their own seed, so that the
-# messages drawn for the first ones stay the same: Belarusian and Serbian (Cyrillic; be@latin
+# messages drawn for the first ones stay the same: the languages without a langdetect profile
+# that the detector reads off the others (Belarusian, Icelandic, Kazakh, Serbian; be@latin
 # and sr@latin left out).
-LATER: dict[str, tuple[str, ...]] = {"be": ("be",), "sr": ("sr",)}
+LATER: dict[str, tuple[str, ...]] = {"be": ("be",), "is": ("is",), "kk": ("kk",), "sr": ("sr",)}
 _PLACEHOLDER = re.compile(
     r"%(?:\d+\$)?[-+ #0']*(?:\d+|\*)?(?:\.\d+)?(?:hh|h|ll|l|L|q|j|z|t|I64|PRI\w+)?[diouxXeEfgGcsSpm%]"
     r"|\{[^{}]*\}|\$\{?\w+\}?|<[^<>]*>|&\w+;|\\[nt]"

@@ -617,9 +617,11 @@ def test_deterministic_across_processes() -> None:
 def test_detectable_languages_cover_langdetect_and_scripts() -> None:
     langs = detectable_languages()
     # langdetect's 55 profiles (zh-cn/zh-tw as zh-Hans/zh-Hant), 5 scripts it has no profile
-    # for, and Serbian and Belarusian (Cyrillic, read off the profiled languages' answer)
-    assert len(langs) == 55 + 5 + 2
-    assert {"en", "nb", "zh-Hans", "zh-Hant", "ka", "hy", "km", "sr", "be"} <= set(langs)
+    # for, and Serbian, Belarusian, Kazakh and Icelandic (read off the profiled answers)
+    assert len(langs) == 55 + 5 + 4
+    assert {"en", "nb", "zh-Hans", "zh-Hant", "ka", "hy", "km", "sr", "be", "kk", "is"} <= set(
+        langs
+    )
 
 
 def test_importing_the_cli_module_stays_light() -> None:
@@ -698,6 +700,36 @@ def test_serbian_cyrillic_apart_from_macedonian(text: str, lang: str) -> None:
 )
 def test_belarusian_by_its_alphabet(text: str, lang: str) -> None:
     assert detect_language(text).lang == lang
+
+
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        # Written for this test: Kazakh has no langdetect profile and was ru (or be).
+        ("Қазақстан Республикасы — Орталық Азиядағы мемлекет.", "kk"),
+        ("Бүгін күн жылы болады.", "kk"),  # і and ы, as Belarusian, but ү
+        ("Республика Казахстан — государство в Центральной Азии.", "ru"),
+    ],
+)
+def test_kazakh_by_its_letters(text: str, lang: str) -> None:
+    assert detect_language(text).lang == lang
+
+
+def test_icelandic_by_its_letters_and_its_analyser(monkeypatch: pytest.MonkeyPatch) -> None:
+    from align import detect_evidence
+
+    if detect_evidence.lexicon("is") is None:
+        pytest.skip("Apertium's isl-eng analyser is not installed (make apertium)")
+    # Written for this test; without a profile Icelandic was da, nb or hu.
+    for text in ("Ég veit það ekki.", "Hvað segir þú?", "Reykjavík er höfuðborg Íslands."):
+        assert detect_language(text).lang == "is", text
+    assert detect_language("Ég veit það ekki.", candidates=["is", "da"]).lang == "is"
+    assert detect_language("Ég veit það ekki.", candidates=["da", "nb"]).lang in ("da", "nb")
+    # An English line naming an Icelandic place: its words are not Icelandic.
+    assert detect_language("We drove to Þingvellir and then to the coast.").lang == "en"
+    # No analyser, no Icelandic: þ alone decides nothing.
+    monkeypatch.setattr(detect_evidence, "_lexicons", dict.fromkeys(detect_evidence.LEXICONS))
+    assert detect_language("Ég veit það ekki.").lang != "is"
 
 
 def test_serbian_follows_the_candidates() -> None:

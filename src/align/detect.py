@@ -599,7 +599,8 @@ def _frequent_word_columns(langs: Sequence[str], normalize: dict[int, str]) -> d
 
 def detectable_languages() -> tuple[str, ...]:
     """Every edge code the detector can answer, sorted."""
-    found = set(_profiles().langs) | set(SCRIPT_LANG.values()) | {"zh-Hans", "zh-Hant", "sr", "be"}
+    found = set(_profiles().langs) | set(SCRIPT_LANG.values()) | {"zh-Hans", "zh-Hant"}
+    found |= {"sr", "be", "kk", "is"}  # read off the answers of languages with a profile
     return tuple(sorted(found))
 
 
@@ -841,7 +842,11 @@ _MACEDONIAN_WORDS = frozenset({
 # Belarusian (no langdetect profile either) is told by its alphabet alone: ў is its own, and
 # it writes і (as Ukrainian) beside ы and э (as Russian), which no other Cyrillic language
 # does; it has no и, щ, ъ, nor Ukrainian's ї є ґ or the South Slavic letters.
-_NOT_BELARUSIAN = frozenset("ищъїєґѓќѕјљњџђћ")
+_NOT_BELARUSIAN = frozenset("ищъїєґѓќѕјљњџђћәғқңөұүһӧ")
+# Kazakh (no profile) writes every Russian letter, і, and ә ғ қ ң ө ұ ү һ, which none of
+# the table's other Cyrillic languages writes.
+KAZAKH_LETTERS = frozenset("әғқңөұүһ")
+_NOT_KAZAKH = frozenset("ўїєґѓќѕјљњџђћ")
 
 
 def _is_belarusian(text: str) -> bool:
@@ -850,6 +855,36 @@ def _is_belarusian(text: str) -> bool:
     if letters & _NOT_BELARUSIAN:
         return False
     return "ў" in letters or ("і" in letters and bool(letters & {"ы", "э"}))
+
+
+def _is_kazakh(text: str) -> bool:
+    """Cyrillic ``text`` with a letter only Kazakh writes and none it lacks."""
+    letters = set(text.lower())
+    return bool(letters & KAZAKH_LETTERS) and not letters & _NOT_KAZAKH
+
+
+# Icelandic (Latin, no profile): þ is its own letter and ð it shares only with Faroese
+# (not in the table, and written with ø). A unit that writes þ or ð, no Latin letter beyond
+# Icelandic's (áðéíóúýþæö and ASCII), and whose words Apertium's Icelandic analyser mostly
+# knows (an English line naming Þingvellir does not pass) is Icelandic.
+_ICELANDIC_MARKS = frozenset("þð")
+_ICELANDIC_EXTRA = frozenset("áðéíóúýþæö")
+ICELANDIC_KNOWN_SHARE = 0.5
+
+
+def _icelandic(text: str) -> bool:
+    lowered = text.lower()
+    letters = {ch for ch in lowered if ch.isalpha()}
+    if not letters & _ICELANDIC_MARKS:
+        return False
+    if any(ord(ch) > 127 and ch not in _ICELANDIC_EXTRA for ch in letters):
+        return False
+    from align.detect_evidence import lexicon
+
+    lex = lexicon("is")
+    words = [w for w in re.findall(r"[^\W\d_]+", lowered) if len(w) > 1]
+    known = lex.known(words) if lex is not None and words else None
+    return known is not None and sum(known) >= ICELANDIC_KNOWN_SHARE * len(words)
 
 
 def _is_serbian(text: str) -> bool:
@@ -879,6 +914,8 @@ def _unprofiled_cyrillic(
         ranked = [("sr", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "sr"]
     elif ranked and (allowed is None or "be" in allowed) and _is_belarusian(text):
         ranked = [("be", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "be"]
+    elif ranked and (allowed is None or "kk" in allowed) and _is_kazakh(text):
+        ranked = [("kk", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "kk"]
     if allowed is not None:
         ranked = [(c, p) for c, p in ranked if c in allowed]
     return ranked
@@ -911,13 +948,15 @@ def _decide(
         clean = prof.mail_re.sub(" ", prof.url_re.sub(" ", text))
         clean = clean[:MAX_TEXT]
         unprofiled = script == "CYRILLIC" and (
-            allowed is None or "sr" in allowed or "be" in allowed
+            allowed is None or bool(allowed & {"sr", "be", "kk"})
         )
         # Serbian and Belarusian are read off the profiled languages' answer: score those.
         scored = allowed | {"mk", "ru", "uk"} if unprofiled and allowed is not None else allowed
         ranked = _score(_only_script(clean, script), script, scored, clean, prior)
         if unprofiled:
             ranked = _unprofiled_cyrillic(clean, ranked, allowed)
+        elif script == "LATIN" and (allowed is None or "is" in allowed) and _icelandic(clean):
+            ranked = [("is", ranked[0][1] if ranked else 1.0)] + ranked[1:]
         if not ranked:
             return UND, 0.0, []
         lang, p = ranked[0]

@@ -222,6 +222,13 @@ LEXICONS: dict[str, tuple[str, str]] = {
     "bg": ("apertium-mkd-bul", "bul-mkd.automorf.bin"),
     "ru": ("apertium-rus-ukr", "rus-ukr.automorf.bin"),
     "uk": ("apertium-rus-ukr", "ukr-rus.automorf.bin"),
+    # Icelandic has no langdetect profile: its analyser confirms a unit that writes þ or ð
+    # (align.detect._icelandic), instead of weighing it against a neighbour's.
+    "is": ("apertium-isl-eng", "isl-eng.automorf.bin"),
+}
+# The self-check words of a lexicon whose language has no list of frequent words above.
+_PROBE_WORDS: dict[str, tuple[str, ...]] = {
+    "is": ("og", "að", "er", "í", "á", "það", "sem", "ekki", "við", "hann", "hún", "til"),
 }
 LT_PROC = "lt-proc"
 _ANALYSIS = re.compile(r"\^([^/$]*)/([^$]*)\$")
@@ -441,6 +448,7 @@ def lexicon(lang: str) -> Lexicon | None:
         if entry and datadir is not None and shutil.which(LT_PROC):
             path = datadir / entry[0] / entry[1]
             if path.is_file():
-                found = Lexicon(path, probe=sorted(FREQUENT_WORDS.get(lang, ()))[:20])
+                probe = FREQUENT_WORDS.get(lang) or _PROBE_WORDS.get(lang, ())
+                found = Lexicon(path, probe=sorted(probe)[:20])
         _lexicons[lang] = found
     return _lexicons[lang]
