@@ -40,10 +40,11 @@ How a unit of text is decided, in order:
    ``skjer``, where 3-grams cannot.
 7. Detecting by sentence, the paragraph's language gets a mild prior,
    :data:`PARAGRAPH_PRIOR` nats, in each of its sentences.
-8. Serbian and Belarusian, which have no profile, are read off the Cyrillic answer:
-   Serbian off Macedonian's (the only profiled language with ј љ њ џ) by its letters ђ ћ
-   and its commonest words, Belarusian by its alphabet (ў; і beside ы or э)
-   (:func:`_unprofiled_cyrillic`).
+8. Serbian, Belarusian, Kazakh and Icelandic, which have no profile, are read off the
+   profiled answer: Serbian off Macedonian's (the only profiled language with ј љ њ џ) by
+   its letters ђ ћ and its commonest words, Belarusian and Kazakh by their alphabets
+   (:func:`_unprofiled_cyrillic`), Icelandic by þ ð and Apertium's analyser
+   (:func:`_icelandic`).
 
 ``candidates`` restricts the answer to some languages (e.g. those of the
 installed models); a text whose script none of them is written in is ``und``.
@@ -825,8 +826,8 @@ def _only_script(text: str, script: str) -> str:
 # the commonest words that only one of the two writes decide (Serbian је "is", у "in", са
 # "with", бити "to be" — Macedonian has no infinitive; Macedonian е, во, со, and the forms
 # with ќ and ѓ); words both write (сте, да, за, се, ја, што) count for neither.
+_LETTER_RUNS = re.compile(r"[^\W\d_]+")  # words, as letters only
 SERBIAN_LETTERS = frozenset("ђћ")
-MACEDONIAN_LETTERS = frozenset("ѓќѕ")
 _NOT_SERBIAN = frozenset("ѓќѕйщъьыэюяёіїєґў")
 _SERBIAN_WORDS = frozenset({
     "је", "у", "су", "смо", "није", "ће", "бити", "који", "које", "шта", "као", "када",
@@ -849,17 +850,15 @@ KAZAKH_LETTERS = frozenset("әғқңөұүһ")
 _NOT_KAZAKH = frozenset("ўїєґѓќѕјљњџђћ")
 
 
-def _is_belarusian(text: str) -> bool:
-    """Cyrillic ``text`` in Belarusian's alphabet with a letter combination only it has."""
-    letters = set(text.lower())
+def _is_belarusian(letters: set[str]) -> bool:
+    """A unit's (lower-case) letters: Belarusian's alphabet with a combination only it has."""
     if letters & _NOT_BELARUSIAN:
         return False
     return "ў" in letters or ("і" in letters and bool(letters & {"ы", "э"}))
 
 
-def _is_kazakh(text: str) -> bool:
-    """Cyrillic ``text`` with a letter only Kazakh writes and none it lacks."""
-    letters = set(text.lower())
+def _is_kazakh(letters: set[str]) -> bool:
+    """A unit's (lower-case) letters: one only Kazakh writes and none it lacks."""
     return bool(letters & KAZAKH_LETTERS) and not letters & _NOT_KAZAKH
 
 
@@ -867,36 +866,34 @@ def _is_kazakh(text: str) -> bool:
 # (not in the table, and written with ø). A unit that writes þ or ð, no Latin letter beyond
 # Icelandic's (áðéíóúýþæö and ASCII), and whose words Apertium's Icelandic analyser mostly
 # knows (an English line naming Þingvellir does not pass) is Icelandic.
-_ICELANDIC_MARKS = frozenset("þð")
 _ICELANDIC_EXTRA = frozenset("áðéíóúýþæö")
 ICELANDIC_KNOWN_SHARE = 0.5
 
 
 def _icelandic(text: str) -> bool:
     lowered = text.lower()
-    letters = {ch for ch in lowered if ch.isalpha()}
-    if not letters & _ICELANDIC_MARKS:
+    if "þ" not in lowered and "ð" not in lowered:  # every Latin unit asks: cheapest first
         return False
+    letters = {ch for ch in lowered if ch.isalpha()}
     if any(ord(ch) > 127 and ch not in _ICELANDIC_EXTRA for ch in letters):
         return False
     from align.detect_evidence import lexicon
 
     lex = lexicon("is")
-    words = [w for w in re.findall(r"[^\W\d_]+", lowered) if len(w) > 1]
+    words = [w for w in _LETTER_RUNS.findall(lowered) if len(w) > 1]
     known = lex.known(words) if lex is not None and words else None
     return known is not None and sum(known) >= ICELANDIC_KNOWN_SHARE * len(words)
 
 
-def _is_serbian(text: str) -> bool:
-    """Cyrillic ``text`` in Serbian's alphabet, with Serbian's letters or more of its words
-    than of Macedonian's."""
-    letters = set(text.lower())
-    if letters & _NOT_SERBIAN:
-        return False
-    if letters & SERBIAN_LETTERS:
-        return True
-    words = re.findall(r"[^\W\d_]+", text.lower())
+def _more_serbian_words(text: str) -> bool:
+    """More of the words only Serbian writes than of those only Macedonian writes."""
+    words = _LETTER_RUNS.findall(text.lower())
     return sum(w in _SERBIAN_WORDS for w in words) > sum(w in _MACEDONIAN_WORDS for w in words)
+
+
+def _read_as(lang: str, ranked: list[tuple[str, float]]) -> list[tuple[str, float]]:
+    """``ranked`` with its answer read as ``lang`` (an unprofiled language), same probability."""
+    return [(lang, ranked[0][1] if ranked else 1.0)] + [(c, p) for c, p in ranked[1:] if c != lang]
 
 
 def _unprofiled_cyrillic(
@@ -905,17 +902,19 @@ def _unprofiled_cyrillic(
     """``ranked`` with the Cyrillic languages langdetect has no profile for read off it:
     Serbian where the answer was Macedonian (whose profile stands for both) and the text is
     Serbian, or whatever the answer was where the text writes ђ or ћ and no letter Serbian
-    lacks; Belarusian where the text's alphabet is Belarusian's alone. Only ``allowed``
+    lacks; Belarusian or Kazakh where the text's alphabet is that language's alone. Only ``allowed``
     languages are kept (the profiled ones were scored to read the answer off)."""
-    letters = set(text.lower())
-    serbian_letters = bool(letters & SERBIAN_LETTERS) and not letters & _NOT_SERBIAN
-    serbian = serbian_letters or (bool(ranked) and ranked[0][0] == "mk" and _is_serbian(text))
-    if ranked and (allowed is None or "sr" in allowed) and serbian:
-        ranked = [("sr", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "sr"]
-    elif ranked and (allowed is None or "be" in allowed) and _is_belarusian(text):
-        ranked = [("be", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "be"]
-    elif ranked and (allowed is None or "kk" in allowed) and _is_kazakh(text):
-        ranked = [("kk", ranked[0][1])] + [(c, p) for c, p in ranked[1:] if c != "kk"]
+    if ranked:
+        letters = set(text.lower())
+        serbian = not letters & _NOT_SERBIAN and bool(
+            letters & SERBIAN_LETTERS or (ranked[0][0] == "mk" and _more_serbian_words(text))
+        )
+        if serbian and (allowed is None or "sr" in allowed):
+            ranked = _read_as("sr", ranked)
+        elif (allowed is None or "be" in allowed) and _is_belarusian(letters):
+            ranked = _read_as("be", ranked)
+        elif (allowed is None or "kk" in allowed) and _is_kazakh(letters):
+            ranked = _read_as("kk", ranked)
     if allowed is not None:
         ranked = [(c, p) for c, p in ranked if c in allowed]
     return ranked
@@ -950,13 +949,13 @@ def _decide(
         unprofiled = script == "CYRILLIC" and (
             allowed is None or bool(allowed & {"sr", "be", "kk"})
         )
-        # Serbian and Belarusian are read off the profiled languages' answer: score those.
+        # Serbian, Belarusian and Kazakh are read off the profiled answer: score those.
         scored = allowed | {"mk", "ru", "uk"} if unprofiled and allowed is not None else allowed
         ranked = _score(_only_script(clean, script), script, scored, clean, prior)
         if unprofiled:
             ranked = _unprofiled_cyrillic(clean, ranked, allowed)
         elif script == "LATIN" and (allowed is None or "is" in allowed) and _icelandic(clean):
-            ranked = [("is", ranked[0][1] if ranked else 1.0)] + ranked[1:]
+            ranked = _read_as("is", ranked)
         if not ranked:
             return UND, 0.0, []
         lang, p = ranked[0]
