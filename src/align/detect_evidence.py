@@ -35,7 +35,6 @@ import shutil
 import subprocess
 import threading
 from collections.abc import Sequence
-from dataclasses import dataclass
 from pathlib import Path
 
 _WORDS: dict[str, str] = {
@@ -236,14 +235,6 @@ _LEXICON_CACHE = 200_000  # words remembered per lexicon
 _ANSWER_SECONDS = 10.0  # an analyser silent this long is switched off
 
 
-@dataclass
-class _Pending:
-    """A :meth:`Lexicon.known` between its two halves: the words asked (the request for
-    them sent, perhaps not all of it written yet)."""
-
-    new: list[str]
-
-
 def _apertium_datadir() -> Path | None:
     """Where Apertium's pairs are (``$APERTIUM_DATADIR``, or beside ``lt-proc``)."""
     datadir = os.environ.get("APERTIUM_DATADIR")
@@ -360,11 +351,11 @@ class Lexicon:
         self._broken = True
         self.close()
 
-    def _begin(self, words: Sequence[str]) -> _Pending | None:
+    def _begin(self, words: Sequence[str]) -> list[str] | None:
         """First half of :meth:`known` (the lock held): the probe at first use, then the
         request for the words not in the cache, sent and not waited for (what the pipe does
-        not take yet is written while the answer is read). ``None`` when the analyser is
-        (or now is) switched off."""
+        not take yet is written while the answer is read). Returns the words asked, or
+        ``None`` when the analyser is (or now is) switched off."""
         if self._broken:
             return None
         try:
@@ -375,20 +366,20 @@ class Lexicon:
             new = [w for w in dict.fromkeys(words) if w not in self._cache]
             if new:
                 self._send(self._joined(new))
-            return _Pending(new)
+            return new
         except (OSError, ValueError):
             self._fail()
             return None
 
-    def _end(self, words: Sequence[str], pending: _Pending | None) -> list[bool] | None:
-        """Second half of :meth:`known`: the answer to :meth:`_begin`'s request."""
-        if pending is None:
+    def _end(self, words: Sequence[str], asked: list[str] | None) -> list[bool] | None:
+        """Second half of :meth:`known`: the answer to :meth:`_begin`'s request for ``asked``."""
+        if asked is None:
             return None
         try:
             answers: dict[str, bool] = {}
-            if pending.new:
-                found = self._lined_up(pending.new, self._receive())
-                answers = dict(zip(pending.new, found, strict=True))
+            if asked:
+                found = self._lined_up(asked, self._receive())
+                answers = dict(zip(asked, found, strict=True))
                 if len(self._cache) < _LEXICON_CACHE:
                     self._cache.update(answers)
             return [self._cache[w] if w in self._cache else answers[w] for w in words]
@@ -423,17 +414,17 @@ def known_by(lexicons: Sequence[Lexicon], words: Sequence[str]) -> list[list[boo
     with contextlib.ExitStack() as held:
         for lex in sorted(unique, key=id):  # one order, whatever the caller's
             held.enter_context(lex._lock)
-        pending: list[_Pending | None] = []
+        asked: list[list[str] | None] = []
         try:
             for lex in unique:
-                pending.append(lex._begin(words))
-            answers = {id(lex): lex._end(words, p) for lex, p in zip(unique, pending, strict=True)}
+                asked.append(lex._begin(words))
+            answers = {lex: lex._end(words, a) for lex, a in zip(unique, asked, strict=True)}
         except BaseException:
             # An answer left unread would be read as the next request's: start afresh.
             for lex in unique:
                 lex.close()
             raise
-    return [answers[id(lex)] for lex in lexicons]
+    return [answers[lex] for lex in lexicons]
 
 
 _lexicons: dict[str, Lexicon | None] = {}
