@@ -66,13 +66,16 @@ def main() -> int:
     print("| set | lang | n | align detect | langdetect | align detect's wrong answers |")
     print("|---|---|---|---|---|---|")
     total: Counter[str] = Counter()
+
+    def total_row(label: str) -> str:
+        raw_total = "" if args.ours_only else f"{total['raw'] / total['n']:.2%}"
+        return f"| {label} | | {total['n']} | {total['ours'] / total['n']:.2%} | {raw_total} | |"
+
+    before_parice = True
     for name, gold, lines in sets():
-        if name.startswith(PARICE) and "parice" not in total:
-            total["parice"] = 1
-            raw_total = "" if args.ours_only else f"{total['raw'] / total['n']:.2%}"
-            print(
-                f"| all but ParIce | | {total['n']} | {total['ours'] / total['n']:.2%} | {raw_total} | |"
-            )
+        if before_parice and name.startswith(PARICE):
+            before_parice = False
+            print(total_row("all but ParIce"))
         if not lines:
             continue
         got = ours(lines)
@@ -88,8 +91,7 @@ def main() -> int:
         print(
             f"| {name} | {gold} | {len(lines)} | {right / len(lines):.2%} | {raw_cell} | {wrong} |"
         )
-    raw_total = "" if args.ours_only else f"{total['raw'] / total['n']:.2%}"
-    print(f"| **all** | | {total['n']} | {total['ours'] / total['n']:.2%} | {raw_total} | |")
+    print(total_row("**all**"))
     return 0
 
 

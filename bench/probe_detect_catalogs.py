@@ -88,6 +88,51 @@ def usable(text: str) -> bool:
     return len(text.split()) >= 3 and len(_LETTER.findall(text)) >= 20
 
 
+MIN_POOL = 10  # a language with fewer usable texts is skipped
+
+
+def draw(pool: list[str], rng: random.Random, n: int) -> list[str] | None:
+    """Up to ``n`` of ``pool`` (sorted, distinct) with ``rng``; None when it is too small."""
+    if len(pool) < MIN_POOL:
+        return None
+    return rng.sample(pool, min(n, len(pool)))
+
+
+def report(items: list[tuple[str, str]], show_errors: bool, unit: str) -> None:
+    """Both detectors on ``items`` (gold, text): per-language table, macro, confusions."""
+    texts = [t for _, t in items]
+    got_ours, got_raw = ours(texts), raw(texts)
+    langs = sorted({g for g, _ in items})
+    right_o: Counter[str] = Counter()
+    right_r: Counter[str] = Counter()
+    total: Counter[str] = Counter()
+    errors: Counter[tuple[str, str]] = Counter()
+    for (gold, text), o, r in zip(items, got_ours, got_raw, strict=True):
+        total[gold] += 1
+        right_o[gold] += o == gold
+        right_r[gold] += r == gold
+        if o != gold:
+            errors[gold, o] += 1
+            if show_errors:
+                print(f"{gold} -> {o} (langdetect {r}): {text}")
+    print(f"\n{len(items)} {unit}, {len(langs)} languages\n")
+    print("| lang | n | align detect | langdetect |")
+    print("|---|---:|---:|---:|")
+    below = []
+    for lang in langs:
+        print(f"| {lang} | {total[lang]} | {right_o[lang]} | {right_r[lang]} |")
+        if right_o[lang] < right_r[lang]:
+            below.append(lang)
+    macro_o = sum(right_o[g] / total[g] for g in langs) / len(langs)
+    macro_r = sum(right_r[g] / total[g] for g in langs) / len(langs)
+    print(
+        f"| **all** | {sum(total.values())} | {sum(right_o.values())} "
+        f"({macro_o:.2%} macro) | {sum(right_r.values())} ({macro_r:.2%} macro) |"
+    )
+    print("\nbelow raw langdetect: " + (", ".join(below) or "none"))
+    print("our confusions: " + ", ".join(f"{g}->{a} {n}" for (g, a), n in errors.most_common()))
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--per-lang", type=int, default=60)
@@ -104,53 +149,24 @@ def main() -> int:
         found, ids = messages(dirs)
         english |= ids
         pool = sorted(t for t in found if usable(t) and t not in ids)
-        if len(pool) < 10:
+        drawn = draw(pool, rng, args.per_lang)
+        if drawn is None:
             skipped.append(f"{code} ({len(pool)})")
             continue
-        items += [(code, t) for t in rng.sample(pool, min(args.per_lang, len(pool)))]
+        items += [(code, t) for t in drawn]
     pool = sorted(t for t in english if usable(t))
     items += [("en", t) for t in rng.sample(pool, min(args.per_lang, len(pool)))]
     for code, dirs in sorted(LATER.items()):
         found, _ = messages(dirs)
         pool = sorted(t for t in found if usable(t) and t not in english)
-        if len(pool) < 10:
+        drawn = draw(pool, random.Random(code), args.per_lang)
+        if drawn is None:
             skipped.append(f"{code} ({len(pool)})")
             continue
-        later = random.Random(code)
-        items += [(code, t) for t in later.sample(pool, min(args.per_lang, len(pool)))]
+        items += [(code, t) for t in drawn]
     if skipped:
-        print("skipped (fewer than 10 usable messages): " + ", ".join(skipped))
-    texts = [t for _, t in items]
-    got_ours, got_raw = ours(texts), raw(texts)
-    langs = sorted({g for g, _ in items})
-    right_o: Counter[str] = Counter()
-    right_r: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    errors: Counter[tuple[str, str]] = Counter()
-    for (gold, text), o, r in zip(items, got_ours, got_raw, strict=True):
-        total[gold] += 1
-        right_o[gold] += o == gold
-        right_r[gold] += r == gold
-        if o != gold:
-            errors[gold, o] += 1
-            if args.show_errors:
-                print(f"{gold} -> {o} (langdetect {r}): {text}")
-    print(f"\n{len(items)} messages, {len(langs)} languages\n")
-    print("| lang | n | align detect | langdetect |")
-    print("|---|---:|---:|---:|")
-    below = []
-    for lang in langs:
-        print(f"| {lang} | {total[lang]} | {right_o[lang]} | {right_r[lang]} |")
-        if right_o[lang] < right_r[lang]:
-            below.append(lang)
-    macro_o = sum(right_o[g] / total[g] for g in langs) / len(langs)
-    macro_r = sum(right_r[g] / total[g] for g in langs) / len(langs)
-    print(
-        f"| **all** | {sum(total.values())} | {sum(right_o.values())} "
-        f"({macro_o:.2%} macro) | {sum(right_r.values())} ({macro_r:.2%} macro) |"
-    )
-    print("\nbelow raw langdetect: " + (", ".join(below) or "none"))
-    print("our confusions: " + ", ".join(f"{g}->{a} {n}" for (g, a), n in errors.most_common()))
+        print(f"skipped (fewer than {MIN_POOL} usable messages): " + ", ".join(skipped))
+    report(items, args.show_errors, "messages")
     return 0
 
 

@@ -25,12 +25,11 @@ import gzip
 import random
 import re
 import sys
-from collections import Counter
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from bench_detect import ours, raw  # noqa: E402
+from probe_detect_catalogs import MIN_POOL, draw, report  # noqa: E402
 
 MAN = Path("/usr/share/man")
 # Our code -> the man directories that hold it (pt_BR counts as Portuguese).
@@ -121,45 +120,16 @@ def main() -> int:
     skipped = []
     for code, dirs in sorted(LANGS.items()):
         pool = sorted(s for s in sentences(dirs) if usable(s, code) and s not in english)
-        if len(pool) < 10:
+        drawn = draw(pool, rng, args.per_lang)
+        if drawn is None:
             skipped.append(f"{code} ({len(pool)})")
             continue
-        items += [(code, t) for t in rng.sample(pool, min(args.per_lang, len(pool)))]
+        items += [(code, t) for t in drawn]
     pool = sorted(s for s in english if usable(s, "en"))
     items += [("en", t) for t in rng.sample(pool, min(args.per_lang, len(pool)))]
     if skipped:
-        print("skipped (fewer than 10 usable sentences): " + ", ".join(skipped))
-    texts = [t for _, t in items]
-    got_ours, got_raw = ours(texts), raw(texts)
-    langs = sorted({g for g, _ in items})
-    right_o: Counter[str] = Counter()
-    right_r: Counter[str] = Counter()
-    total: Counter[str] = Counter()
-    errors: Counter[tuple[str, str]] = Counter()
-    for (gold, text), o, r in zip(items, got_ours, got_raw, strict=True):
-        total[gold] += 1
-        right_o[gold] += o == gold
-        right_r[gold] += r == gold
-        if o != gold:
-            errors[gold, o] += 1
-            if args.show_errors:
-                print(f"{gold} -> {o} (langdetect {r}): {text}")
-    print(f"\n{len(items)} sentences, {len(langs)} languages\n")
-    print("| lang | n | align detect | langdetect |")
-    print("|---|---:|---:|---:|")
-    below = []
-    for lang in langs:
-        print(f"| {lang} | {total[lang]} | {right_o[lang]} | {right_r[lang]} |")
-        if right_o[lang] < right_r[lang]:
-            below.append(lang)
-    macro_o = sum(right_o[g] / total[g] for g in langs) / len(langs)
-    macro_r = sum(right_r[g] / total[g] for g in langs) / len(langs)
-    print(
-        f"| **all** | {sum(total.values())} | {sum(right_o.values())} "
-        f"({macro_o:.2%} macro) | {sum(right_r.values())} ({macro_r:.2%} macro) |"
-    )
-    print("\nbelow raw langdetect: " + (", ".join(below) or "none"))
-    print("our confusions: " + ", ".join(f"{g}->{a} {n}" for (g, a), n in errors.most_common()))
+        print(f"skipped (fewer than {MIN_POOL} usable sentences): " + ", ".join(skipped))
+    report(items, args.show_errors, "sentences")
     return 0
 
 
