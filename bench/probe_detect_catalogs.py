@@ -14,7 +14,10 @@ generalises and a place to look for systematic confusions, not a target. Nothing
 into the repository: the catalogs are read where they are installed, and a language whose
 catalogs are absent is skipped (so, sw have none on the dev machine).
 
-Usage: python bench/probe_detect_catalogs.py [--per-lang 60] [--show-errors]
+Usage: python bench/probe_detect_catalogs.py [--per-lang 60] [--langs hi,ne,mr] [--show-errors]
+
+`--per-lang 0` takes every usable message; `--langs` only those languages (and English only
+when named), e.g. `--langs hi,ne,mr --per-lang 0` for a whole group's catalogs.
 """
 
 from __future__ import annotations
@@ -136,8 +139,11 @@ def report(items: list[tuple[str, str]], show_errors: bool, unit: str) -> None:
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--per-lang", type=int, default=60)
+    ap.add_argument("--langs", help="comma-separated codes: only these languages")
     ap.add_argument("--show-errors", action="store_true")
     args = ap.parse_args()
+    wanted = set(args.langs.split(",")) if args.langs else None
+    per_lang = args.per_lang or 10**9
     if not LOCALE.is_dir():
         print(f"skip: {LOCALE} is absent", file=sys.stderr)
         return 0
@@ -149,17 +155,23 @@ def main() -> int:
         found, ids = messages(dirs)
         english |= ids
         pool = sorted(t for t in found if usable(t) and t not in ids)
-        drawn = draw(pool, rng, args.per_lang)
+        drawn = draw(pool, rng, per_lang)
+        if wanted is not None and code not in wanted:
+            continue  # drawn all the same, so the other languages' messages do not change
         if drawn is None:
             skipped.append(f"{code} ({len(pool)})")
             continue
         items += [(code, t) for t in drawn]
     pool = sorted(t for t in english if usable(t))
-    items += [("en", t) for t in rng.sample(pool, min(args.per_lang, len(pool)))]
+    sample = rng.sample(pool, min(per_lang, len(pool)))
+    if wanted is None or "en" in wanted:
+        items += [("en", t) for t in sample]
     for code, dirs in sorted(LATER.items()):
+        if wanted is not None and code not in wanted:
+            continue
         found, _ = messages(dirs)
         pool = sorted(t for t in found if usable(t) and t not in english)
-        drawn = draw(pool, random.Random(code), args.per_lang)
+        drawn = draw(pool, random.Random(code), per_lang)
         if drawn is None:
             skipped.append(f"{code} ({len(pool)})")
             continue

@@ -15,7 +15,9 @@
 # (docs/alignment.md). For language detection's word evidence between close languages
 # (docs/detect.md, step 9b): the morphological analysers of afr-nld, dan-nor, hbs-slv,
 # mkd-bul and rus-ukr (whose translation modes align hides: its tagger returns nothing on ordinary
-# sentences). Override with APERTIUM_PACKAGES="...".
+# sentences); and, for the same step between Hindi, Nepali and Marathi, which no Apertium pair
+# analyses, the spelling dictionaries hunspell-hi, hunspell-ne and aspell-mr (read in memory,
+# not through a spell checker's command line). Override with APERTIUM_PACKAGES="...".
 # Also GNU gettext: the PO tests check align's output with `msgfmt -c` (docs/formats.md).
 set -euo pipefail
 
@@ -24,7 +26,8 @@ apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-spa-cat \
 apertium-fr-es apertium-fra-cat apertium-es-pt apertium-por-cat \
 apertium-spa-ita apertium-cat-ita apertium-es-ro \
 apertium-isl-eng apertium-mkd-eng apertium-eu-en apertium-bel-rus \
-apertium-afr-nld apertium-dan-nor apertium-hbs-slv apertium-mkd-bul apertium-rus-ukr gettext"
+apertium-afr-nld apertium-dan-nor apertium-hbs-slv apertium-mkd-bul apertium-rus-ukr \
+hunspell-hi hunspell-ne aspell aspell-mr gettext"
 read -r -a PACKAGES <<<"${APERTIUM_PACKAGES:-$DEFAULT_PACKAGES}"
 
 missing=()

@@ -131,6 +131,10 @@ WORD_FREQ_MARGIN = 10.0
 # analysers for af/nl, da/nb, hr/sl, mk/bg/ru/uk: align.detect_evidence.LEXICONS), beyond the
 # contender that knows the most, costs it this many nats (after the temperature). 0: off.
 LEXICON_WEIGHT = 4.0
+# The same for the spelling dictionaries of hi / ne / mr (align.detect_evidence.SPELLING):
+# hunspell's and aspell's word lists miss more of a language's own inflected forms than an
+# Apertium analyser does (the Marathi one has no affixes at all), so a word costs half as much.
+SPELLING_WEIGHT = 2.0
 # Alternatives less likely than this are not listed.
 MIN_ALTERNATIVE = 0.001
 _WORD_CACHE = 200_000  # words whose n-gram rows are remembered
@@ -682,23 +686,26 @@ def _read_words(text: str) -> list[str]:
 
 
 def _lexicon_scores(text: str, langs: Sequence[str], scores: np.ndarray) -> np.ndarray:
-    """Per language of ``langs``: minus the words of the unit its morphological lexicon does
-    not know, beyond the contender that knows the most (0 for the others).
+    """Per language of ``langs``: minus the words of the unit its lexicon does not know,
+    beyond the contender that knows the most, times :data:`LEXICON_WEIGHT` (an Apertium
+    analyser) or :data:`SPELLING_WEIGHT` (a spelling dictionary); 0 for the others.
 
     Contenders are the languages with a lexicon (:data:`align.detect_evidence.LEXICONS`,
-    Apertium's analysers for close groups) within :data:`WORD_FREQ_MARGIN` of the best; with fewer than two nothing changes and no analyser is started. Words of one
-    letter are left out (the pieces of *'n*, *z'n*). Names unknown to both cancel out.
+    Apertium's analysers for close groups; :data:`align.detect_evidence.SPELLING` for hi, ne,
+    mr) within :data:`WORD_FREQ_MARGIN` of the best; with fewer than two nothing changes and
+    no analyser is started. Words of one letter are left out (the pieces of *'n*, *z'n*).
+    Names unknown to both cancel out.
     """
     import numpy as np
 
-    from align.detect_evidence import LEXICONS, known_by, lexicon
+    from align.detect_evidence import LEXICONS, SPELLING, known_by, lexicon
 
     out = np.zeros(len(langs))
     best = scores.max()
     near = [
         j
         for j, lang in enumerate(langs)
-        if lang in LEXICONS and scores[j] >= best - WORD_FREQ_MARGIN
+        if (lang in LEXICONS or lang in SPELLING) and scores[j] >= best - WORD_FREQ_MARGIN
     ]
     if len(near) < 2:
         return out
@@ -712,7 +719,7 @@ def _lexicon_scores(text: str, langs: Sequence[str], scores: np.ndarray) -> np.n
         return out
     least = min(unknown.values())
     for j, count in unknown.items():
-        out[j] = -(count - least)
+        out[j] = -(count - least) * (SPELLING_WEIGHT if langs[j] in SPELLING else LEXICON_WEIGHT)
     return out
 
 
@@ -779,7 +786,7 @@ def _score(
     langs = [prof.langs[c] for c in cols]
     scores -= np.asarray(_alphabet_penalty(raw, script, langs))
     # Both word steps judge the contenders on the standing the n-grams left them.
-    lexical = LEXICON_WEIGHT * _lexicon_scores(text, langs, scores) if LEXICON_WEIGHT else 0.0
+    lexical = _lexicon_scores(text, langs, scores)
     if WORD_FREQ_WEIGHT:
         scores += WORD_FREQ_WEIGHT * _word_frequency_scores(text, langs, scores)
     scores += lexical

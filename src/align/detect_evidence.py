@@ -1,6 +1,7 @@
 """Word-level evidence for :mod:`align.detect`: very frequent short words per language (below),
-wordfreq's word frequencies, and Apertium's morphological lexicons for close groups
-(:data:`LEXICONS`, :class:`Lexicon`).
+wordfreq's word frequencies, Apertium's morphological lexicons for close groups
+(:data:`LEXICONS`, :class:`Lexicon`), and spelling dictionaries for Hindi, Nepali and Marathi
+(:data:`SPELLING`, :class:`SpellingLexicon`).
 
 langdetect's profiles stop at 3-grams, so they see ``og`` (Danish and Norwegian
 "and") and ``av``/``af`` only as pieces of longer strings, and a short headline
@@ -34,7 +35,7 @@ import select
 import shutil
 import subprocess
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 
 _WORDS: dict[str, str] = {
@@ -406,7 +407,9 @@ class Lexicon:
                     proc.wait(timeout=1)
 
 
-def known_by(lexicons: Sequence[Lexicon], words: Sequence[str]) -> list[list[bool] | None]:
+def known_by(
+    lexicons: Sequence[Lexicon | SpellingLexicon], words: Sequence[str]
+) -> list[list[bool] | None]:
     """:meth:`Lexicon.known` of ``words`` for each lexicon, the requests to all of them sent
     before any answer is read, so that the analysers work at the same time (the four
     Cyrillic ones for one unit, on two cores)."""
@@ -427,14 +430,113 @@ def known_by(lexicons: Sequence[Lexicon], words: Sequence[str]) -> list[list[boo
     return [answers[lex] for lex in lexicons]
 
 
-_lexicons: dict[str, Lexicon | None] = {}
+# --- spelling dictionaries (hunspell, aspell) for Hindi, Nepali, Marathi -----------------------
+
+#: edge code -> (Debian package, dictionary), for the Devanagari group, where no Apertium pair
+#: has an analyser for Nepali or Marathi and wordfreq has a list only for Hindi: hunspell's
+#: Hindi and Nepali dictionaries (both from LibreOffice's dictionaries; read with spylls, a
+#: pure-Python hunspell, since the hunspell program cuts Devanagari words at their vowel
+#: signs) and aspell's Marathi word list (``aspell dump master``). ``make apertium`` installs
+#: the packages.
+SPELLING: dict[str, tuple[str, str]] = {
+    "hi": ("hunspell-hi", "hunspell:/usr/share/hunspell/hi_IN"),
+    "ne": ("hunspell-ne", "hunspell:/usr/share/hunspell/ne_NP"),
+    "mr": ("aspell-mr", "aspell:mr"),
+}
+ASPELL = "aspell"
+_JOINERS = str.maketrans("", "", "\u200c\u200d")  # ZWNJ/ZWJ: the detector reads letters only
 
 
-def lexicon(lang: str) -> Lexicon | None:
-    """The Apertium lexicon of ``lang`` (an edge code), or ``None`` when it has none here."""
+class SpellingLexicon:
+    """Which words a spelling dictionary knows, behind :class:`Lexicon`'s interface (asked
+    in memory: nothing to send, so :meth:`_begin` only checks and :meth:`_end` looks up).
+
+    ``source`` is ``hunspell:<path without .dic/.aff>`` (looked up with spylls: affixes
+    applied) or ``aspell:<language>`` (the master word list, as a set). Read on first use; a
+    dictionary that cannot be read, or knows fewer than half of ``probe``, is switched off
+    (:meth:`known` returns ``None``), never an error.
+    """
+
+    def __init__(self, source: str, probe: Sequence[str] = ()) -> None:
+        self.path = source
+        self._probe = list(probe)
+        self._lookup: Callable[[str], bool] | None = None
+        self._broken = False
+        self._cache: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def _load(self) -> Callable[[str], bool]:
+        kind, _, where = self.path.partition(":")
+        if kind == "hunspell":
+            from spylls.hunspell import Dictionary
+
+            dictionary = Dictionary.from_files(where)
+            return lambda word: bool(dictionary.lookup(word))
+        if kind == "aspell":
+            exe = shutil.which(ASPELL)
+            if exe is None:
+                raise OSError(f"{ASPELL} is not installed")
+            dumped = subprocess.run(
+                [exe, "-l", where, "dump", "master"],
+                capture_output=True,
+                timeout=_ANSWER_SECONDS,
+                check=True,
+            ).stdout.decode("utf-8", "replace")
+            words = frozenset(w.translate(_JOINERS) for w in dumped.split())
+            return words.__contains__
+        raise ValueError(f"unknown kind of spelling dictionary: {self.path}")
+
+    def _begin(self, words: Sequence[str]) -> list[str] | None:
+        if self._broken:
+            return None
+        if self._lookup is None:
+            try:
+                lookup = self._load()
+                probe, self._probe = self._probe, []
+                if 2 * sum(map(lookup, probe)) < len(probe):
+                    raise ValueError(f"{self.path} knows too few of its language's words")
+            except Exception:  # a missing module, file or word list: go without, never fail
+                self._broken = True
+                return None
+            self._lookup = lookup
+        return list(words)
+
+    def _end(self, words: Sequence[str], asked: list[str] | None) -> list[bool] | None:
+        if asked is None or self._lookup is None:
+            return None
+        out = []
+        for word in words:
+            known = self._cache.get(word)
+            if known is None:
+                known = self._lookup(word)
+                if len(self._cache) < _LEXICON_CACHE:
+                    self._cache[word] = known
+            out.append(known)
+        return out
+
+    def known(self, words: Sequence[str]) -> list[bool] | None:
+        """For each word (letters only, lower case): does the dictionary know it?"""
+        return known_by([self], words)[0]
+
+    def close(self) -> None:
+        """Nothing to end: the dictionary lives in memory."""
+
+
+_lexicons: dict[str, Lexicon | SpellingLexicon | None] = {}
+
+
+def lexicon(lang: str) -> Lexicon | SpellingLexicon | None:
+    """The lexicon of ``lang`` (an edge code: Apertium's analyser, or for hi, ne, mr a
+    spelling dictionary), or ``None`` when it has none here."""
     if lang not in _lexicons:
-        found = None
+        found: Lexicon | SpellingLexicon | None = None
         entry = LEXICONS.get(lang)
+        spelling = SPELLING.get(lang)
+        if spelling is not None:
+            kind, _, where = spelling[1].partition(":")
+            here = shutil.which(ASPELL) if kind == "aspell" else Path(where + ".dic").is_file()
+            if here:
+                found = SpellingLexicon(spelling[1], probe=sorted(FREQUENT_WORDS[lang])[:20])
         datadir = _apertium_datadir() if entry else None
         if entry and datadir is not None and shutil.which(LT_PROC):
             path = datadir / entry[0] / entry[1]
