@@ -226,6 +226,11 @@ LEXICONS: dict[str, tuple[str, str]] = {
     # (align.detect._icelandic), instead of weighing it against a neighbour's.
     "is": ("apertium-isl-eng", "isl-eng.automorf.bin"),
 }
+#: The analysers read with compounds decomposed (``lt-proc -e``): Danish, Bokmål, Dutch and
+#: Afrikaans write their long words as compounds (``ophavsretsnotits``, ``posisjonsdetaljer``,
+#: ``bestandnaam``), and both sides of apertium-dan-nor and of apertium-afr-nld decompose
+#: them. The other analysers hold no compound marks (``-e`` would change nothing).
+COMPOUNDS = frozenset({"da", "nb", "af", "nl"})
 # The self-check words of a lexicon whose language has no list of frequent words above.
 _PROBE_WORDS: dict[str, tuple[str, ...]] = {
     "is": ("og", "að", "er", "í", "á", "það", "sem", "ekki", "við", "hann", "hún", "til"),
@@ -258,9 +263,10 @@ class Lexicon:
     language.
     """
 
-    def __init__(self, path: Path, probe: Sequence[str] = ()) -> None:
+    def __init__(self, path: Path, probe: Sequence[str] = (), compounds: bool = False) -> None:
         self.path = path
         self._probe = list(probe)
+        self._flags = ["-z", "-e"] if compounds else ["-z"]
         self._proc: subprocess.Popen[bytes] | None = None
         self._pid = 0
         self._broken = False
@@ -271,7 +277,7 @@ class Lexicon:
     def _start(self) -> subprocess.Popen[bytes]:
         if self._proc is None or self._pid != os.getpid():  # a forked child starts its own
             self._proc = subprocess.Popen(
-                [LT_PROC, "-z", str(self.path)],
+                [LT_PROC, *self._flags, str(self.path)],
                 stdin=subprocess.PIPE,
                 stdout=subprocess.PIPE,
                 stderr=subprocess.DEVNULL,
@@ -542,6 +548,6 @@ def lexicon(lang: str) -> Lexicon | SpellingLexicon | None:
             path = datadir / entry[0] / entry[1]
             if path.is_file():
                 probe = FREQUENT_WORDS.get(lang) or _PROBE_WORDS.get(lang, ())
-                found = Lexicon(path, probe=sorted(probe)[:20])
+                found = Lexicon(path, probe=sorted(probe)[:20], compounds=lang in COMPOUNDS)
         _lexicons[lang] = found
     return _lexicons[lang]
