@@ -944,6 +944,25 @@ def test_danish_and_bokmal_compounds_read_by_their_parts(text: str, lang: str) -
     assert detect_language(text).lang == lang
 
 
+# Written for this test: short Spanish messages of words Portuguese writes too but one, which
+# were pt without the es-pt analysers (0.97, 0.98 now es).
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Sintaxis JSON no válida", "es"),
+        ("Argumento no soportado", "es"),
+        ("Sintaxe JSON inválida", "pt"),
+        ("Argumento não suportado", "pt"),
+    ],
+)
+def test_spanish_and_portuguese_apart_with_the_apertium_lexicons(text: str, lang: str) -> None:
+    from align.detect_evidence import lexicon
+
+    if lexicon("es") is None or lexicon("pt") is None:
+        pytest.skip("Apertium's es-pt analysers are not installed (make apertium)")
+    assert detect_language(text).lang == lang
+
+
 # Written for this test. langdetect's Afrikaans profile gives Dutch words (positie, versie,
 # klassieker) more probability than its Dutch profile does, and Afrikaans has no wordfreq
 # list to speak against it: without the lexicons the four Dutch lines marked * were af.

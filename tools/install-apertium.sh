@@ -14,7 +14,7 @@
 # Macedonian and Basque -> English, Belarusian <-> Russian, Afrikaans <-> Dutch
 # (docs/alignment.md). For language detection's word evidence between close languages
 # (docs/detect.md, step 9b): the morphological analysers of afr-nld, dan-nor, hbs-slv,
-# mkd-bul and rus-ukr (whose translation modes align hides: its tagger returns nothing on ordinary
+# mkd-bul, rus-ukr and es-pt (whose translation modes align hides: its tagger returns nothing on ordinary
 # sentences); and, for the same step between Hindi, Nepali and Marathi, which no Apertium pair
 # analyses, the spelling dictionaries hunspell-hi, hunspell-ne and aspell-mr (read in memory,
 # not through a spell checker's command line). Override with APERTIUM_PACKAGES="...".

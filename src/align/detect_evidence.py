@@ -207,9 +207,9 @@ def word_log_frequencies(lang: str) -> dict[str, float]:
 #: edge code -> (Apertium package, compiled analyser in it), for groups of close languages
 #: where the n-grams and wordfreq's lists leave errors (docs/detect.md, step 9b): Afrikaans,
 #: which has no list, against Dutch; Danish against Bokmål; Croatian against Slovenian; the
-#: four Cyrillic languages. Each group's analysers come from one kind of source — the two
-#: sides of one Apertium pair (afr-nld, dan-nor, hbs-slv; mkd-bul and rus-ukr for the
-#: Cyrillic four) — so coverage favours none of them much (Swedish, whose analyser would come
+#: four Cyrillic languages; Spanish against Portuguese. Each group's analysers come from one
+#: kind of source — the two sides of one Apertium pair (afr-nld, dan-nor, hbs-slv, es-pt;
+#: mkd-bul and rus-ukr for the Cyrillic four) — so coverage favours none of them much (Swedish, whose analyser would come
 #: from another pair, was measured and left out). ``make apertium`` installs the packages.
 LEXICONS: dict[str, tuple[str, str]] = {
     "af": ("apertium-afr-nld", "afr-nld.automorf.bin"),
@@ -222,6 +222,8 @@ LEXICONS: dict[str, tuple[str, str]] = {
     "bg": ("apertium-mkd-bul", "bul-mkd.automorf.bin"),
     "ru": ("apertium-rus-ukr", "rus-ukr.automorf.bin"),
     "uk": ("apertium-rus-ukr", "ukr-rus.automorf.bin"),
+    "es": ("apertium-es-pt", "es-pt.automorf.bin"),
+    "pt": ("apertium-es-pt", "pt-es.automorf.bin"),
     # Icelandic has no langdetect profile: its analyser confirms a unit that writes þ or ð
     # (align.detect._icelandic), instead of weighing it against a neighbour's.
     "is": ("apertium-isl-eng", "isl-eng.automorf.bin"),
