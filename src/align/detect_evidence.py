@@ -209,8 +209,9 @@ def word_log_frequencies(lang: str) -> dict[str, float]:
 #: which has no list, against Dutch; Danish against Bokmål; Croatian against Slovenian; the
 #: four Cyrillic languages; Spanish against Portuguese. Each group's analysers come from one
 #: kind of source — the two sides of one Apertium pair (afr-nld, dan-nor, hbs-slv, es-pt;
-#: mkd-bul and rus-ukr for the Cyrillic four) — so coverage favours none of them much (Swedish, whose analyser would come
-#: from another pair, was measured and left out). ``make apertium`` installs the packages.
+#: mkd-bul and rus-ukr for the Cyrillic four) — so coverage favours none of them much
+#: (Swedish, whose analyser would come from another pair, was measured and left out).
+#: ``make apertium`` installs the packages.
 LEXICONS: dict[str, tuple[str, str]] = {
     "af": ("apertium-afr-nld", "afr-nld.automorf.bin"),
     "nl": ("apertium-afr-nld", "nld-afr.automorf.bin"),
