@@ -924,6 +924,25 @@ def test_croatian_and_slovenian_apart_with_the_apertium_lexicons() -> None:
     assert detect_language("Napaka pri odpiranju datoteke").lang == "sl"
 
 
+# Written for this test: Swedish with no å, ä or ö, which was nb (0.67) before Swedish had
+# an analyser (apertium-swe-nor); the Danish and Norwegian lines stay theirs.
+@pytest.mark.parametrize(
+    ("text", "lang"),
+    [
+        ("Jobbet har ogiltig prioritet", "sv"),
+        ("Disken har ingen partition", "sv"),
+        ("Jobben har ugyldig prioritet", "nb"),
+        ("Pakken kunne ikke installeres", "nb"),
+    ],
+)
+def test_swedish_against_danish_and_bokmal_with_the_apertium_lexicons(text: str, lang: str) -> None:
+    from align.detect_evidence import lexicon
+
+    if any(lexicon(code) is None for code in ("sv", "da", "nb")):
+        pytest.skip("Apertium's swe-nor or dan-nor analysers are not installed (make apertium)")
+    assert detect_language(text).lang == lang
+
+
 # Written for this test: compounds neither analyser lists whole, which Danish and Bokmål spell
 # differently in their parts (ophavsret / opphavsrett, fejl / feil, meddelelse / melding).
 # Read whole, the Danish lines were nb (0.57, 0.55); read by their parts (lt-proc -e), da.

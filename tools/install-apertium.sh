@@ -13,8 +13,8 @@
 # embeddings cover (so `align sentences` can compare like with like): Icelandic,
 # Macedonian and Basque -> English, Belarusian <-> Russian, Afrikaans <-> Dutch
 # (docs/alignment.md). For language detection's word evidence between close languages
-# (docs/detect.md, step 9b): the morphological analysers of afr-nld, dan-nor, hbs-slv,
-# mkd-bul, rus-ukr and es-pt (whose translation modes align hides: its tagger returns nothing on ordinary
+# (docs/detect.md, step 9b): the morphological analysers of afr-nld, dan-nor, swe-nor,
+# hbs-slv, mkd-bul, rus-ukr and es-pt (whose translation modes align hides: its tagger returns nothing on ordinary
 # sentences); and, for the same step between Hindi, Nepali and Marathi, which no Apertium pair
 # analyses, the spelling dictionaries hunspell-hi, hunspell-ne and aspell-mr (read in memory,
 # not through a spell checker's command line). Override with APERTIUM_PACKAGES="...".
@@ -26,7 +26,7 @@ apertium-eng-spa apertium-eng-cat apertium-en-gl apertium-spa-cat \
 apertium-fr-es apertium-fra-cat apertium-es-pt apertium-por-cat \
 apertium-spa-ita apertium-cat-ita apertium-es-ro \
 apertium-isl-eng apertium-mkd-eng apertium-eu-en apertium-bel-rus \
-apertium-afr-nld apertium-dan-nor apertium-hbs-slv apertium-mkd-bul apertium-rus-ukr \
+apertium-afr-nld apertium-dan-nor apertium-swe-nor apertium-hbs-slv apertium-mkd-bul apertium-rus-ukr \
 hunspell-hi hunspell-ne aspell aspell-mr gettext"
 read -r -a PACKAGES <<<"${APERTIUM_PACKAGES:-$DEFAULT_PACKAGES}"
 

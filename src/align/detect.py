@@ -128,7 +128,7 @@ WORD_FREQ_FLOOR = -6.5 * 2.302585092994046
 # the word frequencies: e^-10 is a posterior of 0.00005.
 WORD_FREQ_MARGIN = 10.0
 # Each word of the unit a contender's morphological lexicon does not know (Apertium's
-# analysers for af/nl, da/nb, hr/sl, mk/bg/ru/uk, es/pt: align.detect_evidence.LEXICONS),
+# analysers for af/nl, da/nb/sv, hr/sl, mk/bg/ru/uk, es/pt: align.detect_evidence.LEXICONS),
 # beyond the contender that knows the most, costs it this many nats (after the temperature).
 LEXICON_WEIGHT = 4.0
 # The same for the spelling dictionaries of hi / ne / mr (align.detect_evidence.SPELLING):

@@ -207,11 +207,11 @@ def word_log_frequencies(lang: str) -> dict[str, float]:
 #: edge code -> (Apertium package, compiled analyser in it), for groups of close languages
 #: where the n-grams and wordfreq's lists leave errors (docs/detect.md, step 9b): Afrikaans,
 #: which has no list, against Dutch; Danish against Bokmål; Croatian against Slovenian; the
-#: four Cyrillic languages; Spanish against Portuguese. Each group's analysers come from one
-#: kind of source — the two sides of one Apertium pair (afr-nld, dan-nor, hbs-slv, es-pt;
-#: mkd-bul and rus-ukr for the Cyrillic four) — so coverage favours none of them much
-#: (Swedish, whose analyser would come from another pair, was measured and left out).
-#: ``make apertium`` installs the packages.
+#: four Cyrillic languages; Spanish against Portuguese; Swedish against both of its
+#: neighbours. Each group's analysers come from one kind of source — the two sides of one
+#: Apertium pair (afr-nld, dan-nor, hbs-slv, es-pt; mkd-bul and rus-ukr for the Cyrillic four;
+#: Swedish from swe-nor, the Scandinavian pair its analyser is largest in) — so coverage
+#: favours none of them much. ``make apertium`` installs the packages.
 LEXICONS: dict[str, tuple[str, str]] = {
     "af": ("apertium-afr-nld", "afr-nld.automorf.bin"),
     "nl": ("apertium-afr-nld", "nld-afr.automorf.bin"),
@@ -223,17 +223,19 @@ LEXICONS: dict[str, tuple[str, str]] = {
     "bg": ("apertium-mkd-bul", "bul-mkd.automorf.bin"),
     "ru": ("apertium-rus-ukr", "rus-ukr.automorf.bin"),
     "uk": ("apertium-rus-ukr", "ukr-rus.automorf.bin"),
+    "sv": ("apertium-swe-nor", "swe-nob.automorf.bin"),
     "es": ("apertium-es-pt", "es-pt.automorf.bin"),
     "pt": ("apertium-es-pt", "pt-es.automorf.bin"),
     # Icelandic has no langdetect profile: its analyser confirms a unit that writes þ or ð
     # (align.detect._icelandic), instead of weighing it against a neighbour's.
     "is": ("apertium-isl-eng", "isl-eng.automorf.bin"),
 }
-#: The analysers read with compounds decomposed (``lt-proc -e``): Danish, Bokmål, Dutch and
-#: Afrikaans write their long words as compounds (``ophavsretsnotits``, ``posisjonsdetaljer``,
-#: ``bestandnaam``), and both sides of apertium-dan-nor and of apertium-afr-nld decompose
-#: them. The other analysers hold no compound marks (``-e`` would change nothing).
-COMPOUNDS = frozenset({"da", "nb", "af", "nl"})
+#: The analysers read with compounds decomposed (``lt-proc -e``): Danish, Bokmål, Swedish,
+#: Dutch and Afrikaans write their long words as compounds (``ophavsretsnotits``,
+#: ``posisjonsdetaljer``, ``felmeddelandet``, ``bestandnaam``), and the analysers of
+#: apertium-dan-nor, apertium-swe-nor and apertium-afr-nld decompose them. The other
+#: analysers hold no compound marks (``-e`` would change nothing).
+COMPOUNDS = frozenset({"da", "nb", "sv", "af", "nl"})
 # The self-check words of a lexicon whose language has no list of frequent words above.
 _PROBE_WORDS: dict[str, tuple[str, ...]] = {
     "is": ("og", "að", "er", "í", "á", "það", "sem", "ekki", "við", "hann", "hún", "til"),
