@@ -255,7 +255,33 @@ def _apertium_datadir() -> Path | None:
     return None if exe is None else Path(exe).resolve().parent.parent / "share" / "apertium"
 
 
-class Lexicon:
+class _Lexicon:
+    """What both kinds of lexicon share: the self-check words, the switch-off flag, the
+    per-word cache and the lock :func:`known_by` holds while it asks. A subclass answers in
+    two halves, :meth:`_begin` (send the request, or check) and :meth:`_end` (read it), so
+    that several lexicons work on one unit at the same time."""
+
+    def __init__(self, probe: Sequence[str]) -> None:
+        self._probe = list(probe)
+        self._broken = False
+        self._cache: dict[str, bool] = {}
+        self._lock = threading.Lock()
+
+    def _begin(self, words: Sequence[str]) -> list[str] | None:
+        raise NotImplementedError
+
+    def _end(self, words: Sequence[str], asked: list[str] | None) -> list[bool] | None:
+        raise NotImplementedError
+
+    def known(self, words: Sequence[str]) -> list[bool] | None:
+        """For each word (letters only, lower case): does the lexicon know it?"""
+        return known_by([self], words)[0]
+
+    def close(self) -> None:
+        """Let go of what the lexicon holds outside this process (nothing, by default)."""
+
+
+class Lexicon(_Lexicon):
     """Which words a compiled Apertium analyser knows, asked of one ``lt-proc -z`` process.
 
     The process is started on first use and kept (a unit's new words in one request, flushed
@@ -269,14 +295,11 @@ class Lexicon:
     """
 
     def __init__(self, path: Path, probe: Sequence[str] = (), compounds: bool = False) -> None:
+        super().__init__(probe)
         self.path = path
-        self._probe = list(probe)
         self._flags = ["-z", "-e"] if compounds else ["-z"]
         self._proc: subprocess.Popen[bytes] | None = None
         self._pid = 0
-        self._broken = False
-        self._cache: dict[str, bool] = {}
-        self._lock = threading.Lock()
         self._unsent = memoryview(b"")  # the part of the request not yet in the pipe
 
     def _start(self) -> subprocess.Popen[bytes]:
@@ -399,10 +422,6 @@ class Lexicon:
             self._fail()
             return None
 
-    def known(self, words: Sequence[str]) -> list[bool] | None:
-        """For each word (letters only, lower case): does the analyser know it?"""
-        return known_by([self], words)[0]
-
     def close(self) -> None:
         """End the process. It holds nothing to save, so it is not waited for long: a child
         forked from this process keeps the pipe open and lt-proc would never see its end."""
@@ -418,10 +437,8 @@ class Lexicon:
                     proc.wait(timeout=1)
 
 
-def known_by(
-    lexicons: Sequence[Lexicon | SpellingLexicon], words: Sequence[str]
-) -> list[list[bool] | None]:
-    """:meth:`Lexicon.known` of ``words`` for each lexicon, the requests to all of them sent
+def known_by(lexicons: Sequence[_Lexicon], words: Sequence[str]) -> list[list[bool] | None]:
+    """:meth:`_Lexicon.known` of ``words`` for each lexicon, the requests to all of them sent
     before any answer is read, so that the analysers work at the same time (the four
     Cyrillic ones for one unit, on two cores)."""
     unique = list(dict.fromkeys(lexicons))  # one request per process at a time
@@ -449,53 +466,51 @@ def known_by(
 #: pure-Python hunspell, since the hunspell program cuts Devanagari words at their vowel
 #: signs) and aspell's Marathi word list (``aspell dump master``). ``make apertium`` installs
 #: the packages.
-SPELLING: dict[str, tuple[str, str]] = {
-    "hi": ("hunspell-hi", "hunspell:/usr/share/hunspell/hi_IN"),
-    "ne": ("hunspell-ne", "hunspell:/usr/share/hunspell/ne_NP"),
-    "mr": ("aspell-mr", "aspell:mr"),
+SPELLING: dict[str, tuple[str, str, str]] = {
+    "hi": ("hunspell-hi", "hunspell", "/usr/share/hunspell/hi_IN"),
+    "ne": ("hunspell-ne", "hunspell", "/usr/share/hunspell/ne_NP"),
+    "mr": ("aspell-mr", "aspell", "mr"),
 }
 ASPELL = "aspell"
 _JOINERS = str.maketrans("", "", "\u200c\u200d")  # ZWNJ/ZWJ: the detector reads letters only
 
 
-class SpellingLexicon:
-    """Which words a spelling dictionary knows, behind :class:`Lexicon`'s interface (asked
-    in memory: nothing to send, so :meth:`_begin` only checks and :meth:`_end` looks up).
+class SpellingLexicon(_Lexicon):
+    """Which words a spelling dictionary knows, asked in memory: nothing to send, so
+    :meth:`_begin` only checks and :meth:`_end` looks up.
 
-    ``source`` is ``hunspell:<path without .dic/.aff>`` (looked up with spylls: affixes
-    applied) or ``aspell:<language>`` (the master word list, as a set). Read on first use; a
-    dictionary that cannot be read, or knows fewer than half of ``probe``, is switched off
-    (:meth:`known` returns ``None``), never an error.
+    ``kind`` ``hunspell``: ``where`` is the dictionary's path without ``.dic``/``.aff``
+    (looked up with spylls, affixes applied); ``aspell``: ``where`` is the language (its
+    master word list, as a set). Read on first use; a dictionary that cannot be read, or
+    knows fewer than half of ``probe``, is switched off (:meth:`known` returns ``None``),
+    never an error.
     """
 
-    def __init__(self, source: str, probe: Sequence[str] = ()) -> None:
-        self.path = source
-        self._probe = list(probe)
+    def __init__(self, kind: str, where: str, probe: Sequence[str] = ()) -> None:
+        super().__init__(probe)
+        self.kind = kind
+        self.where = where
         self._lookup: Callable[[str], bool] | None = None
-        self._broken = False
-        self._cache: dict[str, bool] = {}
-        self._lock = threading.Lock()
 
     def _load(self) -> Callable[[str], bool]:
-        kind, _, where = self.path.partition(":")
-        if kind == "hunspell":
+        if self.kind == "hunspell":
             from spylls.hunspell import Dictionary
 
-            dictionary = Dictionary.from_files(where)
+            dictionary = Dictionary.from_files(self.where)
             return lambda word: bool(dictionary.lookup(word))
-        if kind == "aspell":
+        if self.kind == "aspell":
             exe = shutil.which(ASPELL)
             if exe is None:
                 raise OSError(f"{ASPELL} is not installed")
             dumped = subprocess.run(
-                [exe, "-l", where, "dump", "master"],
+                [exe, "-l", self.where, "dump", "master"],
                 capture_output=True,
                 timeout=_ANSWER_SECONDS,
                 check=True,
             ).stdout.decode("utf-8", "replace")
             words = frozenset(w.translate(_JOINERS) for w in dumped.split())
             return words.__contains__
-        raise ValueError(f"unknown kind of spelling dictionary: {self.path}")
+        raise ValueError(f"unknown kind of spelling dictionary: {self.kind}")
 
     def _begin(self, words: Sequence[str]) -> list[str] | None:
         if self._broken:
@@ -505,7 +520,7 @@ class SpellingLexicon:
                 lookup = self._load()
                 probe, self._probe = self._probe, []
                 if 2 * sum(map(lookup, probe)) < len(probe):
-                    raise ValueError(f"{self.path} knows too few of its language's words")
+                    raise ValueError(f"{self.where} knows too few of its language's words")
             except Exception:  # a missing module, file or word list: go without, never fail
                 self._broken = True
                 return None
@@ -525,13 +540,6 @@ class SpellingLexicon:
             out.append(known)
         return out
 
-    def known(self, words: Sequence[str]) -> list[bool] | None:
-        """For each word (letters only, lower case): does the dictionary know it?"""
-        return known_by([self], words)[0]
-
-    def close(self) -> None:
-        """Nothing to end: the dictionary lives in memory."""
-
 
 _lexicons: dict[str, Lexicon | SpellingLexicon | None] = {}
 
@@ -541,18 +549,18 @@ def lexicon(lang: str) -> Lexicon | SpellingLexicon | None:
     spelling dictionary), or ``None`` when it has none here."""
     if lang not in _lexicons:
         found: Lexicon | SpellingLexicon | None = None
+        probe = sorted(FREQUENT_WORDS.get(lang) or _PROBE_WORDS.get(lang, ()))[:20]
         entry = LEXICONS.get(lang)
         spelling = SPELLING.get(lang)
         if spelling is not None:
-            kind, _, where = spelling[1].partition(":")
+            _, kind, where = spelling
             here = shutil.which(ASPELL) if kind == "aspell" else Path(where + ".dic").is_file()
             if here:
-                found = SpellingLexicon(spelling[1], probe=sorted(FREQUENT_WORDS[lang])[:20])
+                found = SpellingLexicon(kind, where, probe=probe)
         datadir = _apertium_datadir() if entry else None
         if entry and datadir is not None and shutil.which(LT_PROC):
             path = datadir / entry[0] / entry[1]
             if path.is_file():
-                probe = FREQUENT_WORDS.get(lang) or _PROBE_WORDS.get(lang, ())
-                found = Lexicon(path, probe=sorted(probe)[:20], compounds=lang in COMPOUNDS)
+                found = Lexicon(path, probe=probe, compounds=lang in COMPOUNDS)
         _lexicons[lang] = found
     return _lexicons[lang]
